@@ -1,0 +1,41 @@
+"""segcore studio: the router and the frame (navigation, sidebar, state). No computation here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # pages import their helpers as `pages.common.*`, wherever streamlit is started
+    sys.path.insert(0, str(ROOT))
+
+from pages.common import cache, state, ui  # noqa: E402
+
+st.set_page_config(page_title="segcore · customer segments", page_icon=":material/donut_large:", layout="wide")
+state.init()
+ui.apply_theme()
+
+share_token = st.query_params.get("share")
+if share_token:
+    shared = st.Page("pages/shared_view.py", title="Shared segmentation", url_path="shared", default=True)
+    st.navigation([shared], position="hidden").run()
+    st.stop()
+
+if not ui.password_gate():
+    st.stop()
+
+cache.warm_up()
+PAGES = {
+    "Segment your customers": [
+        st.Page("pages/data.py", title="1 · Data", icon=":material/upload_file:", url_path="data", default=True),
+        st.Page("pages/features.py", title="2 · Features", icon=":material/tune:", url_path="features"),
+        st.Page("pages/segments.py", title="3 · Segments", icon=":material/scatter_plot:", url_path="segments"),
+        st.Page("pages/profiles.py", title="4 · Profiles", icon=":material/badge:", url_path="profiles"),
+    ],
+    "Share": [st.Page("pages/share.py", title="Saved & shared", icon=":material/share:", url_path="share")],
+}
+navigation = st.navigation(PAGES, position="sidebar")
+ui.sidebar_status()
+navigation.run()

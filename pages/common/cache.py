@@ -1,0 +1,208 @@
+"""Cached wrappers around segcore: the only place the studio caches, keyed by content, never by object identity.
+
+Big read-only results (prepared matrices, fitted segmentations, maps) live in ``st.cache_resource`` so a rerun does
+not copy them; small results use ``st.cache_data``. DataFrames are passed as ``_df`` (not hashed) beside an
+explicit content fingerprint, because Streamlit hashes large frames from a sample (see PLATFORM.md §3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from segcore import embed, io, model, roles, transactions
+from segcore.cluster import sweep as run_sweep
+from segcore.prep import prepare
+from segcore.spec import FeatureSpec
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = {
+    "Retail customers (B2C, 5,000)": ROOT / "sample_data" / "retail_customers.csv",
+    "B2B accounts (1,500)": ROOT / "sample_data" / "b2b_accounts.csv",
+    "Transaction log (100k rows)": ROOT / "sample_data" / "transactions.csv",
+    "Клиенты (Russian, CP1251)": ROOT / "sample_data" / "klienty_cp1251.csv",
+    "客户 (Chinese, GBK)": ROOT / "sample_data" / "kehu_gbk.csv",
+}
+DEFAULT_SAMPLE = "Retail customers (B2C, 5,000)"
+# Browsers draw ~20k points smoothly (PLATFORM.md §2); the map shows a seeded sample above that.
+MAP_POINTS = 20_000
+# Tests and slow machines can skip UMAP (numba compiles for ~60 s in a new process) and map with PCA.
+FAST_MAP = os.environ.get("SEGCORE_FAST_MAP") == "1"
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the sample data…")
+def load_sample(name: str) -> io.Table:
+    return io.load_table(SAMPLES[name])
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading your file…")
+def load_upload(data: bytes, name: str, sheet: str | None = None) -> io.Table:
+    return io.load_table(data, name=name, sheet=sheet)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def infer_roles(fingerprint: str, _df: pd.DataFrame) -> roles.Schema:
+    return roles.infer_roles(_df)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def detect_log(fingerprint: str, _df: pd.DataFrame) -> transactions.TransactionColumns | None:
+    return transactions.detect_transactions(_df)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Building one row per customer…")
+def customers(fingerprint: str, _df: pd.DataFrame) -> transactions.CustomerTable:
+    return transactions.to_customers(_df)
+
+
+def spec_key(spec: FeatureSpec) -> str:
+    return json.dumps(spec.to_dict(), sort_keys=True, default=str)
+
+
+def _schema_key(schema: roles.Schema) -> str:
+    return json.dumps(schema.to_dict(), sort_keys=True, default=str)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Preparing the data…")
+def _prepared(fingerprint: str, schema_key: str, prep_key: str, _df, _spec, _schema):
+    return model.prepare_spec(_df, spec=_spec, schema=_schema)
+
+
+def prepared(fingerprint: str, df: pd.DataFrame, spec: FeatureSpec, schema: roles.Schema):
+    """The prepared matrix for the chosen columns, weights and pins (not k, method or seed)."""
+    key = json.dumps(
+        {"f": spec.features, "w": spec.weights, "p": [p.to_dict() for p in spec.pins], "s": spec.include_sensitive},
+        default=str,
+    )
+    return _prepared(fingerprint, _schema_key(schema), key, df, spec, schema)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sweep(fingerprint: str, schema_key: str, prep_key: str, method: str, seed: int, _X: np.ndarray):
+    """The k sweep for one prepared matrix and method (k-independent, so changing k reuses it)."""
+    bar = st.progress(0.0, text="Trying 2 to 12 segments…")
+
+    def report(fraction: float, message: str) -> None:
+        bar.progress(min(1.0, fraction), text=message)
+
+    result = run_sweep(_X, method=method, random_state=seed, progress=report)
+    bar.empty()
+    return result
+
+
+def sweep_for(fingerprint: str, df, spec: FeatureSpec, schema: roles.Schema):
+    if spec.method == "hdbscan":
+        return None
+    prep = prepared(fingerprint, df, spec, schema)
+    key = json.dumps({"f": spec.features, "w": spec.weights, "p": [p.to_dict() for p in spec.pins]}, default=str)
+    return sweep(fingerprint, _schema_key(schema), key, spec.method, spec.seed, prep.X)
+
+
+@st.cache_resource(max_entries=12, show_spinner=False)
+def _segmentation(fingerprint: str, schema_key: str, key: str, _df, _spec, _schema, _sweep):
+    prep = prepared(fingerprint, _df, _spec, _schema)
+    bar = st.progress(0.0, text="Finding segments…")
+
+    def report(fraction: float, message: str) -> None:
+        bar.progress(min(1.0, fraction), text=message)
+
+    seg = model.segment(_df, spec=_spec, schema=_schema, prepared=prep, sweep_result=_sweep, progress=report)
+    bar.empty()
+    return seg
+
+
+def segmentation(fingerprint: str, df, spec: FeatureSpec, schema: roles.Schema) -> model.Segmentation:
+    sweep_result = sweep_for(fingerprint, df, spec, schema)
+    return _segmentation(fingerprint, _schema_key(schema), spec_key(spec), df, spec, schema, sweep_result)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Preparing the map…")
+def map_matrix(map_key: str, _df, _spec, _schema) -> np.ndarray:
+    """All customers (pinned ones too) in the prepared space the map is drawn from."""
+    numeric, categorical, _ = model.split_features(_schema, _spec)
+    return prepare(_df, numeric=numeric, categorical=categorical, weights=_spec.weight_map).X
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def pca_map(map_key: str, _X: np.ndarray) -> embed.Embedding:
+    return embed.pca_2d(_X, random_state=0, max_points=MAP_POINTS)
+
+
+@st.cache_resource
+def _pool() -> ThreadPoolExecutor:
+    """One worker: UMAP jobs queue instead of fighting over the two cores; numba is warmed first."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="segcore-umap")
+    if not FAST_MAP:
+        pool.submit(embed.warm_up)
+    return pool
+
+
+@st.cache_resource
+def _jobs() -> dict[str, tuple[Future, float]]:
+    return {}
+
+
+def map_key(fingerprint: str, schema: roles.Schema, features: list[str], weights) -> str:
+    """The content key of a map: data, prepared columns and their roles; not k, method or pins."""
+    kinds = [schema[c].role for c in features]
+    return json.dumps({"fp": fingerprint, "f": list(features), "r": kinds, "w": list(weights)}, default=str)
+
+
+def finished_map(key: str) -> embed.Embedding | None:
+    """The map for this key if its background job has finished (for saved runs and reports)."""
+    job = _jobs().get(key)
+    if job is None or not job[0].done() or job[0].exception() is not None:
+        return None
+    return job[0].result()
+
+
+def warm_up() -> None:
+    """Start the pool (and numba's compile) as soon as the app opens, off the critical path."""
+    _pool()
+
+
+def umap_job(map_key: str, X: np.ndarray) -> tuple[Future, float]:
+    """The background UMAP job for this map, started once per content key and shared across reruns."""
+    jobs = _jobs()
+    if map_key not in jobs:
+        if FAST_MAP:
+            future: Future = Future()
+            future.set_result(embed.pca_2d(X, random_state=0, max_points=MAP_POINTS))
+        else:
+            future = _pool().submit(embed.umap_2d, X, sample_size=MAP_POINTS, random_state=0)
+        jobs[map_key] = (future, time.perf_counter())
+    return jobs[map_key]
+
+
+def expected_umap_seconds(n_rows: int) -> float:
+    """A rough time for the progress bar: numba compiles once per process, then ~5 s per 20k points."""
+    compile_cost = 0.0 if embed.is_warm() else 50.0
+    return compile_cost + 5.0 * max(1.0, min(n_rows, MAP_POINTS) / 20_000) + 2.0
+
+
+@st.cache_resource
+def store():
+    """One store for every session: SQLite under ./data by default, PostgreSQL when a URL is configured."""
+    from segcore.store import open_store
+
+    url = os.environ.get("SEGCORE_DATABASE_URL")
+    if not url:
+        try:
+            url = st.secrets.get("database_url")
+        except (FileNotFoundError, KeyError, AttributeError):  # no secrets file
+            url = None
+    return open_store(url or f"sqlite:///{Path(os.environ.get('SEGCORE_DATA_DIR', ROOT / 'data')) / 'segcore.sqlite3'}")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def saved_model(run_id: str, _model_bytes: bytes):
+    from segcore.persist import load_segmentation
+
+    return load_segmentation(_model_bytes)

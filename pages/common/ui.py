@@ -1,0 +1,84 @@
+"""Small rendering helpers shared by the pages: theme, sidebar, step gating, errors, safe text."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from pages.common import state
+from segcore.errors import SegcoreError
+
+STEP_PAGES = {
+    "Data": "pages/data.py",
+    "Features": "pages/features.py",
+    "Segments": "pages/segments.py",
+    "Profiles": "pages/profiles.py",
+}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """User text made inert for st.markdown: markdown and HTML characters are escaped, never interpreted."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def apply_theme() -> None:
+    from segcore import theme
+
+    theme.enable_theme()
+
+
+def password_gate() -> bool:
+    """Optional protection of the whole app (SEGCORE_APP_PASSWORD or secrets app_password)."""
+    from segcore.access import app_password, check_password
+
+    try:
+        secrets = dict(st.secrets) if st.secrets else None
+    except (FileNotFoundError, KeyError, AttributeError):  # no secrets file: nothing configured
+        secrets = None
+    expected = app_password(secrets=secrets)
+    if not expected or st.session_state.get("_authenticated"):
+        return True
+    st.title("segcore")
+    with st.form("login"):
+        given = st.text_input("Password", type="password", help="This studio is protected; ask its owner.")
+        if st.form_submit_button("Open"):
+            if check_password(given, expected):
+                st.session_state["_authenticated"] = True
+                st.rerun()
+            st.error("That password is not right. Try again or ask the owner of this studio.")
+    return False
+
+
+def sidebar_status() -> None:
+    data = state.dataset()
+    with st.sidebar:
+        st.divider()
+        if data is None:
+            st.caption("No data loaded yet.")
+        else:
+            st.markdown(f"**Data set:** {md(data.name)}")
+            st.caption(f"{len(data.df):,} customers · {data.df.shape[1]} columns")
+        done = state.progress()
+        steps = " → ".join(("✅ " if ok else "◻️ ") + name for name, ok in done.items())
+        st.caption(steps)
+        st.progress(sum(done.values()) / len(done), text=f"{sum(done.values())} of {len(done)} steps done")
+
+
+def require(step: str) -> None:
+    """Stop the page with a pointer to the step the user has to finish first."""
+    st.info(f"This page needs the **{step}** step first.", icon=":material/arrow_back:")
+    st.page_link(STEP_PAGES[step], label=f"Go to {step}", icon=":material/arrow_forward:")
+    st.stop()
+
+
+def show_error(error: SegcoreError, *, hint: str | None = None) -> None:
+    st.error(str(error), icon=":material/error:")
+    if hint:
+        st.caption(hint)
+
+
+def grade_badge(grade: str) -> str:
+    colour = {"good": "green", "fair": "orange", "poor": "red"}.get(grade, "gray")
+    return f":{colour}-badge[{grade.upper()}]"

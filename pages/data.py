@@ -1,0 +1,167 @@
+"""Step 1 · Data: upload or pick a sample, see how it was read, check the column roles."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import cache, state, ui
+from segcore import charts, io
+from segcore.errors import SegcoreError
+from segcore.roles import Schema
+
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl"]
+
+st.title("Your customers")
+st.caption(
+    "Upload a customer file (one row per customer) or a transaction log (one row per purchase). "
+    "Files stay on this machine: nothing is sent anywhere."
+)
+
+
+def _use_table(table: io.Table, name: str) -> None:
+    fp = io.fingerprint(table.df)
+    schema = cache.infer_roles(fp, table.df)
+    state.set_dataset(state.Dataset(name=name, df=table.df, report=table.report, fingerprint=fp, schema=schema))
+
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    upload = st.file_uploader(
+        "Upload a file",
+        type=UPLOAD_TYPES,
+        key=state.UPLOADER,
+        help="CSV/TSV/TXT (any delimiter or encoding, decimal commas are fine), Excel, Parquet or JSON.",
+    )
+with right:
+    st.markdown("**…or try a sample data set**")
+    for label in cache.SAMPLES:
+        if st.button(label, key=f"sample_{label}", width="stretch", icon=":material/dataset:"):
+            _use_table(cache.load_sample(label), label)
+
+if upload is not None and st.session_state.get("_upload_id") != upload.file_id:
+    try:
+        table = cache.load_upload(upload.getvalue(), upload.name)
+    except SegcoreError as error:
+        ui.show_error(error, hint="Your previous data (if any) is still loaded.")
+    else:
+        st.session_state["_upload_id"] = upload.file_id
+        _use_table(table, upload.name)
+
+if state.dataset() is None:  # first visit: open on the demo data so the studio works on the first click
+    _use_table(cache.load_sample(cache.DEFAULT_SAMPLE), cache.DEFAULT_SAMPLE)
+
+data = state.dataset()
+report = data.report
+
+if report.sheets and len(report.sheets) > 1 and upload is not None:
+    sheet = st.selectbox("Excel sheet", report.sheets, index=report.sheets.index(report.sheet))
+    if sheet != report.sheet:
+        try:
+            _use_table(cache.load_upload(upload.getvalue(), upload.name, sheet), f"{upload.name} · {sheet}")
+            st.rerun()
+        except SegcoreError as error:
+            ui.show_error(error)
+
+st.success(f"**{ui.md(data.name)}** — {ui.md(report.summary())}", icon=":material/check_circle:")
+cols = st.columns(5)
+cols[0].metric("Rows", f"{len(data.df):,}")
+cols[1].metric("Columns", data.df.shape[1])
+cols[2].metric("Encoding", report.encoding or "—")
+cols[3].metric("Delimiter", {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(report.delimiter or "", report.delimiter or "—"))
+cols[4].metric("Rows skipped", f"{report.rows_skipped:,}")
+if report.skipped or report.warnings or report.columns_renamed or report.columns_dropped:
+    with st.expander("What was skipped, renamed or worth knowing", expanded=bool(report.rows_skipped)):
+        for skipped in report.skipped:
+            lines = ", ".join(str(n) for n in skipped.lines[:10])
+            st.markdown(f"- {skipped.count:,} rows skipped: {ui.md(skipped.reason)}" + (f" (lines {lines})" if lines else ""))
+        for old, new in report.columns_renamed:
+            st.markdown(f"- column {ui.md(repr(old))} renamed to {ui.md(repr(new))}")
+        for dropped in report.columns_dropped:
+            st.markdown(f"- empty column {ui.md(repr(dropped))} left out")
+        for warning in report.warnings:
+            st.markdown(f"- {ui.md(warning)}")
+for note in data.notes:
+    st.info(note, icon=":material/info:")
+
+log_columns = cache.detect_log(data.fingerprint, data.df) if data.transactions is None else None
+if log_columns is not None:
+    st.warning(
+        f"This looks like a **transaction log**: customer `{log_columns.customer}`, date `{log_columns.date}`, "
+        f"amount `{log_columns.amount}`. Segments are built from one row per customer.",
+        icon=":material/receipt_long:",
+    )
+    if st.button("Turn it into one row per customer (RFM, tenure, channel mix…)", type="primary"):
+        try:
+            built = cache.customers(data.fingerprint, data.df)
+        except SegcoreError as error:
+            ui.show_error(error)
+        else:
+            fp = io.fingerprint(built.df)
+            state.set_dataset(
+                state.Dataset(
+                    name=f"{data.name} → customers",
+                    df=built.df,
+                    report=data.report,
+                    fingerprint=fp,
+                    schema=cache.infer_roles(fp, built.df),
+                    transactions=data.df,
+                    notes=tuple(built.notes),
+                )
+            )
+            st.rerun()
+
+if data.transactions is not None and "rfm_segment" in data.df.columns:
+    st.subheader("Classic RFM groups")
+    st.caption("Recency, frequency and monetary scores (1–5) turned into the usual RFM names.")
+    st.altair_chart(charts.distribution_chart(data.df, "rfm_segment"), width="stretch")
+
+st.subheader("Preview")
+st.dataframe(data.df.head(200), hide_index=True, height=260)
+
+st.subheader("Column roles")
+st.caption(
+    "What each column is and how it is used. **feature** = segment on it, **profile** = show it on the segment "
+    "cards only (KPIs such as churn or NPS), **ignore** = leave it out. Sensitive attributes are left out of "
+    "clustering by default. Change anything that looks wrong."
+)
+frame = data.schema.to_frame()
+edited = st.data_editor(
+    frame,
+    key=state.ROLE_EDITOR,
+    hide_index=True,
+    width="stretch",
+    disabled=["name", "reason"],
+    column_config={
+        "role": st.column_config.SelectboxColumn(
+            "role",
+            options=["id", "numeric", "categorical", "boolean", "datetime", "text", "constant", "mostly_missing"],
+            required=True,
+        ),
+        "scheme": st.column_config.SelectboxColumn(
+            "scheme",
+            options=["demographic", "geographic", "behavioral", "value", "firmographic", "needs", "technographic",
+                     "lifecycle", "kpi", "other"],
+            required=True,
+            help="Which segmentation scheme the column belongs to; drives the presets on the next page.",
+        ),
+        "use": st.column_config.SelectboxColumn("use", options=["feature", "profile", "ignore"], required=True),
+        "sensitive": st.column_config.CheckboxColumn("sensitive", help="Gender, ethnicity, religion, health…"),
+    },
+)
+names = [None, *data.df.columns]
+c1, c2, c3 = st.columns(3)
+id_column = c1.selectbox("Customer id column", names, index=names.index(data.schema.id_column),
+                         help="Used to label customers in downloads and on the map. Never clustered on.")
+value_column = c2.selectbox("Value column (revenue, spend, ARR…)", names, index=names.index(data.schema.value_column),
+                            help="Used for each segment's share of value and to order segments (0 = most valuable).")
+target_column = c3.selectbox("Outcome to compare (churn, conversion…)", names,
+                             index=names.index(data.schema.target_column),
+                             help="Each segment's rate of this outcome is compared with the overall rate (lift).")
+try:
+    schema = Schema.from_frame(edited, id_column=id_column, value_column=value_column, target_column=target_column)
+except SegcoreError as error:
+    ui.show_error(error)
+else:
+    state.set_schema(schema)
+
+st.page_link("pages/features.py", label="Next: choose what to segment on", icon=":material/arrow_forward:")

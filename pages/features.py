@@ -1,0 +1,112 @@
+"""Step 2 · Features: what to segment on (by scheme preset or by hand) and what to only show on the cards."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import state, ui
+from segcore import charts, checks
+from segcore.errors import SegcoreError
+from segcore.roles import PRESETS, preset_features
+
+PRESET_LABELS = {
+    "everything": "Everything sensible",
+    "behavioral": "Behavioral (what they do)",
+    "value": "Value / RFM (what they are worth)",
+    "demographic": "Demographic (who they are)",
+    "geographic": "Geographic (where they are)",
+    "firmographic": "Firmographic (B2B: industry, size, revenue)",
+    "needs": "Needs & attitudes",
+    "technographic": "Technographic (devices, tools)",
+    "lifecycle": "Lifecycle stage",
+}
+MAX_DISTRIBUTIONS = 12
+
+st.title("What to segment on")
+data = state.dataset()
+if data is None:
+    ui.require("Data")
+schema = data.schema
+eligible = [c for c in data.df.columns if schema[c].role not in ("id", "text", "constant")]
+previous = state.choices()
+
+presets = [p for p in PRESET_LABELS if p in PRESETS]
+preset = st.segmented_control(
+    "Start from a segmentation scheme",
+    presets,
+    format_func=PRESET_LABELS.get,
+    default=previous.preset if previous else "everything",
+    key=state.PRESET,
+    help="A scheme picks columns by what they describe. You can add or remove columns below.",
+) or "everything"
+try:
+    suggested = preset_features(schema, preset)
+except SegcoreError as error:
+    suggested = []
+    ui.show_error(error)
+if not suggested:
+    st.warning(f"No column in this data set belongs to the {PRESET_LABELS.get(preset, preset)} scheme. "
+               "Pick columns by hand or choose another scheme.")
+
+if previous and previous.preset == preset:
+    default_features = [c for c in previous.features if c in eligible]
+else:
+    default_features = suggested
+include_sensitive = st.toggle(
+    "Allow sensitive attributes as features",
+    value=previous.include_sensitive if previous else False,
+    help="Gender, ethnicity, religion, health, marital status… are left out of clustering by default. "
+         "They still appear on the profile cards.",
+)
+features = st.multiselect(
+    "Columns to segment on",
+    eligible,
+    default=default_features,
+    key=f"{state.FEATURES}_{preset}",
+    help="Customers are grouped by how similar they are on these columns.",
+)
+profile_default = [c for c in (previous.profile_columns if previous else schema.names(use="profile"))
+                   if c in data.df.columns and c not in features]
+profile_columns = st.multiselect(
+    "Columns to show on the segment cards only (KPIs such as churn, NPS, CSAT)",
+    [c for c in data.df.columns if c not in features],
+    default=profile_default,
+    key=state.PROFILE_COLUMNS,
+    help="Not used to form segments; reported per segment so you can compare outcomes.",
+)
+
+for warning in checks.feature_warnings(data.df, schema, features):
+    st.warning(warning, icon=":material/warning:")
+
+state.set_choices(
+    state.Choices(
+        features=tuple(features),
+        profile_columns=tuple(profile_columns),
+        method=previous.method if previous else "kmeans",
+        k=previous.k if previous else None,
+        seed=previous.seed if previous else 0,
+        include_sensitive=include_sensitive,
+        preset=preset,
+    )
+)
+
+if not features:
+    st.info("Choose at least one column to segment on.")
+    st.stop()
+
+st.subheader("Distributions")
+st.caption(f"How the chosen columns are spread across all {len(data.df):,} customers.")
+grid = st.columns(3)
+for i, name in enumerate(features[:MAX_DISTRIBUTIONS]):
+    with grid[i % 3]:
+        st.altair_chart(charts.distribution_chart(data.df, name), width="stretch")
+if len(features) > MAX_DISTRIBUTIONS:
+    st.caption(f"Showing the first {MAX_DISTRIBUTIONS} of {len(features)} columns.")
+
+corr = checks.correlations(data.df, schema, features)
+if not corr.empty:
+    st.subheader("Which columns move together")
+    st.caption("Strongly related columns (dark cells) say the same thing twice; keeping both doubles their weight.")
+    st.altair_chart(charts.correlation_chart(corr), width="stretch")
+
+st.page_link("pages/segments.py", label="Next: find the segments", icon=":material/arrow_forward:")

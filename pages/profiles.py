@@ -1,0 +1,86 @@
+"""Step 4 · Profiles: one card per segment, the comparison heat map, value concentration and downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import cache, cards, state, ui
+from segcore import charts, export, profile
+from segcore.errors import SegcoreError
+from segcore.spec import FeatureSpec
+
+st.title("Segment profiles")
+data = state.dataset()
+if data is None:
+    ui.require("Data")
+choices = state.choices()
+if choices is None or not choices.features or not st.session_state.get("segments_seen"):
+    ui.require("Segments")
+state.mark_seen("profiles")
+
+try:
+    spec = FeatureSpec(
+        features=choices.features, profile_columns=choices.profile_columns, method=choices.method, k=choices.k,
+        seed=choices.seed, pins=state.pins(), include_sensitive=choices.include_sensitive,
+    )
+    seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema)
+except SegcoreError as error:
+    ui.show_error(error)
+    st.stop()
+seg = seg.rename(state.segment_names())
+profiles = seg.profiles
+
+cols = st.columns(4)
+cols[0].metric("Customers", f"{seg.n_rows:,}")
+cols[1].metric("Segments", seg.n_segments)
+if seg.quality is not None:
+    cols[2].metric("Quality", seg.quality.grade.title(), help=seg.quality.explanation)
+if seg.rules is not None:
+    cols[3].metric("Rules match", f"{seg.rules.fidelity:.0%}",
+                   help="Share of customers the simple CRM rules below place in the same segment as the model.")
+
+
+cards.card_grid(profiles, on_rename=state.set_segment_name)
+
+features = [*seg.numeric, *seg.categorical, *[c for c in spec.profile_columns if c in data.df.columns]]
+effects = profile.effect_table(data.df, seg.labels, columns=features)
+heatmap = charts.effect_heatmap(effects, seg.segment_names)
+st.subheader("Side by side")
+st.caption("How far each segment sits from the average on each column (orange = above, blue = below).")
+st.altair_chart(heatmap, width="stretch")
+
+pareto = None
+if data.schema.value_column:
+    st.subheader("Where the value is")
+    concentration = profile.value_concentration(data.df[data.schema.value_column])
+    st.caption(f"The top 20% of customers bring {concentration.top20_share:.0%} of "
+               f"{data.schema.value_column} (Gini {concentration.gini:.2f}).")
+    pareto = charts.pareto_chart(concentration.curve, concentration.top20_share)
+    st.altair_chart(pareto, width="stretch")
+
+st.subheader("Drill down")
+options = [p.segment for p in profiles]
+chosen = st.selectbox("Show the customers of", options, format_func=seg.segment_names.get, key=state.SEGMENT_FILTER)
+members = data.df.loc[seg.labels == chosen]
+st.caption(f"{len(members):,} customers (first 1,000 shown; download the full list below).")
+st.dataframe(members.head(1000), hide_index=True, height=300)
+
+st.subheader("Downloads")
+assignments = seg.assignments()
+d = st.columns(5)
+d[0].download_button("Assignments (CSV)", lambda: export.safe_csv(assignments), "segment_assignments.csv",
+                     "text/csv", on_click="ignore", icon=":material/download:", width="stretch")
+d[1].download_button("Assignments (Excel)", lambda: export.to_excel(assignments), "segment_assignments.xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+                     icon=":material/download:", width="stretch")
+d[2].download_button("Profiles (JSON)", lambda: export.profiles_json(profiles), "segment_profiles.json",
+                     "application/json", on_click="ignore", icon=":material/download:", width="stretch")
+d[3].download_button("Model file", seg.to_bytes, "model.segcore", "application/zip", on_click="ignore",
+                     icon=":material/download:", width="stretch",
+                     help="Score next month's customers into the same segments: python -m segcore assign …")
+d[4].download_button("Heat map (PNG)", lambda: charts.chart_png(heatmap), "segment_heatmap.png", "image/png",
+                     on_click="ignore", icon=":material/image:", width="stretch")
+if pareto is not None:
+    st.download_button("Value concentration (PNG)", lambda: charts.chart_png(pareto), "value_concentration.png",
+                       "image/png", on_click="ignore", icon=":material/image:")
+st.page_link("pages/share.py", label="Next: save and share with leadership", icon=":material/share:")

@@ -1,0 +1,146 @@
+"""Share: save the current segmentation, manage saved runs and read-only links, download the report."""
+
+from __future__ import annotations
+
+import io as _io
+from datetime import timedelta
+
+import streamlit as st
+
+from pages.common import cache, state, ui
+from segcore import compare, report, summary
+from segcore.errors import SegcoreError
+from segcore.spec import FeatureSpec
+
+EXPIRY = {"Never (until revoked)": None, "1 day": timedelta(days=1), "7 days": timedelta(days=7),
+          "30 days": timedelta(days=30)}
+
+st.title("Save & share")
+st.caption("Saved runs keep the segment profiles, chart figures and the model. Share links open a read-only "
+           "leadership view with aggregates only: no customer ids or rows, and no segment under 10 customers.")
+try:
+    store = cache.store()
+except SegcoreError as error:
+    ui.show_error(error, hint="Check the database setting (SEGCORE_DATABASE_URL) or the data folder.")
+    st.stop()
+
+data = state.dataset()
+choices = state.choices()
+seg = None
+if data is not None and choices is not None and choices.features and st.session_state.get("segments_seen"):
+    try:
+        spec = FeatureSpec(
+            features=choices.features, profile_columns=choices.profile_columns, method=choices.method,
+            k=choices.k, seed=choices.seed, pins=state.pins(), include_sensitive=choices.include_sensitive,
+        )
+        seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema).rename(state.segment_names())
+    except SegcoreError as error:
+        ui.show_error(error)
+
+if seg is None:
+    st.info("Build a segmentation first to save or report it. Saved runs are listed below.")
+    st.page_link("pages/segments.py", label="Go to Segments", icon=":material/arrow_forward:")
+else:
+    embedding = cache.finished_map(cache.map_key(data.fingerprint, data.schema, [*seg.numeric, *seg.categorical], spec.weights))
+    agg = summary.build_summary(seg, data.df, embedding=embedding)
+    with st.form("save_run"):
+        st.subheader("Save this segmentation")
+        title = st.text_input("Title", value=f"{data.name}: {seg.n_segments} segments")
+        note = st.text_area("Note for readers", placeholder="What this is for, what to look at first…")
+        keep_rows = st.checkbox(
+            "Also store the customer rows (ids and their segments)",
+            help="Off by default: saved runs keep aggregates only. Turn on to reopen who is in which segment later.",
+        )
+        if st.form_submit_button("Save", type="primary", icon=":material/save:"):
+            rows = None
+            if keep_rows:
+                buffer = _io.BytesIO()
+                seg.assignments().to_parquet(buffer, index=False)
+                rows = buffer.getvalue()
+            try:
+                info = store.save_run(
+                    title=title, note=note, spec=seg.spec.to_dict(), profiles=[p.to_dict() for p in seg.profiles],
+                    aggregates=agg, model_bytes=seg.to_bytes(), fingerprint=data.fingerprint,
+                    load_report=data.report.to_dict(), rows=rows, n_customers=seg.n_rows,
+                )
+            except SegcoreError as error:
+                ui.show_error(error)
+            else:
+                st.success(f"Saved “{ui.md(info.title)}”.", icon=":material/check:")
+    subtitle = f"{seg.n_rows:,} customers · {seg.method}"
+    r1, r2 = st.columns(2)
+    r1.download_button("Report (HTML, opens offline)",
+                       lambda: report.html_report(agg, title=data.name, subtitle=subtitle,
+                                                  data_summary=data.report.summary()),
+                       "segment_report.html", "text/html", on_click="ignore", icon=":material/description:",
+                       width="stretch")
+    r2.download_button("Report (PDF)",
+                       lambda: report.pdf_report(agg, title=data.name, subtitle=subtitle,
+                                                 data_summary=data.report.summary()),
+                       "segment_report.pdf", "application/pdf", on_click="ignore", icon=":material/picture_as_pdf:",
+                       width="stretch")
+
+st.subheader("Saved segmentations")
+runs = store.list_runs()
+if not runs:
+    st.caption("Nothing saved yet.")
+base_url = (st.context.url or "").split("?")[0].rsplit("/share", 1)[0]
+for run in runs:
+    with st.container(border=True):
+        top = st.columns([4, 1, 1])
+        rows_badge = " :orange-badge[customer rows stored]" if run.has_rows else " :gray-badge[aggregates only]"
+        top[0].markdown(f"**{ui.md(run.title)}**{rows_badge}")
+        top[0].caption(f"{run.created_at[:16].replace('T', ' ')} UTC · {run.n_customers:,} customers · "
+                       f"{run.n_segments} segments" + (f" · {ui.md(run.note[:120])}" if run.note else ""))
+        if top[2].button("Delete", key=f"del_{run.run_id}", icon=":material/delete:"):
+            store.delete_run(run.run_id)
+            st.rerun()
+        with top[1].popover("Rename"):
+            new_title = st.text_input("New title", value=run.title, key=f"title_{run.run_id}")
+            if st.button("Rename", key=f"ren_{run.run_id}"):
+                try:
+                    store.rename_run(run.run_id, new_title)
+                    st.rerun()
+                except SegcoreError as error:
+                    ui.show_error(error)
+        link_cols = st.columns([2, 2, 3])
+        expiry = link_cols[0].selectbox("Link expires", list(EXPIRY), key=f"exp_{run.run_id}",
+                                        label_visibility="collapsed")
+        if link_cols[1].button("Create share link", key=f"share_{run.run_id}", icon=":material/link:"):
+            link = store.create_share(run.run_id, expires_in=EXPIRY[expiry])
+            st.session_state[f"_link_{run.run_id}"] = f"{base_url}/?share={link.token}"
+        if st.session_state.get(f"_link_{run.run_id}"):
+            st.code(st.session_state[f"_link_{run.run_id}"], language=None)
+            st.caption("Copy it now: for safety only a fingerprint of the link is stored, so it cannot be shown again.")
+        shares = store.list_shares(run.run_id)
+        if shares:
+            with st.expander(f"Share links ({len(shares)})"):
+                for link in shares:
+                    status = "revoked" if link.revoked else (f"expires {link.expires_at[:16]}" if link.expires_at else "active")
+                    c = st.columns([4, 1])
+                    c[0].caption(f"created {link.created_at[:16].replace('T', ' ')} · {status}")
+                    if not link.revoked and c[1].button("Revoke", key=f"rev_{link.share_id}"):
+                        store.revoke_share(link.share_id)
+                        st.rerun()
+
+if len(runs) >= 2:
+    st.subheader("Compare two runs")
+    st.caption("How many customers moved from which segment to which. Both runs score the customers loaded now.")
+    labels = {r.run_id: f"{r.title} ({r.created_at[:10]})" for r in runs}
+    a_id, b_id = st.columns(2)
+    a = a_id.selectbox("Run A", list(labels), format_func=labels.get, key="cmp_a")
+    b = b_id.selectbox("Run B", list(labels), format_func=labels.get, index=1, key="cmp_b")
+    if data is None:
+        st.info("Load the customers (Data page) to compare runs on them.")
+    elif a != b:
+        try:
+            run_a, run_b = store.get_run(a), store.get_run(b)
+            model_a = cache.saved_model(a, run_a.model_bytes)
+            model_b = cache.saved_model(b, run_b.model_bytes)
+            table = compare.compare_runs(model_a.assign(data.df), model_b.assign(data.df),
+                                         id_column=data.schema.id_column)
+        except SegcoreError as error:
+            ui.show_error(error)
+        else:
+            table = table.rename(index=model_a.segment_names, columns=model_b.segment_names)
+            st.dataframe(table, width="stretch")

@@ -1,0 +1,222 @@
+"""Command line: ``python -m segcore inspect|fit|assign``, for automation and monthly re-segmentation.
+
+Exit codes: 0 success; 2 bad input or bad options, with one line on stderr starting with ``error:`` and no
+traceback. Progress goes to stderr as a bar when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from segcore.errors import SegcoreError, SpecError
+from segcore.spec import METHODS
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one ``error:`` line and exit 2 like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {message}. Run 'python -m segcore {self.prog.split()[-1]} --help' for usage.\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="segcore", description="Customer segmentation from a customer file or transaction log.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    inspect = sub.add_parser("inspect", help="show how the file is read and what each column looks like")
+    inspect.add_argument("data", help="CSV/TSV/TXT, Excel, Parquet or JSON file")
+    inspect.add_argument("--sheet", help="Excel sheet name or number")
+    inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    fit = sub.add_parser("fit", help="segment customers and write assignments, profiles and a model")
+    fit.add_argument("data")
+    fit.add_argument("--out", required=True, help="output folder (created if missing)")
+    fit.add_argument("--features", help="comma-separated columns to segment on (default: all suitable columns)")
+    fit.add_argument("--k", default="auto", help="number of segments, or 'auto' to choose from a sweep of 2..12")
+    fit.add_argument("--method", default="kmeans", choices=METHODS)
+    fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--sheet", help="Excel sheet name or number")
+    fit.add_argument("--include-sensitive", action="store_true", help="allow sensitive attributes as features")
+    fit.add_argument(
+        "--transactions",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="treat the file as a transaction log and segment customers (auto: when detected)",
+    )
+    fit.add_argument("--previous", help="a previous model.segcore whose segment ids should be kept")
+
+    assign = sub.add_parser("assign", help="score new customers with a saved model")
+    assign.add_argument("model")
+    assign.add_argument("data")
+    assign.add_argument("--out", required=True, help="output CSV file")
+    assign.add_argument("--sheet", help="Excel sheet name or number")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "inspect":
+            return _inspect(args)
+        if args.command == "fit":
+            return _fit(args)
+        return _assign(args)
+    except SegcoreError as error:
+        sys.stderr.write(f"error: {_one_line(str(error))}\n")
+        return EXIT_BAD_INPUT
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as error:
+        sys.stderr.write(f"error: cannot open '{error.filename}': {error.strerror}. Check the path.\n")
+        return EXIT_BAD_INPUT
+
+
+def _load(path: str, sheet: str | None):
+    from segcore.io import load_table
+
+    if not Path(path).exists():
+        raise FileNotFoundError(2, "no such file", path)
+    return load_table(path, sheet=_sheet(sheet))
+
+
+def _inspect(args) -> int:
+    from segcore.roles import infer_roles
+    from segcore.transactions import detect_transactions
+
+    table = _load(args.data, args.sheet)
+    schema = infer_roles(table.df)
+    tx = detect_transactions(table.df)
+    if args.json:
+        payload = {
+            "report": table.report.to_dict(),
+            "schema": schema.to_dict(),
+            "transaction_log": vars(tx) if tx else None,
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    print(table.report.summary())
+    for warning in table.report.warnings:
+        print(f"  warning: {warning}")
+    frame = schema.to_frame()
+    print(frame.to_string(index=False))
+    if tx:
+        print(f"This looks like a transaction log (customer '{tx.customer}', date '{tx.date}', amount '{tx.amount}'). "
+              "'segcore fit' will turn it into one row per customer.")
+    return EXIT_OK
+
+
+def _fit(args) -> int:
+    from segcore.export import profiles_json, safe_csv
+    from segcore.model import Segmentation, segment
+    from segcore.roles import infer_roles
+    from segcore.spec import FeatureSpec
+    from segcore.transactions import detect_transactions, to_customers
+
+    table = _load(args.data, args.sheet)
+    df = table.df
+    for warning in table.report.warnings:
+        _say(f"note: {warning}")
+    if args.transactions != "no":
+        tx = detect_transactions(df)
+        if tx is None and args.transactions == "yes":
+            raise SpecError(
+                "The file does not look like a transaction log (repeated customer ids with a date and an amount)."
+            )
+        if tx is not None:
+            customers = to_customers(df, tx)
+            _say(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")
+            for note in customers.notes:
+                _say(f"note: {note}")
+            df = customers.df
+    schema = infer_roles(df)
+    features = _features(args.features, schema)
+    k = None if str(args.k).lower() == "auto" else _positive_int(args.k, "--k")
+    previous = Segmentation.load(args.previous) if args.previous else None
+    spec = FeatureSpec(
+        features=tuple(features),
+        profile_columns=tuple(schema.names(use="profile")),
+        method=args.method,
+        k=k,
+        seed=args.seed,
+        include_sensitive=args.include_sensitive,
+    )
+    with _progress_bar() as progress:
+        seg = segment(df, spec=spec, schema=schema, previous=previous, progress=progress)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "assignments.csv").write_bytes(safe_csv(seg.assignments()))
+    (out / "profiles.json").write_text(profiles_json(seg.profiles), encoding="utf-8")
+    seg.save(out / "model.segcore")
+    for note in seg.notes:
+        _say(f"note: {note}")
+    grade = f", quality {seg.quality.grade}" if seg.quality else ""
+    _say(f"{seg.n_segments} segments for {seg.n_rows:,} customers{grade}. Wrote {out}/assignments.csv, "
+         f"profiles.json and model.segcore.")
+    return EXIT_OK
+
+
+def _assign(args) -> int:
+    from segcore.export import safe_csv
+    from segcore.model import Segmentation
+
+    seg = Segmentation.load(args.model)
+    table = _load(args.data, args.sheet)
+    result = seg.assign(table.df)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_bytes(safe_csv(result.drop(columns=["distance", "far_from_segments"])))
+    far = int(result["far_from_segments"].sum())
+    _say(f"Scored {len(result):,} customers into {seg.n_segments} segments; {far:,} are far from every segment.")
+    return EXIT_OK
+
+
+def _features(option: str | None, schema) -> list[str]:
+    if not option:
+        return schema.names(use="feature")
+    return [name.strip() for name in option.split(",") if name.strip()]
+
+
+def _positive_int(text: str, flag: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise SpecError(f"{flag} must be a whole number or 'auto', not '{text}'.") from None
+    if value < 2:
+        raise SpecError(f"{flag} must be at least 2 (a segmentation needs two or more segments), not {value}.")
+    return value
+
+
+def _sheet(sheet: str | None) -> str | int | None:
+    if sheet is None:
+        return None
+    return int(sheet) if sheet.isdigit() else sheet
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+class _progress_bar:
+    """A tqdm bar on a terminal; silent otherwise (logs and CI stay clean)."""
+
+    def __enter__(self):
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=100, disable=not sys.stderr.isatty(), file=sys.stderr, bar_format="{l_bar}{bar}")
+
+        def update(fraction: float, message: str) -> None:
+            self._bar.set_description_str(message)
+            self._bar.update(max(0, int(fraction * 100) - self._bar.n))
+
+        return update
+
+    def __exit__(self, *exc) -> None:
+        self._bar.close()

@@ -1,0 +1,87 @@
+"""Files people download: CSV that Excel opens safely, an .xlsx workbook, and profiles as JSON.
+
+A customer table can hold anything a customer typed, including ``=HYPERLINK(...)``. Spreadsheet programs run such
+cells as formulas (CSV injection, OWASP), so text cells that start with a formula character get a leading quote.
+Numeric columns are written as numbers, so plain negative numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from segcore.errors import SpecError
+
+# OWASP "CSV Injection": a cell starting with any of these can be run as a formula by Excel, LibreOffice or Sheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text that is just a number ("-12", "-3.5") cannot be a formula; leaving it alone keeps it a number in Excel.
+PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+# UTF-8 with a byte-order mark: without it Excel on Windows reads UTF-8 as cp1252 and mangles 서울 or Москва.
+CSV_ENCODING = "utf-8-sig"
+# Excel limits sheet names to 31 characters and forbids these characters.
+SHEET_NAME_MAX = 31
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def neutralise(value: Any) -> Any:
+    """``'=1+1'`` -> ``"'=1+1"``; anything that is not risky text is returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _is_text(s: pd.Series) -> bool:
+    return (
+        pd.api.types.is_object_dtype(s)
+        or pd.api.types.is_string_dtype(s)
+        or isinstance(s.dtype, pd.CategoricalDtype)
+    )
+
+
+def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy where text cells and column names cannot be read as formulas."""
+    out = df.copy()
+    for col in out.columns:
+        if _is_text(out[col]):
+            out[col] = out[col].astype(object).map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def safe_csv(df: pd.DataFrame) -> bytes:
+    """CSV bytes (UTF-8 with BOM, no index) with formula-looking text cells prefixed by a single quote."""
+    return _safe_frame(df).to_csv(index=False).encode(CSV_ENCODING)
+
+
+def _sheet_name(name: str) -> str:
+    clean = SHEET_NAME_FORBIDDEN.sub("_", str(name)).strip("'")[:SHEET_NAME_MAX]
+    if not clean:
+        raise SpecError("The sheet name is empty. Give the Excel sheet a name such as 'segments'.")
+    return clean
+
+
+def to_excel(df: pd.DataFrame, *, sheet_name: str = "segments") -> bytes:
+    """An .xlsx workbook with one sheet. Text is written as text: '=...' is never stored as a formula.
+
+    Time-zone aware dates are written in their own local time (Excel has no time zones).
+    """
+    out = df.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.tz_localize(None)
+    out.columns = [str(c) for c in out.columns]
+    buf = io.BytesIO()
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        out.to_excel(writer, sheet_name=_sheet_name(sheet_name), index=False)
+    return buf.getvalue()
+
+
+def profiles_json(profiles: Iterable[Any]) -> str:
+    """Profiles as a JSON list (indent 2, non-English text kept readable rather than \\u-escaped)."""
+    return json.dumps([p.to_dict() for p in profiles], indent=2, ensure_ascii=False)

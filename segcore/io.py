@@ -1,0 +1,559 @@
+"""Read a customer file (CSV/TSV/TXT, Excel, Parquet, JSON) into a DataFrame plus a report of what was done.
+
+Marketers' files are messy: European number styles, legacy encodings, Excel re-saves with empty columns, broken
+exports. ``load_table`` repairs what it safely can, reports every row or column it left out, and otherwise raises
+``DataError`` saying what is wrong, where, and what to do. Dates stay text here (``roles`` decides what they are).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from segcore import _sniff
+from segcore.errors import DataError
+
+# Share of data rows that may have the wrong number of fields and be skipped (reported) instead of failing.
+RAGGED_TOLERANCE = 0.01
+# Line numbers kept per skip reason: enough to find the problem, small enough to show.
+MAX_REPORTED_LINES = 20
+# A record spanning more lines than this means a quote was opened and never closed (notes rarely run longer).
+MAX_RECORD_LINES = 20
+# Cells read as missing (after stripping spaces), beside the empty cell.
+NA_TOKENS = frozenset({"", "NA", "N/A", "n/a", "#N/A", "null", "NULL", "Null", "NaN", "nan", "<NA>"})
+# Header names that mean "no name" (pandas writes "Unnamed: 3" for a blank header cell).
+_UNNAMED = re.compile(r"(?:Unnamed(?::\s*\d+)?(?:_level_\d+)?)?", re.IGNORECASE)
+_INTEGER = re.compile(r"[+-]?\d+")
+_PRETTY_ENCODING = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-16-le": "UTF-16",
+                    "utf-16-be": "UTF-16", "gb18030": "GB18030 (Chinese)", "cp949": "EUC-KR (Korean)",
+                    "cp932": "Shift-JIS (Japanese)", "cp1251": "Windows-1251 (Cyrillic)",
+                    "cp1252": "Windows-1252 (Western)", "big5": "Big5 (Chinese)"}  # fmt: skip
+_PRETTY_DELIMITER = {
+    ",": "comma",
+    ";": "semicolon",
+    "\t": "tab",
+    "|": "pipe",
+    _sniff.WHITESPACE: "whitespace",
+}
+
+
+@dataclass(frozen=True)
+class SkippedRows:
+    """Rows left out for one reason; ``lines`` are 1-based file line numbers (Excel: sheet rows), first 20."""
+
+    reason: str
+    count: int
+    lines: tuple[int, ...]
+
+    def to_dict(self) -> dict:
+        return {"reason": self.reason, "count": self.count, "lines": list(self.lines)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SkippedRows:
+        return cls(d["reason"], int(d["count"]), tuple(d["lines"]))
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """Everything the loader decided or repaired, so the app can show it and nothing is lost silently."""
+
+    source: str
+    file_format: str
+    encoding: str | None
+    delimiter: str | None
+    decimal: str | None
+    thousands: str | None
+    sheet: str | None
+    sheets: tuple[str, ...]
+    rows_read: int
+    rows_skipped: int
+    skipped: tuple[SkippedRows, ...]
+    columns_renamed: tuple[tuple[str, str], ...]
+    columns_dropped: tuple[str, ...]
+    warnings: tuple[str, ...]
+    n_columns: int = 0
+    header: bool = True
+
+    def to_dict(self) -> dict:
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["sheets"] = list(self.sheets)
+        out["skipped"] = [s.to_dict() for s in self.skipped]
+        out["columns_renamed"] = [list(pair) for pair in self.columns_renamed]
+        out["columns_dropped"] = list(self.columns_dropped)
+        out["warnings"] = list(self.warnings)
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LoadReport:
+        d = dict(d)
+        d["sheets"] = tuple(d.get("sheets", ()))
+        d["skipped"] = tuple(SkippedRows.from_dict(s) for s in d.get("skipped", ()))
+        d["columns_renamed"] = tuple(tuple(pair) for pair in d.get("columns_renamed", ()))
+        d["columns_dropped"] = tuple(d.get("columns_dropped", ()))
+        d["warnings"] = tuple(d.get("warnings", ()))
+        return cls(**d)
+
+    def summary(self) -> str:
+        """One plain sentence, e.g. "Read 5,000 rows x 18 columns from x.csv (UTF-8, comma-separated)."."""
+        details = []
+        if self.file_format == "excel":
+            details.append(f"Excel sheet '{self.sheet}'")
+        elif self.file_format in ("parquet", "json"):
+            details.append(self.file_format.capitalize())
+        if self.encoding:
+            details.append(_PRETTY_ENCODING.get(self.encoding, self.encoding.upper()))
+        if self.delimiter:
+            details.append(f"{_PRETTY_DELIMITER.get(self.delimiter, repr(self.delimiter))}-separated")
+        if self.decimal == ",":
+            details.append("decimal comma")
+        text = f"Read {self.rows_read:,} rows x {self.n_columns:,} columns from {self.source} ({', '.join(details)})"
+        if self.rows_skipped:
+            rows = "row" if self.rows_skipped == 1 else "rows"
+            text += f"; skipped {self.rows_skipped:,} {rows} ({', '.join(s.reason for s in self.skipped)})"
+        if self.columns_dropped:
+            text += f"; dropped {len(self.columns_dropped)} empty unnamed columns"
+        if self.warnings:
+            text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''} to check"
+        return text + "."
+
+
+@dataclass(frozen=True)
+class Table:
+    """A loaded table and the report of how it was read."""
+
+    df: pd.DataFrame
+    report: LoadReport
+
+    def to_dict(self) -> dict:
+        return {"report": self.report.to_dict(), "shape": list(self.df.shape)}
+
+
+@dataclass
+class _Parsed:
+    """Working state shared by the format readers (private, mutable while a file is read)."""
+
+    df: pd.DataFrame
+    raw_names: list[str]
+    skipped: list[SkippedRows] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    header: bool = True
+
+
+def load_table(
+    source: str | Path | bytes | BinaryIO, *, name: str | None = None, sheet: str | int | None = None
+) -> Table:
+    """Read a file path, bytes or binary file-like (e.g. Streamlit's UploadedFile) into a Table."""
+    data, source_name = _read_source(source, name)
+    if not data.strip():
+        what = "is empty (0 bytes)" if not data else "contains only blank space"
+        raise DataError(
+            f"{source_name} {what}. Export the table again and check the file has rows before uploading."
+        )
+    fmt, warning = _sniff.format_of(data, source_name)
+    meta: dict[str, Any] = {"encoding": None, "delimiter": None, "decimal": None, "thousands": None}
+    if fmt == "excel":
+        parsed = _read_excel(data, source_name, sheet)
+    elif fmt == "parquet":
+        parsed = _read_parquet(data, source_name)
+    else:
+        decoded = _sniff.decode(data, source_name)
+        meta["encoding"] = decoded.encoding
+        reader = _read_json if fmt == "json" else _read_delimited
+        parsed = reader(decoded.text, source_name)
+        if decoded.replaced:
+            parsed.warnings.insert(
+                0,
+                f"{decoded.replaced} bytes in {source_name} were not valid UTF-8 and were replaced (read as "
+                f"Windows-1252), first on line {decoded.first_bad_line}; check the text there.",
+            )
+    if warning:
+        parsed.warnings.insert(0, warning)
+    meta.update(parsed.meta)
+    return _finish(parsed, source_name, fmt, meta)
+
+
+def fingerprint(df: pd.DataFrame) -> str:
+    """Full content hash (values, index, column names, dtypes); Streamlit's own hash samples big frames."""
+    h = hashlib.blake2b(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes(), digest_size=16)
+    h.update(str(list(df.columns)).encode())
+    h.update(str(list(df.dtypes)).encode())
+    return h.hexdigest()
+
+
+def _read_source(source: Any, name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            return path.read_bytes(), name or path.name
+        except FileNotFoundError as exc:
+            raise DataError(f"File not found: {path}. Check the path and the file name.") from exc
+        except IsADirectoryError as exc:
+            raise DataError(
+                f"{path} is a folder, not a file. Choose the CSV or Excel file inside it."
+            ) from exc
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), name or "uploaded file"
+    label = name or Path(str(getattr(source, "name", "") or "uploaded file")).name
+    if hasattr(source, "getvalue"):
+        data = source.getvalue()
+    elif hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read()
+    else:
+        raise DataError(f"Cannot read {type(source).__name__}: pass a file path, bytes or an uploaded file.")
+    return (data.encode("utf-8") if isinstance(data, str) else bytes(data)), label
+
+
+def _read_delimited(text: str, source: str) -> _Parsed:
+    text = text.lstrip("\ufeff")
+    warnings: list[str] = []
+    repaired = _sniff.unwrap_quoted_lines(text)
+    truncated: list[SkippedRows] = []
+    if repaired is not None:
+        text, cut = _drop_unfinished_last_line(repaired)
+        warnings.append("every line was wrapped in quotes; repaired")
+        if cut:
+            truncated.append(SkippedRows("incomplete last line (the file seems cut off)", 1, (cut,)))
+    delimiter = _sniff.sniff_delimiter(text)
+    records = _records(text, delimiter, source)
+    empty_lines = [start for start, _, row in records if not any(cell.strip() for cell in row)]
+    records = [r for r in records if any(cell.strip() for cell in r[2])]
+    if not records:
+        raise DataError(f"{source} has no rows, only blank lines. Export the table again and upload it.")
+    first = [cell.strip() for cell in records[0][2]]
+    header = not all(_sniff.NUMBER_PLAIN.fullmatch(c) or _sniff.is_number(c, ",", ".") for c in first)
+    if header:
+        names, body = [cell.strip().lstrip("\ufeff") for cell in records[0][2]], records[1:]
+    else:
+        names, body = [""] * len(first), records
+        warnings.append(
+            f"{source} has no header row (the first row is numbers), so columns are named column_1..column_{len(first)}."
+        )
+    rows, skipped = _fit_rows(body, names, source, delimiter)
+    if empty_lines:
+        skipped.insert(0, SkippedRows("empty row", len(empty_lines), tuple(empty_lines[:MAX_REPORTED_LINES])))
+    skipped += truncated
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    cells = [c.strip() for col in columns for c in col[:2000] if c.strip() not in NA_TOKENS]
+    decimal, thousands = _sniff.number_style(cells)
+    df = pd.DataFrame({i: _convert(list(col), decimal, thousands) for i, col in enumerate(columns)})
+    if len(columns) == 1 and len(rows) and not pd.api.types.is_numeric_dtype(df[0]):
+        raise DataError(
+            f"{source} was read as a single text column: no delimiter (comma, semicolon, tab, pipe) was found. "
+            "Check that it is a table; if it uses another separator, re-export it as CSV."
+        )
+    meta = {"delimiter": delimiter or ",", "decimal": decimal, "thousands": thousands}
+    return _Parsed(df, names, skipped, warnings, meta, header)
+
+
+def _drop_unfinished_last_line(text: str) -> tuple[str, int | None]:
+    """After unwrapping, a last line with an odd number of quotes was cut off mid-field: drop it, say which."""
+    lines = _sniff.split_lines(text)
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=None)
+    if last is None or lines[last].count('"') % 2 == 0:
+        return text, None
+    return "\n".join(lines[:last] + lines[last + 1 :]), last + 1
+
+
+def _records(text: str, delimiter: str | None, source: str) -> list[tuple[int, int, list[str]]]:
+    """(first line, last line, fields) per record; quoted newlines make a record span several lines."""
+    if delimiter == _sniff.WHITESPACE:
+        lines = _sniff.split_lines(text)
+        if lines and not lines[-1]:
+            lines = lines[:-1]  # the newline that ends the last line
+        return [(i, i, line.split()) for i, line in enumerate(lines, start=1)]
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter or "\x1f", quotechar='"', strict=False
+    )
+    out, previous = [], 0
+    try:
+        for row in reader:
+            out.append((previous + 1, reader.line_num, row))
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise DataError(
+            f'{source} cannot be read after line {previous}: {exc}. This usually means a quote (") is opened and '
+            "never closed. Fix that line or re-export the file, then upload again."
+        ) from exc
+    return out
+
+
+def _fit_rows(
+    body: list, names: list[str], source: str, delimiter: str | None
+) -> tuple[list, list[SkippedRows]]:
+    """Keep rows with the header's field count (trailing empty extras are fine); skip <= 1% of others, else raise."""
+    expected = len(names)
+    named = max((i + 1 for i, n in enumerate(names) if n.strip()), default=expected)
+    runaway = next(((s, e) for s, e, _ in body if e - s >= MAX_RECORD_LINES), None)
+    if runaway:
+        raise DataError(
+            f'In {source} a quote (") opened on line {runaway[0]} is never closed, so lines {runaway[0]}-{runaway[1]} '
+            "ran together. Fix the quote on that line or re-export the file, then upload again."
+        )
+    rows, bad = [], []
+    for start, _, row in body:
+        if len(row) > expected and not any(cell.strip() for cell in row[expected:]):
+            row = row[:expected]
+        elif named <= len(row) < expected:
+            row = row + [""] * (expected - len(row))
+        if len(row) == expected:
+            rows.append(row)
+        else:
+            bad.append((start, len(row)))
+    if not bad:
+        return rows, []
+    allowed = max(1, int(RAGGED_TOLERANCE * len(body)))
+    if len(bad) > allowed:
+        examples = ", ".join(f"line {s} has {n}" for s, n in bad[:5])
+        sep = _PRETTY_DELIMITER.get(delimiter or ",", repr(delimiter))
+        raise DataError(
+            f"{len(bad):,} of {len(body):,} rows in {source} do not have the {expected} fields of the header "
+            f"({examples}). Check that the file is {sep}-separated and that text containing the separator is in "
+            "quotes, then export it again."
+        )
+    reason = f"wrong number of fields (expected {expected})"
+    return rows, [SkippedRows(reason, len(bad), tuple(s for s, _ in bad[:MAX_REPORTED_LINES]))]
+
+
+def _convert(values: list[str], decimal: str, thousands: str | None) -> pd.Series:
+    """Numbers become int64/float64 (leading-zero codes stay text); everything else str with NA tokens missing."""
+    stripped = [v.strip() for v in values]
+    present = [v for v in stripped if v not in NA_TOKENS]
+    numeric = bool(present) and all(_sniff.is_number(v, decimal, thousands) for v in present)
+    if numeric and not any(_sniff.LEADING_ZERO.fullmatch(v) for v in present):
+        clean = [None if v in NA_TOKENS else _sniff.clean_number(v, decimal, thousands) for v in stripped]
+        if len(present) == len(stripped) and all(_INTEGER.fullmatch(v) for v in clean):
+            try:
+                return pd.Series(np.array([int(v) for v in clean], dtype=np.int64))
+            except OverflowError:
+                pass
+        return pd.Series(np.array(["nan" if v is None else v for v in clean], dtype=np.float64))
+    if not present:
+        return pd.Series(np.full(len(values), np.nan))
+    return pd.Series(
+        [None if s in NA_TOKENS else v for v, s in zip(values, stripped, strict=True)], dtype="str"
+    )
+
+
+def _read_excel(data: bytes, source: str, sheet: str | int | None) -> _Parsed:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise DataError(
+            f"{source} could not be opened as an Excel workbook ({type(exc).__name__}: {exc}). Open it in Excel, "
+            "save it again as .xlsx (or export CSV) and upload again."
+        ) from exc
+    try:
+        sheets = tuple(wb.sheetnames)
+        chosen = _pick_sheet(sheets, sheet, source)
+        ws = wb[chosen]
+        ws.reset_dimensions()
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    except DataError:
+        raise
+    except Exception as exc:
+        raise DataError(
+            f"{source} is damaged and sheet data could not be read ({exc}). Save it again in Excel."
+        ) from exc
+    finally:
+        wb.close()
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [None] * (width - len(r)) for r in rows]
+    blank = [i for i, r in enumerate(rows) if all(_is_blank(v) for v in r)]
+    start = next((i for i in range(len(rows)) if i not in set(blank)), None)
+    if start is None:
+        raise DataError(f"Sheet '{chosen}' of {source} is empty. Choose another sheet: {', '.join(sheets)}.")
+    names = ["" if v is None else str(v).strip() for v in rows[start]]
+    body = [(i + 1, r) for i, r in enumerate(rows) if i > start and i not in set(blank)]
+    df = pd.DataFrame([r for _, r in body], columns=range(width), dtype=object)
+    df = df.apply(_tidy_object_column) if len(df) else df
+    skipped = (
+        [SkippedRows("empty row", len(blank), tuple(i + 1 for i in blank[:MAX_REPORTED_LINES]))]
+        if blank
+        else []
+    )
+    return _Parsed(df, names, skipped, [], {"sheet": chosen, "sheets": sheets})
+
+
+def _pick_sheet(sheets: tuple[str, ...], sheet: str | int | None, source: str) -> str:
+    if sheet is None:
+        return sheets[0]
+    if isinstance(sheet, int) and 0 <= sheet < len(sheets):
+        return sheets[sheet]
+    matches = [s for s in sheets if str(sheet) == s] or [
+        s for s in sheets if str(sheet).strip().lower() == s.lower()
+    ]
+    if matches:
+        return matches[0]
+    raise DataError(
+        f"{source} has no sheet {sheet!r}. Its sheets are: {', '.join(sheets)}. Choose one of these."
+    )
+
+
+def _is_blank(value: Any) -> bool:
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, float) and np.isnan(value))
+    )
+
+
+def _tidy_object_column(col: pd.Series) -> pd.Series:
+    """Give a column of Python cells one dtype: numbers, datetimes, or text (mixed numbers and text -> text)."""
+    col = col.map(lambda v: None if _is_blank(v) or (isinstance(v, str) and v.strip() in NA_TOKENS) else v)
+    present = col.dropna()
+    if present.empty:
+        return pd.Series(np.full(len(col), np.nan), index=col.index)
+    if all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in present):
+        return pd.to_numeric(col)
+    if all(isinstance(v, bool) for v in present):
+        return col.astype("boolean") if len(present) < len(col) else col.astype(bool)
+    if all(isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat") for v in present):
+        try:
+            return pd.to_datetime(col)
+        except (ValueError, TypeError):
+            pass
+    return col.map(lambda v: v if v is None or isinstance(v, str) else _cell_text(v)).astype("str")
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _read_parquet(data: bytes, source: str) -> _Parsed:
+    try:
+        df = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for damaged files
+        raise DataError(
+            f"{source} could not be read as Parquet ({exc}). Export it again and upload again."
+        ) from exc
+    names = [str(c) for c in df.columns]
+    return _Parsed(df.set_axis(range(df.shape[1]), axis=1).reset_index(drop=True), names)
+
+
+def _read_json(text: str, source: str) -> _Parsed:
+    text = text.lstrip("\ufeff")
+    skipped: list[SkippedRows] = []
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data":
+            raise DataError(
+                f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). Fix it or export "
+                "the table as CSV."
+            ) from exc
+        payload, skipped = _json_lines(text, source)
+    records = _json_records(payload, source)
+    df = pd.json_normalize(records) if records and isinstance(records[0], dict) else pd.DataFrame(records)
+    if df.empty:
+        raise DataError(f"{source} contains no records. Export the table with at least one row.")
+    names = [str(c) for c in df.columns]
+    df = df.set_axis(range(df.shape[1]), axis=1).astype(object).apply(_tidy_object_column)
+    return _Parsed(df, names, skipped)
+
+
+def _json_lines(text: str, source: str) -> tuple[list, list[SkippedRows]]:
+    payload, bad = [], []
+    lines = _sniff.split_lines(text)
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                payload.append(json.loads(line))
+            except json.JSONDecodeError:
+                bad.append(number)
+    if len(bad) > max(1, int(RAGGED_TOLERANCE * len(lines))):
+        raise DataError(
+            f"{len(bad)} lines of {source} are not valid JSON (first: lines {', '.join(map(str, bad[:5]))}). "
+            "Use one JSON record per line, or export the table as CSV."
+        )
+    return payload, (
+        [SkippedRows("invalid JSON line", len(bad), tuple(bad[:MAX_REPORTED_LINES]))] if bad else []
+    )
+
+
+def _json_records(payload: Any, source: str) -> list:
+    if isinstance(payload, list):
+        return payload
+    if isinstance(payload, dict):
+        lists = [v for v in payload.values() if isinstance(v, list)]
+        if len(lists) == 1 and lists[0] and all(isinstance(r, dict) for r in lists[0]):
+            return lists[0]
+        if lists and len(lists) == len(payload) and len({len(v) for v in lists}) == 1:
+            return pd.DataFrame(payload).to_dict("records")
+        return [payload]
+    raise DataError(
+        f"{source} holds a single JSON value, not a table. Use a list of records, e.g. [{{...}}, {{...}}]."
+    )
+
+
+def _clean_names(raw: list[str]) -> tuple[list[str], list[tuple[str, str]], list[bool]]:
+    """Strip names, name blanks column_<position>, number duplicates name_2, name_3; report every change."""
+    names, renamed, unnamed, seen = [], [], [], set()
+    stripped = [str(n).strip().strip("\ufeff").strip() for n in raw]
+    for position, name in enumerate(stripped, start=1):
+        blank = bool(_UNNAMED.fullmatch(name))
+        new = f"column_{position}" if blank else name
+        base, k = new, 2
+        while new in seen or (new != name and new in stripped):
+            new, k = f"{base}_{k}", k + 1
+        seen.add(new)
+        names.append(new)
+        unnamed.append(blank)
+        if new != name:
+            renamed.append((name, new))
+    return names, renamed, unnamed
+
+
+def _finish(parsed: _Parsed, source: str, fmt: str, meta: dict) -> Table:
+    df = parsed.df
+    names, renamed, unnamed = _clean_names(parsed.raw_names)
+    if not parsed.header:
+        renamed = []  # the no-header warning already names column_1..column_n
+    df = df.set_axis(names, axis=1)
+    empty_unnamed = [n for n, blank in zip(names, unnamed, strict=True) if blank and df[n].isna().all()]
+    df = df.drop(columns=empty_unnamed)
+    renamed = [(old, new) for old, new in renamed if new not in empty_unnamed]
+    if df.shape[1] == 0:
+        raise DataError(
+            f"{source} has no columns with data. Check that the file holds a table with a header row."
+        )
+    if len(df) == 0:
+        raise DataError(
+            f"{source} has a header row but no data rows. Export the table again with its rows and upload it."
+        )
+    report = LoadReport(
+        source=source,
+        file_format=fmt,
+        encoding=meta.get("encoding"),
+        delimiter=meta.get("delimiter"),
+        decimal=meta.get("decimal"),
+        thousands=meta.get("thousands"),
+        sheet=meta.get("sheet"),
+        sheets=tuple(meta.get("sheets", ())),
+        rows_read=len(df),
+        rows_skipped=sum(s.count for s in parsed.skipped),
+        skipped=tuple(parsed.skipped),
+        columns_renamed=tuple(renamed),
+        columns_dropped=tuple(empty_unnamed),
+        warnings=tuple(parsed.warnings),
+        n_columns=df.shape[1],
+        header=parsed.header,
+    )
+    return Table(df.reset_index(drop=True), report)

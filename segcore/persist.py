@@ -1,0 +1,191 @@
+"""Save and load a Segmentation as a versioned file that loads without executing code.
+
+A ``.segcore`` file is a zip archive holding
+- ``manifest.json``: format name and version, the spec, schema, profiles, rules, sweep and quality (plain JSON),
+- ``arrays.npz``: segment centres and their ids (numpy, read with ``allow_pickle=False``),
+- ``preprocessor.skops`` (and ``estimator.skops`` for Gaussian mixtures): the fitted scikit-learn objects, written
+  with skops and read back only when every type in them is on an explicit allow-list (no plain pickle).
+Customer ids and per-row labels are not stored: the file carries the model and aggregates only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from segcore.cluster import Quality, SweepResult
+from segcore.errors import ModelError
+from segcore.explain import RuleSet, SegmentRules
+from segcore.pinned import PinRule
+from segcore.profile import Profile
+from segcore.roles import Schema
+from segcore.spec import FeatureSpec
+
+FORMAT_NAME = "segcore-model"
+FORMAT_VERSION = 1
+# Types skops may rebuild beyond its own default-trusted set: our preprocessing steps, nothing else. Anything
+# else in a file means it was not written by segcore and is refused.
+TRUSTED_PREFIXES = ("segcore.prep.",)
+# Plain data types scikit-learn objects carry (dtype of a fitted imputer or encoder). They hold no code.
+TRUSTED_TYPES = frozenset({"numpy.dtype"})
+
+
+def dumps(seg) -> bytes:
+    """The model file's bytes (for downloads and the run store)."""
+    import skops.io as sio
+
+    manifest = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "created_at": seg.created_at,
+        "spec": seg.spec.to_dict(),
+        "schema": seg.schema.to_dict(),
+        "numeric": list(seg.numeric),
+        "categorical": list(seg.categorical),
+        "pins": [p.to_dict() for p in seg.pins],
+        "profiles": [p.to_dict() for p in seg.profiles],
+        "rules": _rules_to_dict(seg.rules),
+        "sweep": _sweep_to_dict(seg.sweep),
+        "quality": _plain(vars(seg.quality)) if seg.quality is not None else None,
+        "far_threshold": float(seg.far_threshold),
+        "method": seg.method,
+        "k": int(seg.k),
+        "n_rows": int(seg.n_rows),
+        "notes": list(seg.notes),
+        "fingerprint": seg.fingerprint,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        arrays = io.BytesIO()
+        np.savez(arrays, centers=np.asarray(seg.centers, dtype=np.float64), center_ids=seg.center_ids)
+        zf.writestr("arrays.npz", arrays.getvalue())
+        zf.writestr("preprocessor.skops", sio.dumps(seg.preprocessor))
+        if seg.estimator is not None:
+            zf.writestr("estimator.skops", sio.dumps(seg.estimator))
+    return buffer.getvalue()
+
+
+def save_segmentation(seg, path: str | Path) -> None:
+    Path(path).write_bytes(dumps(seg))
+
+
+def load_segmentation(source: str | Path | bytes):
+    """Read a model file; raises ModelError for anything that is not a segcore model of a known version."""
+    from segcore.model import Segmentation
+
+    name = "the model file" if isinstance(source, bytes) else f"'{Path(source).name}'"
+    try:
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"The model file {source} does not exist. Check the path.") from None
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        manifest = json.loads(zf.read("manifest.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        raise ModelError(
+            f"{name} is not a segcore model file. Use the model.segcore file written by 'segcore fit' or the studio."
+        ) from None
+    if manifest.get("format") != FORMAT_NAME:
+        raise ModelError(f"{name} is not a segcore model file (unknown format). Refit the segmentation.")
+    version = manifest.get("version")
+    if version != FORMAT_VERSION:
+        raise ModelError(
+            f"{name} uses model format version {version}, but this segcore reads version {FORMAT_VERSION}. "
+            "Open it with the segcore version that wrote it, or refit the segmentation."
+        )
+    with zf:
+        arrays = np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False)
+        preprocessor = _load_trusted(zf.read("preprocessor.skops"), name)
+        estimator = _load_trusted(zf.read("estimator.skops"), name) if "estimator.skops" in zf.namelist() else None
+    quality = manifest.get("quality")
+    return Segmentation(
+        spec=FeatureSpec.from_dict(manifest["spec"]),
+        schema=Schema.from_dict(manifest["schema"]),
+        numeric=tuple(manifest["numeric"]),
+        categorical=tuple(manifest["categorical"]),
+        preprocessor=preprocessor,
+        centers=arrays["centers"],
+        center_ids=arrays["center_ids"].astype(np.int64),
+        pins=tuple(PinRule.from_dict(p) for p in manifest["pins"]),
+        labels=np.empty(0, dtype=np.int64),
+        profiles=tuple(Profile.from_dict(p) for p in manifest["profiles"]),
+        rules=_rules_from_dict(manifest.get("rules")),
+        sweep=_sweep_from_dict(manifest.get("sweep")),
+        quality=Quality(**quality) if quality else None,
+        far_threshold=float(manifest["far_threshold"]),
+        method=manifest["method"],
+        k=int(manifest["k"]),
+        n_rows=int(manifest["n_rows"]),
+        notes=tuple(manifest.get("notes", ())),
+        fingerprint=manifest.get("fingerprint"),
+        created_at=manifest.get("created_at", ""),
+        estimator=estimator,
+    )
+
+
+def _load_trusted(blob: bytes, name: str):
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(data=blob)
+    refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES) and t not in TRUSTED_TYPES]
+    if refused:
+        raise ModelError(
+            f"{name} contains object types segcore does not trust ({', '.join(refused[:3])}), so it was not "
+            "loaded. Only load models written by segcore; refit if in doubt."
+        )
+    return sio.loads(blob, trusted=untrusted)
+
+
+def _plain(value):
+    """JSON-safe copy: numpy scalars and arrays become Python numbers and lists."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, float) and value != value:  # NaN is not valid JSON
+        return None
+    return value
+
+
+def _rules_to_dict(rules: RuleSet | None) -> dict | None:
+    if rules is None:
+        return None
+    return _plain(
+        {"segments": [vars(s) for s in rules.segments], "fidelity": rules.fidelity, "depth": rules.depth}
+    )
+
+
+def _rules_from_dict(data: dict | None) -> RuleSet | None:
+    if not data:
+        return None
+    segments = tuple(
+        SegmentRules(**{**s, "conditions": tuple(s.get("conditions", ()))}) for s in data["segments"]
+    )
+    return RuleSet(segments=segments, fidelity=float(data["fidelity"]), depth=int(data["depth"]))
+
+
+def _sweep_to_dict(sweep: SweepResult | None) -> dict | None:
+    if sweep is None:
+        return None
+    table = sweep.table.astype(object).where(sweep.table.notna(), None)
+    return _plain(
+        {"table": table.to_dict(orient="list"), "recommended_k": sweep.recommended_k, "reason": sweep.reason}
+    )
+
+
+def _sweep_from_dict(data: dict | None) -> SweepResult | None:
+    if not data:
+        return None
+    return SweepResult(
+        table=pd.DataFrame(data["table"]), recommended_k=int(data["recommended_k"]), reason=data["reason"]
+    )

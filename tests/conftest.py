@@ -1,0 +1,23 @@
+"""Shared fixtures: paths to the project's sample data and to the real public datasets in ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DATA = ROOT / "sample_data"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real datasets; CI has them beside the clone, so a missing folder is an error, not a skip."""
+    assert SHARED_DATA.is_dir(), f"expected the shared datasets at {SHARED_DATA}"
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def sample_data() -> Path:
+    return SAMPLE_DATA

@@ -1,0 +1,39 @@
+"""Small generated customer tables with known structure, shared by the model, CLI and app tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# Three personas with clearly different behaviour: a correct segmentation must find them.
+PERSONAS = {
+    "vip": {"spend": 2500.0, "visits": 20.0, "tenure": 60.0, "region": "North", "churn": 0.03},
+    "bargain": {"spend": 300.0, "visits": 12.0, "tenure": 30.0, "region": "South", "churn": 0.15},
+    "lapsed": {"spend": 120.0, "visits": 1.5, "tenure": 8.0, "region": "West", "churn": 0.6},
+}
+
+
+def customers(n: int = 600, *, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """A customer table and its hidden persona index (0 = vip, 1 = bargain, 2 = lapsed)."""
+    rng = np.random.default_rng(seed)
+    persona = rng.integers(0, len(PERSONAS), size=n)
+    spec = list(PERSONAS.values())
+    spend = np.array([spec[p]["spend"] for p in persona]) * rng.lognormal(0, 0.25, n)
+    visits = np.array([spec[p]["visits"] for p in persona]) * rng.lognormal(0, 0.2, n)
+    tenure = np.array([spec[p]["tenure"] for p in persona]) * rng.lognormal(0, 0.2, n)
+    region = np.array([spec[p]["region"] for p in persona], dtype=object)
+    flip = rng.random(n) < 0.1
+    region[flip] = rng.choice(["North", "South", "West"], size=int(flip.sum()))
+    churn = (rng.random(n) < np.array([spec[p]["churn"] for p in persona])).astype(int)
+    df = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:05d}" for i in range(n)],
+            "total_spend": spend.round(2),
+            "visits_90d": visits.round(1),
+            "tenure_months": tenure.round(1),
+            "region": region,
+            "gender": rng.choice(["female", "male"], size=n),
+            "churned": churn,
+        }
+    )
+    return df, persona
