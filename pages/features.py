@@ -7,7 +7,7 @@ import streamlit as st
 from pages.common import state, ui
 from segcore import charts, checks
 from segcore.errors import SegcoreError
-from segcore.roles import PRESETS, preset_features
+from segcore.roles import PRESETS, default_preset, preset_features
 
 PRESET_LABELS = {
     "everything": "Everything sensible",
@@ -35,7 +35,7 @@ preset = st.segmented_control(
     "Start from a segmentation scheme",
     presets,
     format_func=PRESET_LABELS.get,
-    default=previous.preset if previous else "everything",
+    default=previous.preset if previous else default_preset(schema),
     key=state.PRESET,
     help="A scheme picks columns by what they describe. You can add or remove columns below.",
 ) or "everything"

@@ -56,4 +56,4 @@ if shared.get("density") and shared["density"]["cells"]:
     st.subheader("Customer map")
     st.caption("Where segments sit relative to each other: each square counts customers, coloured by the "
                "segment most of them belong to. No individual customer is shown.")
-    st.altair_chart(density.density_chart(shared["density"]["cells"], names), width="stretch")
+    st.altair_chart(density.density_chart(shared["density"], names), width="stretch")

@@ -183,7 +183,7 @@ def segment(
     """
     report = progress or (lambda fraction, message: None)
     schema = validate_roles(df, schema or infer_roles(df))
-    numeric, categorical, notes = split_features(schema, spec)
+    numeric, categorical, notes = split_features(df, schema, spec)
     pins = resolve_pins(df, spec.pins)
     pinned = apply_pins(df, pins) if pins else np.full(len(df), -1)
     rest = pinned < 0
@@ -291,14 +291,20 @@ def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema):
 
     Exposed so a caller can cache it: it depends on the columns, weights and pins, not on k, method or seed.
     """
-    numeric, categorical, _ = split_features(schema, spec)
+    numeric, categorical, _ = split_features(df, schema, spec)
     pins = resolve_pins(df, spec.pins)
     rest = apply_pins(df, pins) < 0 if pins else np.ones(len(df), dtype=bool)
     return prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
 
 
-def split_features(schema: Schema, spec: FeatureSpec) -> tuple[list[str], list[str], list[str]]:
-    """Numeric and categorical feature lists from the schema roles, with notes on what was left out and why."""
+def split_features(
+    df: pd.DataFrame, schema: Schema, spec: FeatureSpec
+) -> tuple[list[str], list[str], list[str]]:
+    """Numeric and categorical feature lists from the schema roles, with notes on what was left out and why.
+
+    Yes/no columns stored as numbers or booleans are used as 0/1; stored as words ("yes", "是", "да") they are
+    one-hot encoded, which clusters the same way and scores new files with the same words.
+    """
     numeric: list[str] = []
     categorical: list[str] = []
     notes: list[str] = []
@@ -316,6 +322,8 @@ def split_features(schema: Schema, spec: FeatureSpec) -> tuple[list[str], list[s
                 f"'{name}' is a sensitive attribute and was left out of clustering (it still appears on the "
                 "profile cards). Opt in explicitly to cluster on it."
             )
+        elif col.role == "boolean" and not _is_number_like(df[name]):
+            categorical.append(name)
         elif col.role in NUMERIC_ROLES:
             numeric.append(name)
         elif col.role in CATEGORICAL_ROLES:
@@ -346,6 +354,10 @@ def resolve_pins(df: pd.DataFrame, pins: tuple[PinRule, ...]) -> tuple[PinRule, 
         else:
             resolved.append(pin)
     return tuple(resolved)
+
+
+def _is_number_like(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
 
 
 def _transform(preprocessor, frame: pd.DataFrame) -> np.ndarray:

@@ -541,7 +541,8 @@ def _scheme_from_values(present: pd.Series, sensitive: bool) -> tuple[str, bool,
 
 
 def _looks_like_money(present: pd.Series, n_distinct: int) -> bool:
-    if n_distinct < MONEY_MIN_DISTINCT or present.min() < 0:
+    present = pd.to_numeric(present, errors="coerce").dropna()  # numbers stored as text count too
+    if n_distinct < MONEY_MIN_DISTINCT or present.empty or present.min() < 0:
         return False
     median = float(present.median())
     return median >= MONEY_MIN_MEDIAN and float(present.mean()) >= MONEY_SKEW_RATIO * median
@@ -657,3 +658,13 @@ def preset_features(schema: Schema, preset: str) -> list[str]:
         for c in schema.columns
         if c.use == "feature" and c.role in FEATURE_ROLES and not c.sensitive and c.scheme in schemes
     ]
+
+
+# Marketers segment on behaviour and value first; other schemes are refinements. At least this many columns
+# of that kind make the value/RFM preset the starting point.
+MIN_VALUE_PRESET_COLUMNS = 2
+
+
+def default_preset(schema: Schema) -> str:
+    """The preset a new data set starts from: value/RFM when the data has it, otherwise everything sensible."""
+    return "value" if len(preset_features(schema, "value")) >= MIN_VALUE_PRESET_COLUMNS else "everything"

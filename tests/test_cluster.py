@@ -341,11 +341,17 @@ def test_recommend_rule():
             "stability": [0.60, 0.90, 0.95, 0.50],
         }
     )
-    k, reason = recommend(table)  # 5 and 2 are unstable; 3 and 4 tie within 0.01 -> the smaller
+    k, reason = recommend(table)  # 5 and 2 are unstable; 3 and 4 tie within 0.02 -> the more detailed
+    assert k == 4
+    assert reason == (
+        "4 segments: as clearly separated as any stable choice (silhouette 0.46; 3 segments score the same) "
+        "and the most detailed of them (stability 0.95)."
+    )
+    clear = table.assign(silhouette=[0.50, 0.45, 0.40, 0.60])  # 3 beats 4 by more than the tie margin
+    k, reason = recommend(clear)
     assert k == 3
-    assert (
-        reason
-        == "3 segments: the clearest separation (silhouette 0.45) among the stable choices (stability 0.90)."
+    assert reason == (
+        "3 segments: the clearest separation (silhouette 0.45) among the stable choices (stability 0.90)."
     )
     unstable = table.assign(stability=[0.5, 0.7, 0.6, 0.7])
     k, reason = recommend(unstable)

@@ -219,3 +219,19 @@ def test_wholesale_spends_logged_and_standardised(shared_data):
     assert p.notes[0].startswith("log-transformed 6 skewed columns: Fresh, Milk")
     np.testing.assert_allclose(p.X[:, :6].mean(axis=0), 0, atol=1e-5)
     np.testing.assert_allclose(p.X[:, :6].std(axis=0), 1, atol=1e-4)
+
+
+def test_fitted_preprocessor_round_trips_through_skops(small):
+    sio = pytest.importorskip("skops.io")
+    p = prepare(small, numeric=["spend", "vip"], categorical=["plan"], weights={"spend": 2})
+    blob = sio.dumps(p.preprocessor)
+    untrusted = sio.get_untrusted_types(data=blob)
+    assert untrusted == [
+        "segcore.prep.MedianImputer",
+        "segcore.prep.RareGrouper",
+        "segcore.prep.SkewLog",
+        "segcore.prep.ToFloat",
+    ]
+    loaded = sio.loads(blob, trusted=untrusted)
+    np.testing.assert_array_equal(loaded.transform(small), p.X)
+    assert loaded.get_feature_names_out().tolist() == p.feature_names

@@ -513,3 +513,19 @@ def test_a_million_rows_in_under_three_seconds():
     schema = infer_roles(df)
     assert time.process_time() - start < 3.0
     assert schema["joined"].role == "datetime" and schema.id_column == "customer_id"
+
+
+def test_default_preset_prefers_value_when_the_data_has_it():
+    from segcore.roles import default_preset
+
+    rich = pd.DataFrame({"total_spend": [10.0, 250.0, 40.0, 90.0] * 5, "orders": [1, 9, 2, 4] * 5,
+                         "visits": [3, 20, 4, 8] * 5})
+    assert default_preset(infer_roles(rich)) == "value"
+    plain = pd.DataFrame({"age": [20, 30, 40, 50] * 5, "region": ["a", "b", "a", "c"] * 5})
+    assert default_preset(infer_roles(plain)) == "everything"
+
+
+def test_numbers_stored_as_text_are_numeric_and_can_read_as_money():
+    df = pd.DataFrame({"amount_paid": [str(v) for v in [120.5, 80.0, 990.0, 60.25, 75.0, 300.0] * 5]})
+    schema = infer_roles(df)
+    assert schema["amount_paid"].role == "numeric"

@@ -1,0 +1,162 @@
+"""The studio through Streamlit's AppTest: every page on the sample data, asserting on the values shown.
+
+UMAP is replaced by the PCA map here (SEGCORE_FAST_MAP=1): numba's first compile costs about a minute per process
+and the map's UMAP path is tested in test_embed.py; the browser test drives the real page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+
+import pandas as pd
+import pytest
+from conftest import ROOT, SAMPLE_DATA
+
+os.environ["SEGCORE_FAST_MAP"] = "1"
+os.environ["SEGCORE_DATA_DIR"] = tempfile.mkdtemp(prefix="segcore-apptest-")
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP = str(ROOT / "app.py")
+TIMEOUT = 240
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """First value shown for each metric label."""
+    shown: dict[str, str] = {}
+    for m in at.metric:
+        shown.setdefault(m.label, m.value)
+    return shown
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def fresh() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    no_errors(at)
+    return at
+
+
+@pytest.fixture(scope="module")
+def flow():
+    """One session walked through data -> features -> segments -> profiles on the retail sample."""
+    at = fresh()
+    at.switch_page("pages/features.py").run()
+    no_errors(at)
+    at.switch_page("pages/segments.py").run()
+    no_errors(at)
+    return at
+
+
+def test_data_page_opens_on_the_sample_data():
+    at = fresh()
+    shown = metrics(at)
+    expected = pd.read_csv(SAMPLE_DATA / "retail_customers.csv")
+    assert shown["Rows"] == f"{len(expected):,}"
+    assert shown["Columns"] == str(expected.shape[1])
+    assert shown["Encoding"] == "utf-8" and shown["Delimiter"] == "comma"
+    assert "Retail customers" in at.success[0].value
+    editor = at.data_editor(key="role_editor") if hasattr(at, "data_editor") else None
+    assert editor is not None
+
+
+def test_features_page_starts_from_the_value_preset(flow):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/features.py").run()
+    no_errors(at)
+    chosen = at.multiselect[0].value
+    assert {"orders_12m", "total_spend_12m", "visits_last_90d"} <= set(chosen)
+    assert "customer_id" not in chosen and "gender" not in chosen  # ids and sensitive columns stay out
+    kpis = at.multiselect[1].value
+    assert {"nps", "csat", "churned"} <= set(kpis)
+
+
+def test_segments_page_shows_the_recommended_segmentation(flow):
+    shown = metrics(flow)
+    assert shown["Segments"] == "5"
+    assert shown["Customers"] == "5,000"
+    assert float(shown["Separation (silhouette)"]) > 0.35
+    assert float(shown["Stability"]) > 0.8
+    assert any("GOOD" in m.value for m in flow.markdown)
+    charts = flow.get("arrow_vega_lite_chart") or flow.get("vega_lite_chart")
+    assert len(charts) >= 3  # sweep, map, sizes
+    assert any("5 segments:" in c.value for c in flow.caption)
+
+
+def test_changing_k_refits_without_recomputing_the_map(flow):
+    flow.selectbox(key="k_choice").set_value(3).run()
+    no_errors(flow)
+    assert metrics(flow)["Segments"] == "3"
+    flow.selectbox(key="k_choice").set_value("Auto").run()
+    assert metrics(flow)["Segments"] == "5"
+
+
+def test_profiles_page_shows_one_card_per_segment(flow):
+    flow.switch_page("pages/profiles.py").run()
+    no_errors(flow)
+    names = [t.value for t in flow.text_input if t.key and t.key.startswith("name_")]
+    assert len(names) == 5 and len(set(names)) == 5
+    sizes = [int(m.value.replace(",", "")) for m in flow.metric if m.label == "Customers"][1:]
+    assert sum(sizes) == 5000
+    actions = [i.value for i in flow.info]
+    assert len(actions) == 5 and all(a for a in actions)
+    sql = [c.value for c in flow.code]
+    assert len(sql) >= 5 and all(re.search(r'"\w+" (<=|>)', s) for s in sql if s != "-- no simple rule")
+    labels = [b.label for b in flow.get("download_button")]
+    assert {"Assignments (CSV)", "Assignments (Excel)", "Profiles (JSON)", "Model file"} <= set(labels)
+
+
+def test_renaming_a_segment_is_used_everywhere(flow):
+    flow.switch_page("pages/profiles.py").run()
+    flow.text_input(key="name_0").set_value("Top fans").run()
+    no_errors(flow)
+    assert flow.text_input(key="name_0").value == "Top fans"
+    assert flow.selectbox(key="segment_filter").format_func(0) == "Top fans"
+
+
+def test_bad_upload_shows_a_clear_error_and_keeps_working():
+    at = fresh()
+    at.file_uploader(key="uploader").set_value(("broken.csv", b"", "text/csv")).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "empty" in message.lower()
+    assert metrics(at)["Rows"] == "5,000"  # the previous data stays loaded
+
+
+def test_upload_of_a_non_english_semicolon_file():
+    at = fresh()
+    data = (SAMPLE_DATA / "klienty_cp1251.csv").read_bytes()
+    at.file_uploader(key="uploader").set_value(("klienty.csv", data, "text/csv")).run()
+    no_errors(at)
+    shown = metrics(at)
+    assert shown["Encoding"] == "cp1251" and shown["Delimiter"] == "semicolon"
+    assert shown["Rows"] == "400"
+
+
+def test_transaction_log_becomes_one_row_per_customer():
+    at = fresh()
+    at.button(key="sample_Transaction log (100k rows)").click().run()
+    no_errors(at)
+    assert any("transaction log" in w.value for w in at.warning)
+    convert = next(b for b in at.button if b.label.startswith("Turn it into one row per customer"))
+    convert.click().run()
+    no_errors(at)
+    raw = pd.read_csv(SAMPLE_DATA / "transactions.csv")
+    customers = raw["customer_id"].dropna().nunique()
+    assert metrics(at)["Rows"] == f"{customers:,}"
+    assert any(c.value.startswith("Recency, frequency and monetary") for c in at.caption)
+
+
+def test_pages_that_need_an_earlier_step_say_so():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/profiles.py").run()
+    no_errors(at)
+    assert any("needs the" in i.value for i in at.info)
+    assert at.get("page_link")

@@ -1,0 +1,63 @@
+"""Saving a run, opening its read-only share link, revoking it: through AppTest on the sample data."""
+
+from __future__ import annotations
+
+import re
+
+from test_app import APP, TIMEOUT, fresh, metrics, no_errors
+
+from segcore.tokens import INVALID_LINK_MESSAGE
+from streamlit.testing.v1 import AppTest
+
+TITLE = 'Q4 <script>alert("x")</script> segments'
+CUSTOMER_ID = re.compile(r"\bC\d{5}\b")
+
+
+def _all_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "title", "subheader", "info", "code", "text")
+             for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def _shared(token: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["share"] = token
+    return at.run()
+
+
+def test_save_share_open_and_revoke():
+    at = fresh()
+    at.switch_page("pages/features.py").run()
+    at.switch_page("pages/segments.py").run()
+    at.switch_page("pages/share.py").run()
+    no_errors(at)
+    at.text_input[0].set_value(TITLE)
+    at.form_submit_button[0].click().run()
+    no_errors(at)
+    assert any(s.value.startswith("Saved") for s in at.success)
+    share_button = next(b for b in at.button if b.label == "Create share link")
+    share_button.click().run()
+    link = next(c.value for c in at.code if "?share=" in c.value)
+    token = link.split("?share=", 1)[1]
+    assert len(token) >= 43
+
+    view = _shared(token)
+    no_errors(view)
+    assert "\\<script\\>" in view.title[0].value  # user text is escaped, never rendered as HTML
+    shown = metrics(view)
+    assert shown["Customers"] == "5,000" and shown["Segments"] == "5"
+    assert len([t for t in view.markdown if t.value.startswith("### ")]) == 5  # one card heading per segment
+    text = _all_text(view)
+    assert not CUSTOMER_ID.search(text), "a shared view must not show customer ids"
+    assert not view.dataframe and not view.get("download_button")
+    assert not view.text_input  # read-only: no renaming, no editing
+
+    at.switch_page("pages/share.py").run()
+    revoke = next(b for b in at.button if b.label == "Revoke")
+    revoke.click().run()
+    no_errors(at)
+    for bad in (token, token[:-1] + ("A" if token[-1] != "A" else "B"), "not-a-token"):
+        gone = _shared(bad)
+        assert [e.value for e in gone.error] == [INVALID_LINK_MESSAGE]
+        assert not gone.metric and not gone.markdown
