@@ -63,7 +63,37 @@ def sampled_silhouette(X, labels, *, sample_size: int, random_state: int = 0) ->
     n_labels = len(np.unique(lab))
     if n_labels < 2 or n_labels > len(keep) - 1:
         return float("nan")
-    return silhouette_from_distances(pairwise_distances_f32(X[keep]), lab)
+    return silhouette_chunked(X[keep], lab)
+
+
+# Rows of the distance matrix computed at a time: 2,000 x 10,000 float32 is 80 MB, so the 10k-sample silhouette
+# never holds the whole 10k x 10k matrix (800 MB in float64, ~5 s of memory traffic on this machine).
+SILHOUETTE_CHUNK = 2_000
+
+
+def silhouette_chunked(X, labels) -> float:
+    """Mean silhouette without materialising the distance matrix (same definition as silhouette_from_distances)."""
+    X = np.asarray(X, dtype=np.float32)
+    labels = np.asarray(labels)
+    ids, inv = np.unique(labels, return_inverse=True)
+    n = len(labels)
+    if len(ids) < 2 or len(ids) > n - 1:
+        return float("nan")
+    onehot = np.zeros((n, len(ids)), dtype=np.float32)
+    onehot[np.arange(n), inv] = 1.0
+    sq = np.einsum("ij,ij->i", X, X)
+    sums = np.empty((n, len(ids)), dtype=np.float64)
+    for start in range(0, n, SILHOUETTE_CHUNK):
+        stop = min(n, start + SILHOUETTE_CHUNK)
+        d2 = X[start:stop] @ X.T
+        d2 *= -2.0
+        d2 += sq[start:stop, None]
+        d2 += sq[None, :]
+        np.maximum(d2, 0.0, out=d2)
+        np.sqrt(d2, out=d2)
+        d2[np.arange(stop - start), np.arange(start, stop)] = 0.0
+        sums[start:stop] = d2 @ onehot
+    return _silhouette_from_sums(sums, inv, onehot.sum(axis=0).astype(np.float64))
 
 
 def pairwise_distances_f32(X) -> np.ndarray:
@@ -88,7 +118,12 @@ def silhouette_from_distances(D: np.ndarray, labels) -> float:
     onehot = np.zeros((n, len(ids)), dtype=D.dtype)
     onehot[np.arange(n), inv] = 1.0
     sums = (D @ onehot).astype(np.float64)  # per row: total distance to each segment
-    counts = onehot.sum(axis=0).astype(np.float64)
+    return _silhouette_from_sums(sums, inv, onehot.sum(axis=0).astype(np.float64))
+
+
+def _silhouette_from_sums(sums: np.ndarray, inv: np.ndarray, counts: np.ndarray) -> float:
+    """Silhouette from each row's total distance to every segment (``sums``, modified in place)."""
+    n = len(inv)
     own = counts[inv]
     rows = np.arange(n)
     a = sums[rows, inv] / np.maximum(own - 1, 1)

@@ -11,6 +11,7 @@ import json
 import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -105,22 +106,79 @@ def sweep_for(fingerprint: str, df, spec: FeatureSpec, schema: roles.Schema):
     return sweep(fingerprint, _schema_key(schema), key, spec.method, spec.seed, prep.X)
 
 
-@st.cache_resource(max_entries=12, show_spinner=False)
-def _segmentation(fingerprint: str, schema_key: str, key: str, _df, _spec, _schema, _sweep):
-    prep = prepared(fingerprint, _df, _spec, _schema)
-    bar = st.progress(0.0, text="Finding segments…")
+# Fitted segmentations kept per content key (data, roles, spec). Enough for every k of a few specs.
+MAX_FITS = 48
 
-    def report(fraction: float, message: str) -> None:
-        bar.progress(min(1.0, fraction), text=message)
 
-    seg = model.segment(_df, spec=_spec, schema=_schema, prepared=prep, sweep_result=_sweep, progress=report)
-    bar.empty()
-    return seg
+@st.cache_resource
+def _fit_pool() -> ThreadPoolExecutor:
+    """One worker that fits the other k values in the background, so changing k is usually a cache hit."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="segcore-prefetch")
+
+
+@st.cache_resource
+def _fits() -> dict[str, Future]:
+    return {}
+
+
+def _remember(key: str, future: Future) -> None:
+    fits = _fits()
+    fits[key] = future
+    while len(fits) > MAX_FITS:
+        fits.pop(next(iter(fits)))
+
+
+def _fit_key(fingerprint: str, schema: roles.Schema, spec: FeatureSpec) -> str:
+    return f"{fingerprint}|{_schema_key(schema)}|{spec_key(spec)}"
 
 
 def segmentation(fingerprint: str, df, spec: FeatureSpec, schema: roles.Schema) -> model.Segmentation:
+    """The fitted segmentation for this spec: from the cache, from a background prefetch, or fitted now."""
     sweep_result = sweep_for(fingerprint, df, spec, schema)
-    return _segmentation(fingerprint, _schema_key(schema), spec_key(spec), df, spec, schema, sweep_result)
+    prep = prepared(fingerprint, df, spec, schema)
+    key = _fit_key(fingerprint, schema, spec)
+    future = _fits().get(key)
+    if future is not None and future.cancel():  # still queued behind other prefetches: fit it now instead
+        future = None
+    if future is None:
+        bar = st.progress(0.0, text="Finding segments…")
+
+        def report(fraction: float, message: str) -> None:
+            bar.progress(min(1.0, fraction), text=message)
+
+        future = Future()
+        try:
+            future.set_result(
+                model.segment(df, spec=spec, schema=schema, prepared=prep, sweep_result=sweep_result,
+                              progress=report)
+            )
+        finally:
+            bar.empty()
+        _remember(key, future)
+        _prefetch_other_k(fingerprint, df, spec, schema, prep, sweep_result)
+    elif not future.done():
+        with st.spinner("Finishing this segmentation…"):
+            future.result()
+    return future.result()
+
+
+def _prefetch_other_k(fingerprint, df, spec: FeatureSpec, schema, prep, sweep_result) -> None:
+    """Queue fits for the other k values of the sweep; a later k change then only redraws the page."""
+    if spec.method == "hdbscan":
+        return
+    for k in spec.k_values:
+        if k >= prep.X.shape[0]:
+            continue
+        other = replace(spec, k=k)
+        key = _fit_key(fingerprint, schema, other)
+        if key not in _fits():
+            _remember(key, _fit_pool().submit(
+                model.segment, df, spec=other, schema=schema, prepared=prep, sweep_result=sweep_result))
+
+
+def prefetch_idle() -> bool:
+    """True when no background fit is queued or running (benchmarks wait for this)."""
+    return all(f.done() for f in list(_fits().values()))
 
 
 @st.cache_resource(max_entries=8, show_spinner="Preparing the map…")
