@@ -22,6 +22,7 @@ def _use_table(table: io.Table, name: str) -> None:
     fp = io.fingerprint(table.df)
     schema = cache.infer_roles(fp, table.df)
     state.set_dataset(state.Dataset(name=name, df=table.df, report=table.report, fingerprint=fp, schema=schema))
+    st.rerun()  # the sidebar (drawn by app.py before this page) must show the new data set, not the old one
 
 
 left, right = st.columns([3, 2], gap="large")
@@ -81,13 +82,13 @@ if report.skipped or report.warnings or report.columns_renamed or report.columns
         for warning in report.warnings:
             st.markdown(f"- {ui.md(warning)}")
 for note in data.notes:
-    st.info(note, icon=":material/info:")
+    st.info(ui.md(note), icon=":material/info:")
 
 log_columns = cache.detect_log(data.fingerprint, data.df) if data.transactions is None else None
 if log_columns is not None:
     st.warning(
-        f"This looks like a **transaction log**: customer `{log_columns.customer}`, date `{log_columns.date}`, "
-        f"amount `{log_columns.amount}`. Segments are built from one row per customer.",
+        f"This looks like a **transaction log**: customer **{ui.md(log_columns.customer)}**, date **{ui.md(log_columns.date)}**, "
+        f"amount **{ui.md(log_columns.amount)}**. Segments are built from one row per customer.",
         icon=":material/receipt_long:",
     )
     if st.button("Turn it into one row per customer (RFM, tenure, channel mix…)", type="primary"):

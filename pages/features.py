@@ -76,7 +76,7 @@ profile_columns = st.multiselect(
 )
 
 for warning in checks.feature_warnings(data.df, schema, features):
-    st.warning(warning, icon=":material/warning:")
+    st.warning(ui.md(warning), icon=":material/warning:")
 
 state.set_choices(
     state.Choices(

@@ -54,7 +54,7 @@ if data.schema.value_column:
     st.subheader("Where the value is")
     concentration = profile.value_concentration(data.df[data.schema.value_column])
     st.caption(f"The top 20% of customers bring {concentration.top20_share:.0%} of "
-               f"{data.schema.value_column} (Gini {concentration.gini:.2f}).")
+               f"{ui.md(data.schema.value_column)} (Gini {concentration.gini:.2f}).")
     pareto = charts.pareto_chart(concentration.curve, concentration.top20_share)
     st.altair_chart(pareto, width="stretch")
 

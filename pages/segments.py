@@ -68,7 +68,7 @@ with st.expander("Pinned segments (e.g. key accounts)", expanded=bool(state.pins
                 try:
                     value = float(pin_value)
                 except ValueError:
-                    st.error(f"'{pin_value}' is not a number; the rule '{pin_op}' needs one.")
+                    st.error(f"'{ui.md(pin_value)}' is not a number; the rule '{pin_op}' needs one.")
                     value = None
             if value is not None:
                 try:
@@ -78,7 +78,7 @@ with st.expander("Pinned segments (e.g. key accounts)", expanded=bool(state.pins
                     ui.show_error(error)
                 else:
                     if count == 0:
-                        st.warning(f"No customer matches {rule.describe()}; nothing was pinned.")
+                        st.warning(f"No customer matches {ui.md(rule.describe())}; nothing was pinned.")
                     else:
                         state.set_pins((*state.pins(), rule))
                         st.rerun()
@@ -118,7 +118,7 @@ if seg.notes:
 
 if sweep is not None:
     st.subheader("How many segments?")
-    st.caption(sweep.reason)
+    st.caption(ui.md(sweep.reason))
     st.altair_chart(charts.sweep_chart(sweep.table, sweep.recommended_k, sweep.reason), width="stretch")
 
 st.subheader("Customer map")
@@ -139,7 +139,7 @@ def customer_map() -> None:
         try:
             embedding = job.result()
         except Exception as error:  # noqa: BLE001 - a failed background map must not take the page down
-            st.warning(f"The UMAP map could not be computed ({error}); showing the PCA map instead.")
+            st.warning(f"The UMAP map could not be computed ({ui.md(error)}); showing the PCA map instead.")
             embedding = cache.pca_map(map_key, X)
         if st.session_state.get("_map_polling"):
             st.session_state["_map_polling"] = False
@@ -152,7 +152,7 @@ def customer_map() -> None:
                     text=f"Computing the UMAP map… {elapsed:.0f} s (about {expected:.0f} s). Instant PCA preview below.")
         embedding = cache.pca_map(map_key, X)
     for note in embedding.notes:
-        st.caption(note)
+        st.caption(ui.md(note))
     points = mapview.map_points(data.df, embedding, seg.labels, names, schema=data.schema, features=features)
     chart = charts.map_chart(points, tooltip=mapview.tooltip_columns(data.schema, features),
                              id_column=data.schema.id_column or mapview.ROW_FIELD)
@@ -162,8 +162,7 @@ def customer_map() -> None:
     if len(rows):
         st.markdown(f"**{len(rows):,} customers selected.** How they differ from everyone:")
         traits = mapview.describe_selection(data.df, rows, schema=data.schema, columns=features + list(spec.profile_columns))
-        for trait in traits:
-            st.markdown(f"- {ui.md(trait.sentence)}")
+        st.markdown("\n".join(f"- {ui.md(trait.sentence)}" for trait in traits))  # one list, not one per trait
         st.dataframe(data.df.iloc[rows[:500]], hide_index=True, height=240)
     else:
         st.caption("Nothing selected yet.")

@@ -48,9 +48,21 @@ def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if _is_text(out[col]):
-            out[col] = out[col].astype(object).map(neutralise)
+            out[col] = _neutralise_column(out[col])
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
+
+
+def _neutralise_column(column: pd.Series) -> pd.Series:
+    """neutralise() over a whole column, vectorised: only the few risky cells are touched in Python."""
+    values = column.astype(object)
+    # non-text cells (numbers in a mixed column) may match here too; neutralise() leaves them unchanged
+    risky = values.astype("string").str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+    if not risky.any():
+        return values
+    values = values.copy()
+    values[risky] = values[risky].map(neutralise)
+    return values
 
 
 def safe_csv(df: pd.DataFrame) -> bytes:

@@ -11,6 +11,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import json
 import re
 from dataclasses import dataclass, field, fields
@@ -49,6 +50,11 @@ _RE2_DECIMAL_COMMA = r"[+-]?(?:D{1,3}(?:\.D{3})+|D+)(?:,D+)?".replace("D", _RE2_
 _RE2_THOUSANDS_COMMA = r"[+-]?D{1,3}(?:,D{3})+(?:\.D+)?".replace("D", _RE2_DIGIT)
 _RE2_THOUSANDS_DOT = r"^[+-]?D{1,3}(?:\.D{3})+(?:,D+)?$".replace("D", _RE2_DIGIT)
 _RE2_LEADING_ZERO = r"^[+-]?0D+$".replace("D", _RE2_DIGIT)
+# pyarrow's CSV threads: on our shared 2-core machines they made reads 2-4x slower and erratic under load, while
+# one thread is as fast as pandas' C parser (measured by benchmarks/bench_io.py).
+ARROW_THREADS = False
+# Bytes scanned at a time for leading-zero codes: bounds the temporary arrays on a big file.
+LEADING_ZERO_CHUNK = 1 << 24
 _PRETTY_ENCODING = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-16-le": "UTF-16",
                     "utf-16-be": "UTF-16", "gb18030": "GB18030 (Chinese)", "cp949": "EUC-KR (Korean)",
                     "cp932": "Shift-JIS (Japanese)", "cp1251": "Windows-1251 (Cyrillic)",
@@ -180,7 +186,7 @@ def load_table(
     row-by-row reader (tests compare the two).
     """
     data, source_name = _read_source(source, name)
-    if not data.strip():
+    if not data or data.isspace():
         what = "is empty (0 bytes)" if not data else "contains only blank space"
         raise DataError(
             f"{source_name} {what}. Export the table again and check the file has rows before uploading."
@@ -569,54 +575,29 @@ def _fast_delimited(data: bytes, source: str, *, start: int = 0) -> _Parsed | No
 
 def _fast_delimited_or_raise(data: bytes, source: str, start: int) -> _Parsed:
     import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
 
     while data.startswith(b"\xef\xbb\xbf", start):  # the careful reader strips every leading BOM
         start += 3
     head, names, header, delimiter = _fast_head(data[start : start + HEAD_BYTES], len(data) - start)
     data_start = start + (len(head.encode("utf-8")) if header else 0)
-    has_quote = data.find(b'"', data_start) >= 0
     if data.find(b"\x00", data_start) >= 0:  # the csv module refuses NUL bytes: let it say so
         raise _Fallback
-    columns_in = [f"f{i}" for i in range(len(names))]
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(data).slice(data_start),
-            read_options=pacsv.ReadOptions(column_names=columns_in),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=has_quote),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(columns_in, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-                check_utf8=True,
-            ),
-        )
-    except pa.ArrowException as exc:  # ragged rows, invalid UTF-8, ...
-        raise _Fallback from exc
-    if table.num_rows == 0:
-        raise _Fallback
-    columns = table.columns
-    del table
-    limit = csv.field_size_limit()
-    if any((pc.max(pc.binary_length(col)).as_py() or 0) > limit for col in columns):
-        raise _Fallback  # the csv module refuses fields this long; its error message is the one to show
-    multiline = has_quote and _runaway_check(columns)
-    blank = _blank_rows(columns)
-    empty_lines = _empty_lines(data, data_start, 1 if header else 0, blank, multiline)
-    if blank is not None:
-        keep = pc.invert(pa.array(blank))
-        columns = [pc.filter(col, keep) for col in columns]
+    decimal, thousands = _sniff.number_style(_style_cells(data, data_start, delimiter))
+    reader = _ArrowReader(data, data_start, len(names), delimiter)
+    columns = None
+    if decimal == "." and thousands is None and _one_record_per_line(data, data_start, reader):
+        columns = _typed_columns(reader)
+    empty_lines: list[int] = []
+    if columns is None:  # every cell as text: blank rows, empty lines and number styles handled exactly
+        columns = reader.read(strings=True)
+        multiline = reader.has_quote and _runaway_check(columns)
+        blank = _blank_rows(columns)
+        empty_lines = _empty_lines(data, data_start, 1 if header else 0, blank, multiline)
+        if blank is not None:
+            keep = pa.array(~blank)
+            columns = [col.filter(keep) for col in columns]
     if not len(columns[0]):
         raise _Fallback
-    head_cells = [
-        c.strip()
-        for col in columns
-        for c in col.slice(0, NUMBER_STYLE_ROWS).to_pylist()
-        if c.strip() not in NA_TOKENS
-    ]
-    decimal, thousands = _sniff.number_style(head_cells)
     series = {}
     for i in range(len(columns)):
         col, columns[i] = columns[i], None  # free each text column once converted
@@ -635,6 +616,183 @@ def _fast_delimited_or_raise(data: bytes, source: str, start: int) -> _Parsed:
         skipped.append(SkippedRows("empty row", len(empty_lines), tuple(empty_lines[:MAX_REPORTED_LINES])))
     meta = {"delimiter": delimiter, "decimal": decimal, "thousands": thousands}
     return _Parsed(df, names, skipped, warnings, meta, header)
+
+
+class _ArrowReader:
+    """pyarrow's CSV reader over the data rows, with the careful reader's quoting; _Fallback on any parse error."""
+
+    def __init__(self, data: bytes, start: int, n_columns: int, delimiter: str):
+        self.data, self.start, self.delimiter = data, start, delimiter
+        self.names = [f"f{i}" for i in range(n_columns)]
+        self.has_quote = data.find(b'"', start) >= 0
+        self.num_rows: int | None = None
+        self.expected_lines: int | None = None
+
+    def read(self, *, strings: bool, only: list[int] | None = None) -> list:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        include = [self.names[i] for i in only] if only is not None else []
+        if strings:
+            convert = pacsv.ConvertOptions(
+                column_types=dict.fromkeys(self.names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+                include_columns=include,
+            )
+        else:  # numbers typed by pyarrow; NA tokens (exact) are nulls; no booleans, dates or times guessed here
+            convert = pacsv.ConvertOptions(
+                null_values=sorted(NA_TOKENS),
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                true_values=[],
+                false_values=[],
+                timestamp_parsers=[],
+                include_columns=include,
+            )
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(self.data).slice(self.start),
+                read_options=pacsv.ReadOptions(column_names=self.names, use_threads=ARROW_THREADS),
+                parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=self.has_quote),
+                convert_options=convert,
+            )
+        except pa.ArrowException as exc:  # ragged rows, invalid UTF-8, ...
+            raise _Fallback from exc
+        if table.num_rows == 0:
+            raise _Fallback
+        self.num_rows = table.num_rows
+        columns = table.columns
+        limit = csv.field_size_limit()
+        for col in columns:
+            if pa.types.is_string(col.type) and (pc_max_length(col) or 0) > limit:
+                raise _Fallback  # the csv module refuses fields this long; its error message is the one to show
+        return columns
+
+
+def pc_max_length(col: Any) -> int | None:
+    import pyarrow.compute as pc
+
+    return pc.max(pc.binary_length(col)).as_py()
+
+
+def _one_record_per_line(data: bytes, start: int, reader: _ArrowReader) -> bool:
+    """Cheap byte counts proving no empty lines and no line breaks inside quotes (then no blank-line bookkeeping)."""
+    n_lf = data.count(b"\n", start)
+    if data.find(b"\r", start) >= 0:
+        n_cr = data.count(b"\r", start)
+        if n_cr != n_lf or data.count(b"\r\n", start) != n_lf:
+            return False  # mixed or old-Mac line ends
+    lines = n_lf + (0 if data.endswith((b"\n", b"\r")) else 1)
+    reader.expected_lines = lines
+    return True
+
+
+def _typed_columns(reader: _ArrowReader) -> list | None:
+    """Columns typed by pyarrow, with every column whose types could differ from the careful reader's re-read as
+    text; None when a row might be blank (then the all-text path counts and locates blank rows exactly)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = reader.read(strings=False)
+    if reader.num_rows != reader.expected_lines:
+        return None  # empty lines or quoted line breaks
+    maybe_blank = None
+    for col in columns:
+        cell = pc.is_null(col)
+        if pa.types.is_string(col.type):
+            cell = pc.or_(cell, pc.equal(pc.binary_length(pc.utf8_trim(col, _PY_SPACES)), 0))
+        maybe_blank = cell if maybe_blank is None else pc.and_(maybe_blank, cell)
+        if not pc.any(maybe_blank).as_py():
+            break
+    else:
+        return None
+    numeric = [
+        i for i, col in enumerate(columns) if pa.types.is_integer(col.type) or pa.types.is_floating(col.type)
+    ]
+    zero_led = bool(numeric) and _leading_zero_field(reader.data, reader.start, reader.delimiter)
+    plus = reader.data.find(b"+", reader.start) >= 0
+    again = []
+    for i, col in enumerate(columns):
+        kind = col.type
+        if pa.types.is_string(kind) or pa.types.is_null(kind):
+            continue
+        if pa.types.is_integer(kind):
+            if zero_led:
+                again.append(i)
+        elif pa.types.is_floating(kind):
+            if (
+                zero_led
+                or not pc.all(pc.is_finite(col)).as_py()
+                or (plus and col.null_count == 0 and pc.all(pc.equal(pc.floor(col), col)).as_py())
+            ):
+                again.append(i)  # "007", "inf", "+5": the careful reader's rules decide
+        else:
+            again.append(i)
+    if again:
+        for i, col in zip(again, reader.read(strings=True, only=again), strict=True):
+            columns[i] = col
+    return columns
+
+
+def _leading_zero_field(data: bytes, start: int, delimiter: str) -> bool:
+    """Whether any field may start with [+-]?0 and a digit ("007"): pyarrow reads 7, the careful reader text."""
+    if re.match(rb"[+-]?0[0-9]", data[start : start + 3]):  # the first field has no byte before it
+        return True
+    view = np.frombuffer(data, dtype=np.uint8)
+    marks = [
+        ord(delimiter),
+        10,
+        13,
+        34,
+    ]  # field starts: after the delimiter, a line break or an opening quote
+    for lo in range(max(start - 2, 0), len(data), LEADING_ZERO_CHUNK):
+        v = view[lo : lo + LEADING_ZERO_CHUNK + 3]
+        # Positions i where v[i] is "0" and v[i + 1] a digit (only those can start a leading-zero code).
+        zero = np.flatnonzero((v[1:-1] == 48) & ((v[2:] - np.uint8(48)) < np.uint8(10))) + 1
+        if not len(zero):
+            continue
+        before = v[zero - 1]
+        if np.isin(before, marks).any():
+            return True
+        signed = zero[((before == 43) | (before == 45)) & (zero >= 2)]
+        if len(signed) and np.isin(v[signed - 2], marks).any():
+            return True
+    return False
+
+
+def _style_cells(data: bytes, start: int, delimiter: str) -> list[str]:
+    """Stripped cells of the first NUMBER_STYLE_ROWS non-blank data records that could vote on the number style."""
+    size = HEAD_BYTES // 4
+    while True:
+        window = data[start : start + size]
+        final = start + size >= len(data)
+        try:
+            text, _ = codecs.utf_8_decode(window, "strict", final)
+        except UnicodeDecodeError as exc:
+            raise _Fallback from exc
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+        try:
+            rows = (row for row in reader if any(cell.strip() for cell in row))
+            records = list(itertools.islice(rows, NUMBER_STYLE_ROWS + 1))
+        except csv.Error as exc:
+            raise _Fallback from exc
+        if len(records) > NUMBER_STYLE_ROWS:
+            break  # the window holds whole records past the ones needed
+        if not final:
+            records = records[:-1]  # the window may end inside the last record
+        if final:
+            break
+        size *= 4
+    cells = []
+    for row in records[:NUMBER_STYLE_ROWS]:
+        for cell in row:
+            if "," in cell or "." in cell:  # only such cells are evidence in _sniff.number_style
+                value = cell.strip()
+                if value not in NA_TOKENS:
+                    cells.append(value)
+    return cells
 
 
 def _fast_head(head_bytes: bytes, total: int) -> tuple[str, list[str], bool, str]:
@@ -729,8 +887,16 @@ def _fast_convert(col: Any, decimal: str, thousands: str | None) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if pa.types.is_null(col.type):
+        return pd.Series(np.full(len(col), np.nan))
+    if pa.types.is_integer(col.type) and col.null_count == 0:
+        return pd.Series(col.to_numpy().astype(np.int64, copy=False))
+    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
+        return pd.Series(col.to_numpy(zero_copy_only=False).astype(np.float64, copy=False))
     trimmed = pc.utf8_trim(col, _PY_SPACES)
     na = pc.is_in(trimmed, value_set=pa.array(sorted(NA_TOKENS)))
+    if col.null_count:  # typed read: exact NA tokens are already nulls
+        na = pc.or_(na, pc.is_null(col))
     n_missing = pc.sum(na).as_py() or 0
     if n_missing == len(col):
         return pd.Series(np.full(len(col), np.nan))
@@ -770,7 +936,7 @@ def _numbers(present: Any, decimal: str, thousands: str | None) -> tuple[Any, An
     try:
         floats = pc.cast(cleaned, pa.float64())
     except pa.ArrowInvalid as exc:
-        if plain and not _all_match(present, _RE2_PLAIN):
+        if plain and not (_all_match(present.slice(0, 1000), _RE2_PLAIN) and _all_match(present, _RE2_PLAIN)):
             return None  # text, as expected for most text columns
         raise _Fallback from exc  # numbers pyarrow cannot read (e.g. non-ASCII digits): let Python read them
     if plain and not pc.all(pc.is_finite(floats)).as_py() and not _all_match(present, _RE2_PLAIN):

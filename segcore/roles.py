@@ -70,6 +70,9 @@ VALUE_HINT_SHARE = 0.6
 MONEY_MIN_MEDIAN = 50
 MONEY_SKEW_RATIO = 1.2
 MONEY_MIN_DISTINCT = 20
+# A value column may hold a few net-negative rows: a transaction log's monetary nets returns, so a customer who
+# returned more than they bought is below zero. Beyond this share negatives are normal (a balance), not value.
+VALUE_MAX_NEGATIVE_SHARE = 0.05
 
 SENSITIVE_NOTE = "This is a sensitive attribute, left out of clustering by default; you can opt in."
 FEATURE_ROLES = ("numeric", "categorical", "boolean")
@@ -332,6 +335,7 @@ class _Stats:
     unique: bool
     id_named: bool
     min_value: float | None
+    negative_share: float = 0.0
 
 
 def infer_roles(df: pd.DataFrame) -> Schema:
@@ -340,7 +344,7 @@ def infer_roles(df: pd.DataFrame) -> Schema:
     Distinct counts and missing shares use every row; parsing checks (dates, numbers stored as text, yes/no words)
     use an evenly drawn sample of ``SAMPLE_ROWS`` rows, so a million rows take about a second.
     ``value_column`` is set only when a column is named like a total or a money measure (revenue, spend, LTV,
-    amount...) and never negative. Spend split into parts with no total (MntWines, MntFruits...; Fresh, Milk...)
+    amount...) and at most VALUE_MAX_NEGATIVE_SHARE of its values are negative (net returns). Spend split into parts with no total (MntWines, MntFruits...; Fresh, Milk...)
     gives ``None``: picking one part would misstate each segment's value share, so the user chooses.
     Raises DataError for a table with no rows or no columns, or with duplicate or non-text column names.
     """
@@ -389,7 +393,8 @@ def _infer_column(name: str, col: pd.Series, sample: pd.Series, n_rows: int) -> 
     unique = n_missing == 0 and n_distinct == n_rows
     is_num = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
     min_value = float(present.min()) if is_num and n_distinct else None
-    stats = _Stats(unique=unique, id_named=id_named, min_value=min_value)
+    negative_share = float((present < 0).mean()) if is_num and n_distinct else 0.0
+    stats = _Stats(unique=unique, id_named=id_named, min_value=min_value, negative_share=negative_share)
 
     missing_share = n_missing / n_rows
     if missing_share > MOSTLY_MISSING_SHARE:
@@ -570,10 +575,15 @@ def _pick_id(columns: tuple[ColumnRole, ...], stats: dict[str, _Stats]) -> str |
 
 
 def _pick_value(columns: tuple[ColumnRole, ...], stats: dict[str, _Stats]) -> str | None:
-    """The money column named most like a total (see infer_roles); never negative; None when only parts exist."""
+    """The money column named most like a total (see infer_roles); None when only parts exist.
+
+    A few negative rows (net returns) are accepted, more than VALUE_MAX_NEGATIVE_SHARE are not (a balance).
+    """
     ranked = []
     for position, c in enumerate(columns):
-        if c.role != "numeric" or c.scheme != "value" or c.sensitive or (stats[c.name].min_value or 0) < 0:
+        if c.role != "numeric" or c.scheme != "value" or c.sensitive:
+            continue
+        if stats[c.name].negative_share > VALUE_MAX_NEGATIVE_SHARE:
             continue
         keyword = best_keyword(normalise_name(c.name), VALUE_COLUMN_KEYWORDS)
         if keyword is not None:

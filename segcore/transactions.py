@@ -31,6 +31,8 @@ from segcore.errors import DataError, SpecError
 # Customer ids must repeat this much (rows / distinct ids) for a table to be a log rather than a customer list:
 # 1.5 still catches short logs where most customers bought once but some bought again.
 MIN_REPEAT_RATIO = 1.5
+# Two-valued flags ("app_user": yes/no) name a trait of a customer, never the customer.
+YES_NO_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "0", "1", "是", "否", "예", "아니오", "да", "нет"})
 # A candidate date column must parse on this share of its (sampled) distinct values; real exports have a few
 # broken cells, but a text column that merely contains some dates is not the date column.
 MIN_DATE_PARSE_SHARE = 0.8
@@ -352,6 +354,8 @@ def detect_transactions(df: pd.DataFrame) -> TransactionColumns | None:
         return None
     names = {col: _norm_name(col) for col in df.columns}
 
+    if _has_unique_customer_key(df, names):
+        return None  # one row per customer already (e.g. "customer_id" unique): a customer table, not a log
     date = _pick_date(df, names)
     if date is None:
         return None
@@ -437,10 +441,23 @@ def _pick_customer(df: pd.DataFrame, names: dict, *, exclude: set) -> str | None
         n_unique = s.nunique(dropna=True)
         if n_unique < 2 or s.notna().sum() / n_unique < MIN_REPEAT_RATIO:
             continue
+        if n_unique == 2 and set(s.dropna().astype(str).str.strip().str.lower().unique()) <= YES_NO_WORDS:
+            continue  # "app_user: yes/no" is a flag about a customer, not who bought
         scored.append((_has_token(name, ID_HINTS), n_unique, col))
     if not scored:
         return None
     return max(scored, key=lambda t: (t[0], t[1]))[2]
+
+
+def _has_unique_customer_key(df: pd.DataFrame, names: dict) -> bool:
+    """A customer-named id column with a different value on every row means one row per customer."""
+    for col in df.columns:
+        name = names[col]
+        if _has(name, CUSTOMER_HINTS) and _has_token(name, ID_HINTS) and not _has(name, CUSTOMER_EXCLUDE):
+            s = df[col]
+            if s.notna().all() and s.nunique() == len(s) and len(s) > 1:
+                return True
+    return False
 
 
 def _pick_order(df: pd.DataFrame, names: dict, *, exclude: set) -> str | None:

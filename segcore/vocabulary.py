@@ -153,7 +153,7 @@ VALUE_COLUMN_KEYWORDS: tuple[str, ...] = (
     "total sales", "sales", "total amount", "spend", "spent", "amount", "value",
     "消费金额", "收入金额", "销售额", "营收", "消费", "金额",
     "총매출", "매출", "구매금액", "지출", "금액",
-    "выручк*", "продаж*", "сумм*",
+    "выручк*", "продаж*", "сумм*", "расход*",
 )
 
 # Two-valued answers that mean yes/no; compared after lower-casing and stripping.

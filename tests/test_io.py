@@ -517,3 +517,181 @@ def test_big_real_files(shared_data):
     assert second.report.sheet == "Year 2010-2011" and second.df.shape[1] == 8
     sample = load_table(shared_data / "online_retail_sample40k.xlsx")
     assert sample.df.shape == (40000, 8) and sample.df["InvoiceDate"].dtype.kind == "M"
+
+
+# ---------------------------------------------------------------- fast reader == careful reader
+
+
+def _both(data: bytes, name: str) -> tuple:
+    """(table or error message) from the fast and from the careful reader."""
+    out = []
+    for fast in (True, False):
+        try:
+            out.append(load_table(data, name=name, fast=fast))
+        except DataError as exc:
+            out.append(str(exc))
+    return tuple(out)
+
+
+def _assert_same(data: bytes, name: str) -> None:
+    fast, careful = _both(data, name)
+    if isinstance(careful, str):
+        assert fast == careful
+        return
+    pd.testing.assert_frame_equal(fast.df, careful.df, check_exact=True)
+    assert fast.report == careful.report
+
+
+def _late(n: int, at: int, normal, odd) -> str:
+    return "".join(odd(i) if i == at else normal(i) for i in range(n))
+
+
+TRICKY = {
+    "blank_rows_lf": "a,b,c\n1,x,2\n,,\n3,y,4\n\n5,z,6\n\n\n",
+    "blank_rows_crlf": "a,b,c\r\n1,x,2\r\n\r\n , ,\r\n3,y,4\r\n",
+    "blank_rows_cr": "a,b,c\r1,x,2\r\r3,y,4\r,,\r",
+    "na_only_row": "a,b\n1,2\nNA,NA\n3,4\n",
+    "whitespace_line": "a,b\n1,2\n   \n3,4\n",
+    "quoted_newline_and_blank": 'a,b\n1,"x\ny"\n\n2,z\n',
+    "quoted_newlines": 'a,b\n1,"x\ny"\n2,"p\r\nq"\n3,r\n',
+    "runaway_quote": 'a,b\n1,x\n2,"oops\n' + "".join(f"{i},y\n" for i in range(40)),
+    "unclosed_at_end": 'a,b\n1,x\n2,"oops\n3,y\n',
+    "quote_oddities": 'a,b,c\n1,ab"c,2\n3,"ab"c,4\n5,x""y,6\n7,"a""b",8\n9,"q" ,10\n',
+    "space_before_quote": 'a,b,c\n1, "x,y",2\n' + "".join(f"{i},x,{i}\n" for i in range(200)),
+    "leading_zero_late": "id,v\n"
+    + _late(3000, 2500, lambda i: f"{i + 1},{i}\n", lambda i: f"{i + 1},0{i}\n"),
+    "leading_zero_signed": "v,w\n-01,0.5\n2,00.5\n+0,-0\n",
+    "leading_zero_first_field": "007,1\n8,2\n",
+    "na_tokens_spaced": "a,b,c\n NA ,  x ,1\n2, null,\n3,N/A,#N/A\n",
+    "inf_nan_text": "a,b,c,d\n1,inf,-nan,1e999\n2,3,4,5\n",
+    "signs_exponents": "a,b,c,d\n+5,5.,.5,1E5\n-0,-.5,+.5e-3,1.e2\n",
+    "plus_ints": "a,b\n+5,1.0\n6,2.0\n",
+    "big_ints": "a,b\n99999999999999999999,1\n1,9223372036854775807\n",
+    "ints_with_missing": "a,b\n1,\n2,NA\n3,4\n",
+    "dates_times_bools": "a,b,c,d\n2024-01-05,12:30:00,true,2024-01-05T10:00:00\n2024-02-05,13:00:00,false,x\n",
+    "decimal_comma_thousands": "id;amount;n\n1;1.234,56;1.500\n2;2.000,00;2\n3;5,5;1.5\n",
+    "decimal_comma_exponent": "id;x\n1;1,5\n2;1,5e3\n3;2,25\n",
+    "thousands_comma": 'id,amount\n1,"1,234.56"\n2,"12,000.5"\n3,5.5\n4,"1,2"\n',
+    "no_header": "1,2.5,x\n3,4.5,y\n",
+    "names_dup_blank": " amount ,amount,Unnamed: 2,,\ufeffcity,\n1,2,3,4,x,\n5,6,7,8,y,\n",
+    "double_bom": "\ufeff\ufeffa,b\n1,2\n",
+    "unicode_digits": "a,b\n\u0661\u0662,1\n3,2\n",
+    "python_spaces": "a,b,c\n\x1c5\x1f,\xa0x\xa0,\u20037\u3000\n6,y,8\n",
+    "ragged_few": "a,b,c\n" + _late(300, 100, lambda i: f"{i},{i},x\n", lambda i: "1,2\n"),
+    "trailing_extras": "a,b\n1,2,,\n3,4\n",
+    "fewer_fields_padded": "a,b,,\n1,2\n3,4,,\n",
+    "one_numeric_column": "amount\n1.5\n2\n3\n",
+    "one_text_column": "Hello there\nthis is a letter\nnot a table\n",
+    "all_empty_column": "a,b,c\n1,,x\n2, ,y\n",
+    "long_field": "a,b\n1," + "x" * 140_000 + "\n2,y\n",
+    "tab_quoted": 'id\tname\tspend\n1\t"Ann\tB"\t3,5\n2\tBo\t4,25\n',
+    "header_only": "a,b,c\n",
+    "quoted_header_newline": 'a,"b\nc"\n1,2\n',
+    "blank_first_line": "\na,b\n1,2\n",
+    "style_after_2000": "a;b\n" + "".join(f"{i};{i}\n" for i in range(2100)) + "1;2,5\n",
+    "style_evidence_late_head": "a;b\n" + "".join(f"{i};{i}\n" for i in range(1990)) + "1;2,5\n",
+    "nul_after_head": "a,b\n" + "1,2\n" * 5000 + "3,\x004\n",
+    "nonfinite_words": "a,b\nInfinity,1\n2,2\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(TRICKY))
+def test_fast_reader_matches_careful_reader_on_tricky_files(case):
+    _assert_same(TRICKY[case].encode(), f"{case}.csv")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("cp1252.csv", "nom;âge;montant\nJosé;31;1,5\nZoë;45;2,25\n".encode("cp1252")),
+        ("utf16.csv", "a;b\n北京;1,5\n上海;2\n".encode("utf-16")),
+        ("bom_stray.csv", b"\xef\xbb\xbfa,b\n1,x\xe9\n"),
+        (
+            "stray_after_head.csv",
+            ("id,note,v\n" + "".join(f"{i},café,{i}.5\n" for i in range(60_000))).encode() + b"9,caf\xe9,1\n",
+        ),
+    ],
+)
+def test_fast_reader_matches_careful_reader_on_encodings(name, data):
+    _assert_same(data, name)
+    if name == "stray_after_head.csv":  # an invalid byte past the sniffed head is still found and reported
+        assert load_table(data, name=name).report.warnings[0].startswith("1 bytes in stray_after_head.csv")
+
+
+_BIG_REAL = {
+    "completejourney_transactions_sample.csv",
+    "CDNOW_master.txt",
+    "bank-full_variant_mangled_quotes.csv",
+}
+
+
+@pytest.mark.parametrize(
+    "file",
+    [
+        pytest.param(f, marks=pytest.mark.slow) if f in _BIG_REAL else f
+        for f in [
+            "CDNOW_master.txt",
+            "CDNOW_sample.txt",
+            "bank-full_variant_mangled_quotes.csv",
+            "bank-names.txt",
+            "bank.csv",
+            "completejourney_campaigns.csv",
+            "completejourney_demographics.csv",
+            "completejourney_transactions_sample.csv",
+            "customer_segmentation_av_test.csv",
+            "customer_segmentation_av_train.csv",
+            "marketing_campaign.csv",
+            "online_retail_sample5k_semicolon.csv",
+            "wholesale_customers.csv",
+            "wholesale_customers_variant_annotated_mixedenc.csv",
+            "wholesale_customers_variant_semicolon.csv",
+        ]
+    ],
+)
+def test_fast_reader_matches_careful_reader_on_real_files(shared_data, file):
+    _assert_same((shared_data / file).read_bytes(), file)
+
+
+def _careful_reader_forbidden(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("the careful reader was used")
+
+    monkeypatch.setattr("segcore.io._read_delimited", fail)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_clean_file_takes_the_fast_path(monkeypatch, newline):
+    rows = [f'C{i:07d},{i % 7}.25,{i},"city {i % 3}, north",{"NA" if i % 5 == 0 else i}' for i in range(3000)]
+    text = newline.join(["customer_id,spend,visits,city,score", *rows]) + newline
+    expected = load_table(text.encode(), name="c.csv", fast=False)
+    _careful_reader_forbidden(monkeypatch)
+    table = load_table(text.encode(), name="c.csv")
+    pd.testing.assert_frame_equal(table.df, expected.df, check_exact=True)
+    assert table.report == expected.report
+    assert table.df["visits"].dtype == np.int64 and table.df["score"].dtype == np.float64
+    assert table.df["city"][1] == "city 1, north"
+
+
+def test_fast_path_counts_blank_rows_with_line_numbers(monkeypatch):
+    text = "a,b\n1,x\n\n2,y\n,\n3,z\n"
+    _careful_reader_forbidden(monkeypatch)
+    table = load_table(text.encode(), name="b.csv")
+    assert table.report.skipped == (SkippedRows("empty row", 2, (3, 5)),)
+    assert table.df.to_dict("list") == {"a": [1, 2, 3], "b": ["x", "y", "z"]}
+
+
+_CELLS = st.sampled_from(
+    ["0", "007", "-01", "+5", "5", "-0", "1.5", "2,5", "1.234,5", "1e3", "inf", "NaN", "NA", "", " ", " 7 ",
+     "null", "x", "a b", '"q,r"', '"s""t"', "1,234", "٣", "2024-01-05", "true", "99999999999999999999"]
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(_CELLS, min_size=3, max_size=3), min_size=1, max_size=6),
+    st.sampled_from([",", ";"]),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_property_fast_equals_careful(rows, sep, newline):
+    lines = [sep.join(["id", "p", "q"])] + [sep.join([f"k{i}", *row[1:]]) for i, row in enumerate(rows)]
+    _assert_same((newline.join(lines) + newline).encode(), "h.csv")

@@ -406,3 +406,15 @@ def test_semicolon_export_with_two_date_formats(shared_data):
     assert result.rows_dropped == len(log) - len(kept)
     assert len(result.df) == kept["CustomerID"].nunique()
     assert result.df["monetary"].sum() == pytest.approx((kept["Quantity"] * kept["UnitPrice"]).sum(), abs=0.5)
+
+
+def test_a_customer_table_with_dates_and_money_is_not_a_log(sample_data):
+    """The retail sample has signup dates, spend and yes/no flags but one row per customer: not a log."""
+    customers = pd.read_csv(sample_data / "retail_customers.csv")
+    assert detect_transactions(customers) is None
+    flags = pd.DataFrame({
+        "app_user": ["yes", "no"] * 10,
+        "signup_date": pd.date_range("2025-01-01", periods=20).strftime("%Y-%m-%d"),
+        "total_spend": range(20),
+    })
+    assert detect_transactions(flags) is None

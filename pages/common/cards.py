@@ -37,7 +37,7 @@ def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, sho
         m[1].metric("Share", f"{p.share:.0%}")
         if p.value_share is not None:
             m[2].metric("Share of value", f"{p.value_share:.0%}",
-                        delta=f"{(p.value_share - p.share) * 100:+.0f} pts vs size", delta_color="normal")
+                        delta=f"{(p.value_share - p.share) * 100:+.0f} pts", delta_color="normal")
         if p.traits:
             st.markdown("**What stands out**")
             st.markdown("\n".join(f"- {ui.md(t.sentence)}" for t in p.traits))
@@ -45,7 +45,8 @@ def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, sho
             k = st.columns(min(3, len(p.kpis)))
             for i, kpi in enumerate(p.kpis[:6]):
                 k[i % len(k)].metric(ui.md(kpi.label), format_value(kpi.value, kpi.fmt),
-                                     delta=f"{format_value(kpi.overall, kpi.fmt)} overall", delta_color="off")
+                                     delta=f"{format_value(kpi.overall, kpi.fmt)} overall", delta_color="off",
+                                     delta_arrow=_arrow(kpi.value, kpi.overall))
         if p.lift is not None:
             st.caption(f"Outcome lift: {p.lift:.2f}× the overall rate.")
         st.info(ui.md(p.action), icon=":material/lightbulb:")
@@ -58,6 +59,13 @@ def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, sho
                     st.caption(f"{p.rule_precision:.0%} of customers matching these rules are in this segment.")
 
 
+def _arrow(value: float | None, overall: float | None) -> str:
+    """The delta shows the overall value, so the arrow compares the segment with it (not the sign of the overall)."""
+    if value is None or overall is None or value == overall:
+        return "off"
+    return "up" if value > overall else "down"
+
+
 def format_value(value: float | None, fmt: str) -> str:
     if value is None:
         return "—"
@@ -65,4 +73,4 @@ def format_value(value: float | None, fmt: str) -> str:
         return f"{value:.0%}"
     if fmt == "money":
         return f"{value:,.0f}"
-    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.0f}"

@@ -54,14 +54,15 @@ def password_gate() -> bool:
 def sidebar_status() -> None:
     data = state.dataset()
     with st.sidebar:
-        st.divider()
         if data is None:
             st.caption("No data loaded yet.")
         else:
             st.markdown(f"**Data set:** {md(data.name)}")
             st.caption(f"{len(data.df):,} customers · {data.df.shape[1]} columns")
         done = state.progress()
-        steps = " → ".join(("✅ " if ok else "◻️ ") + name for name, ok in done.items())
+        # Material icons ship with Streamlit; emoji need a system emoji font (missing on many Linux machines).
+        steps = " → ".join((":material/check_circle: " if ok else ":material/radio_button_unchecked: ") + name
+                           for name, ok in done.items())
         st.caption(steps)
         st.progress(sum(done.values()) / len(done), text=f"{sum(done.values())} of {len(done)} steps done")
 
@@ -74,7 +75,7 @@ def require(step: str) -> None:
 
 
 def show_error(error: SegcoreError, *, hint: str | None = None) -> None:
-    st.error(str(error), icon=":material/error:")
+    st.error(md(error), icon=":material/error:")
     if hint:
         st.caption(hint)
 
