@@ -123,24 +123,25 @@ for run in runs:
                         store.revoke_share(link.share_id)
                         st.rerun()
 
-if len(runs) >= 2:
-    st.subheader("Compare two runs")
-    st.caption("How many customers moved from which segment to which. Both runs score the customers loaded now.")
-    labels = {r.run_id: f"{r.title} ({r.created_at[:10]})" for r in runs}
-    a_id, b_id = st.columns(2)
-    a = a_id.selectbox("Run A", list(labels), format_func=labels.get, key="cmp_a")
-    b = b_id.selectbox("Run B", list(labels), format_func=labels.get, index=1, key="cmp_b")
-    if data is None:
-        st.info("Load the customers (Data page) to compare runs on them.")
-    elif a != b:
+st.subheader("Compare two runs")
+st.caption("How many customers moved from which segment to which, scoring the customers loaded now with both runs.")
+comparable = store.runs_for_fingerprint(data.fingerprint) if data is not None else []
+if len(comparable) < 2:
+    st.caption("Save two runs of the data loaded now (for example with different k or columns) to compare them.")
+else:
+    labels = {r.run_id: f"{r.title} ({r.created_at[:16].replace('T', ' ')})" for r in comparable}
+    a_col, b_col = st.columns(2)
+    a = a_col.selectbox("Run A", list(labels), format_func=labels.get, key="cmp_a")
+    b = b_col.selectbox("Run B", list(labels), format_func=labels.get, index=1, key="cmp_b")
+    if a != b:
         try:
-            run_a, run_b = store.get_run(a), store.get_run(b)
-            model_a = cache.saved_model(a, run_a.model_bytes)
-            model_b = cache.saved_model(b, run_b.model_bytes)
+            model_a = cache.saved_model(a, store.get_run(a).model_bytes)
+            model_b = cache.saved_model(b, store.get_run(b).model_bytes)
             table = compare.compare_runs(model_a.assign(data.df), model_b.assign(data.df),
                                          id_column=data.schema.id_column)
         except SegcoreError as error:
             ui.show_error(error)
         else:
-            table = table.rename(index=model_a.segment_names, columns=model_b.segment_names)
-            st.dataframe(table, width="stretch")
+            moved = table.attrs.get("n_matched", int(table.to_numpy().sum()))
+            st.caption(f"{moved:,} customers matched in both runs. Rows: run A's segments; columns: run B's.")
+            st.dataframe(table.rename(index=model_a.segment_names, columns=model_b.segment_names), width="stretch")

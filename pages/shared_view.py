@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import cache, cards, ui
-from segcore import charts, density, summary
+from segcore import charts, density, report, summary
 from segcore.errors import SegcoreError
 from segcore.profile import Profile
 
@@ -57,3 +57,13 @@ if shared.get("density") and shared["density"]["cells"]:
     st.caption("Where segments sit relative to each other: each square counts customers, coloured by the "
                "segment most of them belong to. No individual customer is shown.")
     st.altair_chart(density.density_chart(shared["density"], names), width="stretch")
+
+st.subheader("Take it with you")
+report_args = {"title": run.title, "subtitle": f"{headline['customers']:,} customers · {headline['segments']} segments",
+               "created_at": run.created_at}
+left, right = st.columns(2)
+left.download_button("Report (HTML, opens offline)", lambda: report.html_report(shared, **report_args),
+                     "segment_report.html", "text/html", on_click="ignore", icon=":material/description:",
+                     width="stretch")
+right.download_button("Report (PDF)", lambda: report.pdf_report(shared, **report_args), "segment_report.pdf",
+                      "application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", width="stretch")

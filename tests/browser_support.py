@@ -117,7 +117,8 @@ def open_page(page, title: str) -> None:
 
 
 def screenshot(page, name: str, *, readme: bool = True, top=None) -> None:
-    """A full-page PNG in artifacts/screenshots and (``readme``) a viewport-sized one in docs/screenshots.
+    """A full-page PNG in artifacts/screenshots and (``readme`` with SEGCORE_UPDATE_SCREENSHOTS=1) a viewport-sized
+    one in docs/screenshots for the README.
 
     The README shot starts at the top of the page, or at the ``top`` locator (e.g. a section heading).
 
@@ -129,7 +130,7 @@ def screenshot(page, name: str, *, readme: bool = True, top=None) -> None:
     if top is not None:
         top.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(200)
-    if readme:
+    if readme and os.environ.get("SEGCORE_UPDATE_SCREENSHOTS") == "1":  # README images change only on request
         page.screenshot(path=README_SCREENSHOTS / f"{name}.png")
     height = page.evaluate(
         'Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], [data-testid="stAppViewContainer"]\')]'

@@ -76,3 +76,24 @@ def test_exported_assignments_are_safe_in_spreadsheets():
     frame = pd.DataFrame({"customer_id": ["=HYPERLINK(\"http://x\")", "+SUM(1)", "C1"], "segment": [0, 1, 0]})
     text = safe_csv(frame).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+SUM(1)" in text and "\nC1," in text.replace("\r\n", "\n")
+
+
+def test_password_protects_the_studio_but_not_share_links(monkeypatch):
+    monkeypatch.setenv("SEGCORE_APP_PASSWORD", "correct horse")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.metric and at.title[0].value == "segcore"  # nothing of the data shows before the password
+    at.text_input[0].set_value("wrong")
+    at.form_submit_button[0].click().run()
+    assert "not right" in at.error[0].value
+    at.text_input[0].set_value("correct horse")
+    at.form_submit_button[0].click().run()
+    no_errors(at)
+    assert any(m.label == "Rows" for m in at.metric)
+
+
+def test_platform_login_is_required_when_configured():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
+    at.run()
+    assert not at.metric
+    assert [b.label for b in at.button] == ["Log in"]

@@ -50,7 +50,8 @@ def test_save_share_open_and_revoke():
     assert len([t for t in view.markdown if t.value.startswith("### ")]) == 5  # one card heading per segment
     text = _all_text(view)
     assert not CUSTOMER_ID.search(text), "a shared view must not show customer ids"
-    assert not view.dataframe and not view.get("download_button")
+    assert not view.dataframe
+    assert [b.label for b in view.get("download_button")] == ["Report (HTML, opens offline)", "Report (PDF)"]
     assert not view.text_input  # read-only: no renaming, no editing
 
     at.switch_page("pages/share.py").run()
@@ -61,3 +62,21 @@ def test_save_share_open_and_revoke():
         gone = _shared(bad)
         assert [e.value for e in gone.error] == [INVALID_LINK_MESSAGE]
         assert not gone.metric and not gone.markdown
+
+
+def test_compare_two_runs_of_the_same_customers():
+    at = fresh()
+    at.switch_page("pages/features.py").run()
+    at.switch_page("pages/segments.py").run()
+    for k in (3, 5):
+        at.selectbox(key="k_choice").set_value(k).run()
+        at.switch_page("pages/share.py").run()
+        at.text_input[0].set_value(f"k={k}")
+        at.form_submit_button[0].click().run()
+        no_errors(at)
+        at.switch_page("pages/segments.py").run()
+    at.switch_page("pages/share.py").run()
+    no_errors(at)
+    table = at.dataframe[-1].value
+    assert table.to_numpy().sum() == 5000  # every customer counted once, from a k=5 segment to a k=3 one
+    assert table.shape[0] in (3, 5) and table.shape[1] in (3, 5) and table.shape[0] != table.shape[1]

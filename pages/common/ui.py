@@ -29,14 +29,28 @@ def apply_theme() -> None:
     theme.enable_theme()
 
 
+def _secrets() -> dict | None:
+    try:
+        return dict(st.secrets) if st.secrets else None
+    except (FileNotFoundError, KeyError, AttributeError):  # no secrets file: nothing configured
+        return None
+
+
 def password_gate() -> bool:
-    """Optional protection of the whole app (SEGCORE_APP_PASSWORD or secrets app_password)."""
+    """Optional protection of the whole app, set in configuration (never in code).
+
+    - Platform login: an ``[auth]`` section in secrets (OIDC, see PLATFORM.md §7) makes every visitor log in.
+    - Password: SEGCORE_APP_PASSWORD or secrets ``app_password``.
+    Share links bypass both: they are their own, revocable, read-only credential.
+    """
     from segcore.access import app_password, check_password
 
-    try:
-        secrets = dict(st.secrets) if st.secrets else None
-    except (FileNotFoundError, KeyError, AttributeError):  # no secrets file: nothing configured
-        secrets = None
+    secrets = _secrets()
+    if secrets and "auth" in secrets and not st.user.get("is_logged_in", False):
+        st.title("segcore")
+        st.caption("This studio is private. Log in with your organisation's account.")
+        st.button("Log in", on_click=st.login, type="primary", icon=":material/login:")
+        return False
     expected = app_password(secrets=secrets)
     if not expected or st.session_state.get("_authenticated"):
         return True
