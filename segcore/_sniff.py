@@ -28,6 +28,14 @@ UTF16_NUL_SHARE = 0.1
 DELIMITERS = (",", ";", "\t", "|")
 # Delimiter reported for files whose columns are separated by runs of spaces (it is also the pandas ``sep``).
 WHITESPACE = r"\s+"
+# How each delimiter is named to a person (the load summary, error messages).
+DELIMITER_NAMES = {
+    ",": "comma",
+    ";": "semicolon",
+    "\t": "tab",
+    "|": "pipe",
+    WHITESPACE: "whitespace",
+}
 # A delimiter must split at least this share of the sampled records into the same number of fields.
 MIN_CONSISTENCY = 0.5
 # Whitespace splitting is a last resort, so it must be almost perfectly regular.

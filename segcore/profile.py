@@ -39,8 +39,12 @@ NPS_DETRACTOR_MAX = 6
 MISSING_LEVEL = "(missing)"
 # Both halves of every yes/no pair roles accepts (vocabulary.BOOLEAN_PAIRS), so a churn flag written "да/нет" or
 # "是/否" gets its rate and lift like "yes/no" does.
-TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "on", "ja", "oui", "si", "sí", "是", "有", "예", "네", "да"})
-FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "off", "nein", "non", "否", "无", "아니오", "아니요", "нет"})
+TRUE_WORDS = frozenset(
+    {"yes", "y", "true", "t", "1", "on", "ja", "oui", "si", "sí", "是", "有", "예", "네", "да"}
+)
+FALSE_WORDS = frozenset(
+    {"no", "n", "false", "f", "0", "off", "nein", "non", "否", "无", "아니오", "아니요", "нет"}
+)
 CURRENCY_TOKENS = {
     "eur": "€",
     "euro": "€",

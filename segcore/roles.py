@@ -344,8 +344,9 @@ def infer_roles(df: pd.DataFrame) -> Schema:
     Distinct counts and missing shares use every row; parsing checks (dates, numbers stored as text, yes/no words)
     use an evenly drawn sample of ``SAMPLE_ROWS`` rows, so a million rows take about a second.
     ``value_column`` is set only when a column is named like a total or a money measure (revenue, spend, LTV,
-    amount...) and at most VALUE_MAX_NEGATIVE_SHARE of its values are negative (net returns). Spend split into parts with no total (MntWines, MntFruits...; Fresh, Milk...)
-    gives ``None``: picking one part would misstate each segment's value share, so the user chooses.
+    amount...) and at most VALUE_MAX_NEGATIVE_SHARE of its values are negative (net returns). Spend split into
+    parts with no total (MntWines, MntFruits...; Fresh, Milk...) gives ``None``: picking one part would misstate
+    each segment's value share, so the user chooses.
     Raises DataError for a table with no rows or no columns, or with duplicate or non-text column names.
     """
     _check_table(df)
