@@ -163,10 +163,18 @@ def _fit(args) -> int:
 def _assign(args) -> int:
     from segcore.export import safe_csv
     from segcore.model import Segmentation
+    from segcore.transactions import detect_transactions, to_customers
 
     seg = Segmentation.load(args.model)
     table = _load(args.data, args.sheet)
-    result = seg.assign(table.df)
+    df = table.df
+    missing = [c for c in (*seg.numeric, *seg.categorical) if c not in df.columns]
+    tx = detect_transactions(df) if missing else None
+    if tx is not None:  # a model fitted on a transaction log scores next month's log the same way
+        customers = to_customers(df, tx)
+        _say(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")
+        df = customers.df
+    result = seg.assign(df)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_bytes(safe_csv(result.drop(columns=["distance", "far_from_segments"])))
     far = int(result["far_from_segments"].sum())

@@ -74,15 +74,13 @@ SILHOUETTE_CHUNK = 2_000
 def silhouette_chunked(X, labels) -> float:
     """Mean silhouette without materialising the distance matrix (same definition as silhouette_from_distances)."""
     X = np.asarray(X, dtype=np.float32)
-    labels = np.asarray(labels)
-    ids, inv = np.unique(labels, return_inverse=True)
-    n = len(labels)
-    if len(ids) < 2 or len(ids) > n - 1:
+    membership = _membership(labels, np.float32)
+    if membership is None:
         return float("nan")
-    onehot = np.zeros((n, len(ids)), dtype=np.float32)
-    onehot[np.arange(n), inv] = 1.0
+    inv, onehot = membership
+    n = len(inv)
     sq = np.einsum("ij,ij->i", X, X)
-    sums = np.empty((n, len(ids)), dtype=np.float64)
+    sums = np.empty((n, onehot.shape[1]), dtype=np.float64)
     for start in range(0, n, SILHOUETTE_CHUNK):
         stop = min(n, start + SILHOUETTE_CHUNK)
         d2 = X[start:stop] @ X.T
@@ -110,15 +108,24 @@ def silhouette_from_distances(D: np.ndarray, labels) -> float:
 
     Same definition as scikit-learn's silhouette_score (a row alone in its segment scores 0); NaN if < 2 segments.
     """
+    membership = _membership(labels, D.dtype)
+    if membership is None:
+        return float("nan")
+    inv, onehot = membership
+    sums = (D @ onehot).astype(np.float64)  # per row: total distance to each segment
+    return _silhouette_from_sums(sums, inv, onehot.sum(axis=0).astype(np.float64))
+
+
+def _membership(labels, dtype) -> tuple[np.ndarray, np.ndarray] | None:
+    """Segment index per row and the rows x segments 0/1 matrix; None when a silhouette is undefined."""
     labels = np.asarray(labels)
     ids, inv = np.unique(labels, return_inverse=True)
     n = len(labels)
     if len(ids) < 2 or len(ids) > n - 1:
-        return float("nan")
-    onehot = np.zeros((n, len(ids)), dtype=D.dtype)
+        return None
+    onehot = np.zeros((n, len(ids)), dtype=dtype)
     onehot[np.arange(n), inv] = 1.0
-    sums = (D @ onehot).astype(np.float64)  # per row: total distance to each segment
-    return _silhouette_from_sums(sums, inv, onehot.sum(axis=0).astype(np.float64))
+    return inv, onehot
 
 
 def _silhouette_from_sums(sums: np.ndarray, inv: np.ndarray, counts: np.ndarray) -> float:

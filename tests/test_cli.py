@@ -83,7 +83,14 @@ def test_fit_on_a_transaction_log_segments_customers(tmp_path):
     result = run("fit", str(path), "--out", str(tmp_path / "o"), "--k", "3")
     assert result.returncode == 0, result.stderr
     assert "400 rows turned into 40 customers" in result.stderr
-    assert len(pd.read_csv(tmp_path / "o" / "assignments.csv")) == 40
+    fitted = pd.read_csv(tmp_path / "o" / "assignments.csv", encoding="utf-8-sig")
+    assert len(fitted) == 40
+    # next month's log is scored by the same model after the same aggregation
+    scored = run("assign", str(tmp_path / "o" / "model.segcore"), str(path), "--out", str(tmp_path / "s.csv"))
+    assert scored.returncode == 0, scored.stderr
+    rescored = pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig")
+    assert rescored["customer_id"].tolist() == fitted["customer_id"].tolist()
+    assert (rescored["segment"] == fitted["segment"]).all()
 
 
 @pytest.mark.parametrize(
