@@ -77,7 +77,14 @@ CONCEPT_TOKENS: tuple[tuple[str, frozenset[str]], ...] = (
         ),
     ),
     ("digital", frozenset({"app", "online", "digital", "web", "mobile", "ecommerce", "internet"})),
-    ("engagement", frozenset({"engagement", "engaged", "sessions", "opens", "clicks", "logins", "activity"})),
+    (
+        "engagement",
+        frozenset(
+            {"engagement", "engaged", "sessions", "opens", "clicks", "logins", "activity", "usage", "active"}
+        ),
+    ),
+    ("satisfaction", frozenset({"nps", "csat", "satisfaction", "satisfied", "promoter", "promoters"})),
+    ("support", frozenset({"tickets", "ticket", "complaints", "complaint", "support", "escalations"})),
     (
         "frequency",
         frozenset(
@@ -137,8 +144,23 @@ VOCABULARY: dict[tuple[str, int], tuple[str | None, str | None]] = {
     ("engagement", -1): ("Low-engagement", None),
     ("frequency", 1): ("Frequent", "regulars"),
     ("frequency", -1): (None, "occasionals"),
+    ("satisfaction", 1): ("Happy", "promoters"),
+    ("satisfaction", -1): ("Unhappy", None),
+    ("support", 1): ("High-touch", None),
+    ("support", -1): ("Self-sufficient", None),
 }
-ADJECTIVE_ORDER = ("recency", "churn", "tenure", "value", "digital", "engagement", "discount", "frequency")
+ADJECTIVE_ORDER = (
+    "recency",
+    "churn",
+    "tenure",
+    "value",
+    "satisfaction",
+    "digital",
+    "engagement",
+    "support",
+    "discount",
+    "frequency",
+)
 DEFAULT_NOUN = "customers"
 
 

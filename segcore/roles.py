@@ -672,8 +672,8 @@ def preset_features(schema: Schema, preset: str) -> list[str]:
 
 
 # Marketers segment on behaviour and value first; other schemes are refinements. At least this many columns
-# of that kind make the value/RFM preset the starting point.
-MIN_VALUE_PRESET_COLUMNS = 2
+# of that kind make the value/RFM preset the starting point (two columns alone make a thin segmentation).
+MIN_VALUE_PRESET_COLUMNS = 3
 
 
 def default_preset(schema: Schema) -> str:

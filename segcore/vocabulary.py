@@ -40,7 +40,7 @@ SCHEME_KEYWORDS: dict[str, tuple[str, ...]] = {
     "value": (
         "revenue", "spend", "spending", "spent", "sales", "monetary", "ltv", "clv", "lifetime value", "arr", "mrr",
         "value", "amount", "amt", "mnt", "total spend", "profit", "margin", "balance", "aov", "average order value",
-        "price", "wallet", "billing", "paid",
+        "price", "wallet", "billing", "paid", "plan", "subscription",
         "消费", "收入金额", "金额", "销售", "销售额", "营收", "营业额", "利润", "余额", "客单价",
         "매출", "지출", "금액", "구매액", "구매금액", "수익", "잔액", "결제",
         "выручк*", "сумм*", "сумма покупок", "сумма заказов", "продаж*", "расход*", "прибыл*", "баланс*", "стоимост*", "чек*",
@@ -48,7 +48,8 @@ SCHEME_KEYWORDS: dict[str, tuple[str, ...]] = {
     "behavioral": (
         "visits", "visit", "sessions", "purchases", "frequency", "clicks", "orders", "order count", "transactions",
         "logins", "pageviews", "page views", "recency", "duration", "usage", "calls", "campaign",
-        "previous", "deals", "downloads", "opens", "views",
+        "previous", "deals", "downloads", "opens", "views", "tickets", "support tickets", "active users",
+        "seats", "licenses", "hours",
         "购买次数", "购买", "访问", "频次", "点击", "订单", "登录", "浏览",
         "방문", "구매", "구매횟수", "클릭", "주문", "로그인", "빈도", "이용",
         "визит*", "покупк*", "покупок", "заказ*", "посещени*", "сесси*", "клик*", "частот*",
@@ -56,7 +57,8 @@ SCHEME_KEYWORDS: dict[str, tuple[str, ...]] = {
     "lifecycle": (
         "tenure", "signup", "sign up", "signed up", "since", "lifecycle", "stage", "days since", "first purchase",
         "join date", "joined", "registration", "registered", "onboarding", "account age", "customer since",
-        "cohort", "dt customer", "first order", "months active",
+        "cohort", "dt customer", "first order", "months active", "contract", "contract months", "renewal",
+        "days to renewal",
         "注册", "入会", "生命周期", "开户", "首次购买", "首购",
         "가입", "등록", "첫구매", "첫 구매", "생애주기", "가입일",
         "стаж*", "регистраци*", "жизненн*", "первая покупка",

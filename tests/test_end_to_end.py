@@ -625,3 +625,19 @@ def test_cli_fit_on_a_transaction_log(shared_data, logs, tmp_path):
     assert assignments["CustomerID"].tolist() == customers["CustomerID"].tolist()
     rows = list(csv.reader(io.StringIO((tmp_path / "assignments.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 1 + 1_039
+
+
+def test_b2b_sample_gets_a_rich_value_preset_and_readable_names(sample_data):
+    """B2B usage, tickets, seats and plan read as behaviour/value, so the default preset is not two columns thin."""
+    df = load_table(sample_data / "b2b_accounts.csv").df
+    schema = infer_roles(df)
+    assert schema["support_tickets_90d"].scheme == "behavioral"
+    assert schema["contract_months"].scheme == "lifecycle"
+    features = preset_features(schema, default_preset(schema))
+    assert len(features) >= 5 and "arr_usd" in features
+    seg = segment(
+        df, spec=FeatureSpec(features=tuple(features), pins=(PinRule("Key accounts", "arr_usd", "top", 12),))
+    )
+    names = [p.name for p in seg.profiles]
+    assert names[0] == "Key accounts"
+    assert not any(n.startswith("Segment ") for n in names), names
