@@ -20,8 +20,9 @@ from segcore.errors import SpecError
 from segcore.profile import Profile, _check_columns, _codes
 
 FORMAT_VERSION = 1
-# The tree is fit on at most this many rows: plenty for a depth-3 tree, and it keeps fitting under a second.
-SAMPLE_ROWS = 50_000
+# The tree is fit on at most this many rows: plenty for a depth-3 tree (on 200k generated customers, 20k rows
+# gave fidelity 0.9011 vs 0.9014 with 50k, in half the time: 0.24 s vs 0.49 s).
+SAMPLE_ROWS = 20_000
 # A leaf must hold at least 0.5% of the sample, so rules describe groups, not a handful of outliers.
 MIN_LEAF_SHARE = 0.005
 # Only the most frequent levels of a categorical column get a one-hot column; rarer ones cannot carry a rule anyway.

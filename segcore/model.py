@@ -38,6 +38,7 @@ from segcore.prep import prepare
 from segcore.profile import Profile, build_profiles
 from segcore.roles import Schema, infer_roles, validate_roles
 from segcore.spec import FeatureSpec
+from segcore.sweep import stability
 
 Progress = Callable[[float, str], None]
 UNASSIGNED = -1
@@ -210,8 +211,8 @@ def segment(
             f"The data has {n_rest} customers to cluster but you asked for {k} segments. "
             f"Choose {max(2, n_rest - 1)} or fewer, or add data."
         )
-    if spec.method != "hdbscan" and sweep_result is None:
-        k_values = tuple(v for v in spec.k_values if v < n_rest) if k is None else (k,)
+    if spec.method != "hdbscan" and sweep_result is None and k is None:
+        k_values = tuple(v for v in spec.k_values if v < n_rest)
         if not k_values:
             raise NotEnoughData(
                 f"The data has {n_rest} customers to cluster: too few to try {min(spec.k_values)} or more segments."
@@ -226,7 +227,11 @@ def segment(
     if k is None and sweep_result is not None:
         k = int(sweep_result.recommended_k)
         notes.append(f"Chose {k} segments: {sweep_result.reason}")
-
+    stable = _stability_at(sweep_result, k)
+    if stable is None and spec.method != "hdbscan":
+        report(0.3, f"Checking that {k} segments come back on resampled data")
+        stable = stability(X, k=k, method=spec.method, random_state=spec.seed)
+        stable = None if np.isnan(stable) else stable
     report(0.65, f"Fitting {spec.method} with {k} segments")
     result = fit_clusters(X, method=spec.method, k=k or 2, random_state=spec.seed)
     notes.extend(result.notes)
@@ -243,9 +248,8 @@ def segment(
     labels = np.full(len(df), UNASSIGNED, dtype=np.int64)
     labels[~rest] = pinned[~rest]
     labels[rest] = final
-    stability = _stability_at(sweep_result, k)
     report(0.75, "Grading the segments")
-    grade = quality(X, final, stability=stability, random_state=spec.seed) if len(set(final)) > 1 else None
+    grade = quality(X, final, stability=stable, random_state=spec.seed) if len(set(final)) > 1 else None
 
     report(0.8, "Writing segment profiles")
     features = [*numeric, *categorical]

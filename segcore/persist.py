@@ -3,8 +3,9 @@
 A ``.segcore`` file is a zip archive holding
 - ``manifest.json``: format name and version, the spec, schema, profiles, rules, sweep and quality (plain JSON),
 - ``arrays.npz``: segment centres and their ids (numpy, read with ``allow_pickle=False``),
-- ``preprocessor.skops`` (and ``estimator.skops`` for Gaussian mixtures): the fitted scikit-learn objects, written
-  with skops and read back only when every type in them is on an explicit allow-list (no plain pickle).
+- ``preprocessor.json`` + ``preprocessor.npz`` (and ``estimator.*`` for Gaussian mixtures): the fitted
+  scikit-learn objects as plain data, rebuilt only from an explicit allow-list of classes (``segcore.statefile``;
+  no pickle, nothing in the file is run).
 Customer ids and per-row labels are not stored: the file carries the model and aggregates only.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from segcore import statefile
 from segcore.cluster import Quality, SweepResult
 from segcore.errors import ModelError
 from segcore.explain import RuleSet, SegmentRules
@@ -27,18 +29,11 @@ from segcore.roles import Schema
 from segcore.spec import FeatureSpec
 
 FORMAT_NAME = "segcore-model"
-FORMAT_VERSION = 1
-# Types skops may rebuild beyond its own default-trusted set: our preprocessing steps, nothing else. Anything
-# else in a file means it was not written by segcore and is refused.
-TRUSTED_PREFIXES = ("segcore.prep.",)
-# Plain data types scikit-learn objects carry (dtype of a fitted imputer or encoder). They hold no code.
-TRUSTED_TYPES = frozenset({"numpy.dtype"})
+FORMAT_VERSION = 2  # 2: fitted objects as allow-listed JSON + arrays (1 used skops)
 
 
 def dumps(seg) -> bytes:
     """The model file's bytes (for downloads and the run store)."""
-    import skops.io as sio
-
     manifest = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -65,9 +60,9 @@ def dumps(seg) -> bytes:
         arrays = io.BytesIO()
         np.savez(arrays, centers=np.asarray(seg.centers, dtype=np.float64), center_ids=seg.center_ids)
         zf.writestr("arrays.npz", arrays.getvalue())
-        zf.writestr("preprocessor.skops", sio.dumps(seg.preprocessor))
+        _write_state(zf, "preprocessor", seg.preprocessor)
         if seg.estimator is not None:
-            zf.writestr("estimator.skops", sio.dumps(seg.estimator))
+            _write_state(zf, "estimator", seg.estimator)
     return buffer.getvalue()
 
 
@@ -101,8 +96,8 @@ def load_segmentation(source: str | Path | bytes):
         )
     with zf:
         arrays = np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False)
-        preprocessor = _load_trusted(zf.read("preprocessor.skops"), name)
-        estimator = _load_trusted(zf.read("estimator.skops"), name) if "estimator.skops" in zf.namelist() else None
+        preprocessor = _read_state(zf, "preprocessor", name)
+        estimator = _read_state(zf, "estimator", name) if "estimator.json" in zf.namelist() else None
     quality = manifest.get("quality")
     return Segmentation(
         spec=FeatureSpec.from_dict(manifest["spec"]),
@@ -129,17 +124,21 @@ def load_segmentation(source: str | Path | bytes):
     )
 
 
-def _load_trusted(blob: bytes, name: str):
-    import skops.io as sio
+def _write_state(zf: zipfile.ZipFile, stem: str, obj) -> None:
+    text, arrays = statefile.dumps(obj)
+    zf.writestr(f"{stem}.json", text)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    zf.writestr(f"{stem}.npz", buffer.getvalue())
 
-    untrusted = sio.get_untrusted_types(data=blob)
-    refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES) and t not in TRUSTED_TYPES]
-    if refused:
-        raise ModelError(
-            f"{name} contains object types segcore does not trust ({', '.join(refused[:3])}), so it was not "
-            "loaded. Only load models written by segcore; refit if in doubt."
-        )
-    return sio.loads(blob, trusted=untrusted)
+
+def _read_state(zf: zipfile.ZipFile, stem: str, name: str):
+    try:
+        text = zf.read(f"{stem}.json").decode("utf-8")
+        arrays = dict(np.load(io.BytesIO(zf.read(f"{stem}.npz")), allow_pickle=False))
+    except (KeyError, ValueError, UnicodeDecodeError):
+        raise ModelError(f"{name} is incomplete or damaged ({stem} missing). Refit the segmentation.") from None
+    return statefile.loads(text, arrays, what=name)
 
 
 def _plain(value):

@@ -171,9 +171,22 @@ def _stability_design(n: int, random_state: int) -> tuple[list[np.ndarray], np.n
     return subsets, eval_rows
 
 
-def _score_k(
-    Xs: np.ndarray, k: int, method: str, random_state: int, subsets, eval_rows, sil_rows, sil_dist
-) -> dict:
+def stability(X, *, k: int, method: str = "kmeans", random_state: int = 0) -> float:
+    """The bootstrap stability sweep() reports for ``k``, alone: for a fixed k the grade needs no full sweep.
+
+    Same sample, subsets and refits as the sweep, so the number matches the sweep table's for the same seed.
+    """
+    from segcore.cluster import check_matrix, sample_rows
+
+    X = check_matrix(X)
+    rows = sample_rows(X.shape[0], SWEEP_MAX_ROWS, random_state)
+    Xs = X[rows]
+    subsets, eval_rows = _stability_design(len(rows), random_state)
+    return _stability(Xs, k, method, random_state, subsets, eval_rows)[1]
+
+
+def _stability(Xs: np.ndarray, k: int, method: str, random_state: int, subsets, eval_rows) -> tuple[list, float]:
+    """The refits on resampled subsets and the mean adjusted Rand index between their labels (NaN if none)."""
     from sklearn.metrics import adjusted_rand_score
 
     refits = [
@@ -183,6 +196,13 @@ def _score_k(
     ]
     predictions = [_predict(res, Xs[eval_rows], method) for res in refits]
     aris = [adjusted_rand_score(a, b) for a, b in combinations(predictions, 2)]
+    return refits, float(np.mean(aris)) if aris else float("nan")
+
+
+def _score_k(
+    Xs: np.ndarray, k: int, method: str, random_state: int, subsets, eval_rows, sil_rows, sil_dist
+) -> dict:
+    refits, stable = _stability(Xs, k, method, random_state, subsets, eval_rows)
     if method == "kmeans" and refits:
         # the scored fit starts from the best refit (lowest inertia on its subset): "best of 3 starts" for free
         from sklearn.cluster import KMeans
@@ -199,7 +219,7 @@ def _score_k(
         "k": k,
         "silhouette": silhouette_from_distances(sil_dist, labels[sil_rows]),
         **scores,
-        "stability": float(np.mean(aris)) if aris else float("nan"),
+        "stability": stable,
     }
 
 

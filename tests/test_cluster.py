@@ -383,3 +383,12 @@ def test_wholesale_kmeans_recovers_channel(shared_data):
     assert adjusted_rand_score(df["Channel"], res.labels) >= 0.4  # measured 0.514
     sw = sweep(X)
     assert sw.recommended_k == 2  # measured: silhouette 0.29, stability 0.93
+
+
+def test_stability_alone_matches_the_sweep_table(blobs):
+    from segcore.sweep import stability
+
+    X, _ = blobs
+    table = sweep(X, k_values=[2, 3, 4], random_state=5).table.set_index("k")["stability"]
+    for k in (2, 3, 4):
+        assert stability(X, k=k, random_state=5) == pytest.approx(table[k])

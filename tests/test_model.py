@@ -159,7 +159,7 @@ def test_load_refuses_unknown_versions_and_foreign_files(tmp_path, fitted):
     _, _, seg = fitted
     newer = tmp_path / "newer.segcore"
     newer.write_bytes(_rewrite_manifest(seg.to_bytes(), lambda m: m.update(version=99)))
-    with pytest.raises(ModelError, match="version 99.*reads version 1"):
+    with pytest.raises(ModelError, match="version 99.*reads version 2"):
         Segmentation.load(newer)
     junk = tmp_path / "junk.segcore"
     junk.write_bytes(b"not a zip at all")
@@ -167,22 +167,31 @@ def test_load_refuses_unknown_versions_and_foreign_files(tmp_path, fitted):
         Segmentation.load(junk)
 
 
-def test_load_refuses_untrusted_objects(tmp_path, fitted):
-    """A file whose fitted part holds a type outside the allow-list is refused before anything runs."""
-    import skops.io as sio
-
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"__object__": "os.system", "state": {}}, "does not trust \\(os.system\\)"),
+        ({"__object__": "builtins.eval", "state": {}}, "does not trust \\(builtins.eval\\)"),
+        ({"__type__": "subprocess.Popen"}, "type segcore does not trust"),
+        ({"__reduce__": ["os.system", ["echo hi"]]}, "does not recognise"),
+    ],
+)
+def test_load_refuses_untrusted_objects(tmp_path, fitted, entry, message):
+    """A file naming any class or type outside the allow-list is refused before anything is built."""
     _, _, seg = fitted
     source = zipfile.ZipFile(io.BytesIO(seg.to_bytes()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
         for name in source.namelist():
             data = source.read(name)
-            if name == "preprocessor.skops":
-                data = sio.dumps({"payload": Segmentation})  # a type skops does not trust by default
+            if name == "preprocessor.json":
+                state = json.loads(data)
+                state["root"]["state"]["__dict__"].append(["injected", entry])
+                data = json.dumps(state).encode()
             zf.writestr(name, data)
     path = tmp_path / "evil.segcore"
     path.write_bytes(out.getvalue())
-    with pytest.raises(ModelError, match="does not trust"):
+    with pytest.raises(ModelError, match=message):
         Segmentation.load(path)
 
 
