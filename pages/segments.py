@@ -122,10 +122,6 @@ if sweep is not None:
     st.altair_chart(charts.sweep_chart(sweep.table, sweep.recommended_k, sweep.reason), width="stretch")
 
 st.subheader("Customer map")
-st.caption(
-    "Each dot is a customer; nearby dots are similar on the chosen columns (UMAP). Drag a rectangle or click a dot "
-    "to see who they are and how they differ from everyone."
-)
 features = [*seg.numeric, *seg.categorical]
 map_key = cache.map_key(data.fingerprint, data.schema, features, spec.weights)
 X = cache.map_matrix(map_key, data.df, spec, data.schema)
@@ -151,6 +147,11 @@ def customer_map() -> None:
         st.progress(min(0.97, elapsed / expected),
                     text=f"Computing the UMAP map… {elapsed:.0f} s (about {expected:.0f} s). Instant PCA preview below.")
         embedding = cache.pca_map(map_key, X)
+    how = "UMAP" if embedding.method == "umap" else "PCA"
+    st.caption(
+        f"Each dot is a customer; nearby dots are similar on the chosen columns ({how}). Drag a rectangle or click a "
+        "dot to see who they are and how they differ from everyone."
+    )
     for note in embedding.notes:
         st.caption(ui.md(note))
     points = mapview.map_points(data.df, embedding, seg.labels, names, schema=data.schema, features=features)

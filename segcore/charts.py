@@ -253,8 +253,13 @@ def effect_heatmap(
     long["shade"] = long["effect"].clip(-EFFECT_CLIP, EFFECT_CLIP)
     long["label"] = long["effect"].map(lambda v: "" if np.isnan(v) else f"{v:+.1f}")
     base = alt.Chart(long).encode(
-        x=alt.X("column:N", title=None, sort=columns, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
-        y=alt.Y("segment_name:N", title=None, sort=names),
+        x=alt.X(
+            "column:N",
+            title=None,
+            sort=columns,
+            axis=alt.Axis(labelAngle=-40, labelLimit=160, labelOverlap=False),
+        ),
+        y=alt.Y("segment_name:N", title=None, sort=names, axis=alt.Axis(labelLimit=220)),
     )
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
         color=alt.Color(
