@@ -37,5 +37,9 @@ PAGES = {
     "Share": [st.Page("pages/share.py", title="Saved & shared", icon=":material/share:", url_path="share")],
 }
 navigation = st.navigation(PAGES, position="sidebar")
-ui.sidebar_status()
-navigation.run()
+status = st.sidebar.container()  # filled after the page ran, so the step it just completed counts
+try:
+    navigation.run()
+finally:
+    with status:
+        ui.sidebar_status()

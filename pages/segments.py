@@ -117,9 +117,8 @@ if seg.notes:
             st.markdown(f"- {ui.md(note)}")
 
 if sweep is not None:
-    st.subheader("How many segments?")
+    st.altair_chart(charts.sweep_chart(sweep.table, sweep.recommended_k), width="stretch")  # titled by the chart
     st.caption(ui.md(sweep.reason))
-    st.altair_chart(charts.sweep_chart(sweep.table, sweep.recommended_k, sweep.reason), width="stretch")
 
 st.subheader("Customer map")
 features = [*seg.numeric, *seg.categorical]
@@ -156,7 +155,7 @@ def customer_map() -> None:
         st.caption(ui.md(note))
     points = mapview.map_points(data.df, embedding, seg.labels, names, schema=data.schema, features=features)
     chart = charts.map_chart(points, tooltip=mapview.tooltip_columns(data.schema, features),
-                             id_column=data.schema.id_column or mapview.ROW_FIELD)
+                             id_column=data.schema.id_column or mapview.ROW_FIELD, title="")
     event = st.altair_chart(chart, on_select="rerun", selection_mode=["brush", "pick"], key=state.MAP_CHART,
                             width="stretch")
     rows = mapview.selected_rows(points, event.selection, id_column=data.schema.id_column)

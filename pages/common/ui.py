@@ -67,7 +67,7 @@ def password_gate() -> bool:
 
 def sidebar_status() -> None:
     data = state.dataset()
-    with st.sidebar:
+    with st.container():
         if data is None:
             st.caption("No data loaded yet.")
         else:
