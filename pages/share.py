@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from pages.common import cache, state, ui
+from pages.common import cache, run_view, state, ui
 from segcore import compare, report, summary
 from segcore.errors import SegcoreError
 from segcore.spec import FeatureSpec
@@ -95,6 +95,8 @@ for run in runs:
         if top[2].button("Delete", key=f"del_{run.run_id}", icon=":material/delete:"):
             store.delete_run(run.run_id)
             st.rerun()
+        if top[1].button("Open", key=f"open_{run.run_id}", icon=":material/open_in_full:"):
+            st.session_state["_open_run"] = run.run_id
         with top[1].popover("Rename"):
             new_title = st.text_input("New title", value=run.title, key=f"title_{run.run_id}")
             if st.button("Rename", key=f"ren_{run.run_id}"):
@@ -123,13 +125,30 @@ for run in runs:
                         store.revoke_share(link.share_id)
                         st.rerun()
 
+opened = st.session_state.get("_open_run")
+if opened and any(r.run_id == opened for r in runs):
+    saved = store.get_run(opened)
+    st.divider()
+    head, close = st.columns([5, 1])
+    head.subheader(f"Opened: {ui.md(saved.title)}")
+    if close.button("Close", key="close_run", icon=":material/close:"):
+        st.session_state.pop("_open_run", None)
+        st.rerun()
+    st.caption(f"Saved {saved.created_at[:16].replace('T', ' ')} UTC"
+               + (" · customer rows stored with it" if saved.has_rows else " · aggregates only"))
+    if saved.note:
+        st.markdown(ui.md(saved.note))
+    run_view.render(saved.aggregates, title=saved.title, created_at=saved.created_at, key=saved.run_id)
+    st.divider()
+
 st.subheader("Compare two runs")
 st.caption("How many customers moved from which segment to which, scoring the customers loaded now with both runs.")
 comparable = store.runs_for_fingerprint(data.fingerprint) if data is not None else []
 if len(comparable) < 2:
     st.caption("Save two runs of the data loaded now (for example with different k or columns) to compare them.")
 else:
-    labels = {r.run_id: f"{r.title} ({r.created_at[:16].replace('T', ' ')})" for r in comparable}
+    labels = {r.run_id: f"{r.title} ({r.created_at[:16].replace('T', ' ')})"
+              + (" · customer rows stored" if r.has_rows else "") for r in comparable}
     a_col, b_col = st.columns(2)
     a = a_col.selectbox("Run A", list(labels), format_func=labels.get, key="cmp_a")
     b = b_col.selectbox("Run B", list(labels), format_func=labels.get, index=1, key="cmp_b")

@@ -80,3 +80,26 @@ def test_compare_two_runs_of_the_same_customers():
     table = at.dataframe[-1].value
     assert table.to_numpy().sum() == 5000  # every customer counted once, from a k=5 segment to a k=3 one
     assert table.shape[0] in (3, 5) and table.shape[1] in (3, 5) and table.shape[0] != table.shape[1]
+
+
+def test_open_a_saved_run_shows_its_cards_without_the_original_file():
+    at = fresh()
+    at.switch_page("pages/features.py").run()
+    at.switch_page("pages/segments.py").run()
+    at.switch_page("pages/share.py").run()
+    at.text_input[0].set_value("Opened run")
+    at.checkbox[0].check()  # store the customer rows with it
+    at.form_submit_button[0].click().run()
+    no_errors(at)
+    run_buttons = [b for b in at.button if b.label == "Open"]
+    run_buttons[0].click().run()
+    no_errors(at)
+    opened = [s.value for s in at.subheader if s.value.startswith("Opened:")]
+    assert opened and "Opened run" in opened[0]
+    assert any("customer rows stored with it" in c.value for c in at.caption)
+    headings = [m.value for m in at.markdown if m.value.startswith("### ")]
+    assert len(headings) == 5
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count("Report (PDF)") == 2  # the current segmentation's and the opened run's
+    next(b for b in at.button if b.label == "Close").click().run()
+    assert not [s for s in at.subheader if s.value.startswith("Opened:")]

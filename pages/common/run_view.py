@@ -1,0 +1,62 @@
+"""A saved segmentation drawn from its aggregate summary: the shared view and "Open" on the Share page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import cards, ui
+from segcore import charts, density, report, summary
+from segcore.profile import Profile
+
+
+def render(view: dict, *, title: str, created_at: str, key: str) -> None:
+    """Headline, cards, comparison, value concentration, density map and report downloads of one summary.
+
+    ``view`` is ``build_summary`` output, or ``for_sharing`` of it for a read-only link. ``key`` keeps the
+    download buttons of several rendered runs apart.
+    """
+    headline = view["headline"]
+    cols = st.columns(4)
+    cols[0].metric("Customers", f"{headline['customers']:,}")
+    cols[1].metric("Segments", headline["segments"])
+    if headline.get("grade"):
+        cols[2].metric("Quality", str(headline["grade"]).title(), help=headline.get("quality_explanation") or None)
+    if headline.get("rules_fidelity") is not None:
+        cols[3].metric("Rules match", f"{headline['rules_fidelity']:.0%}",
+                       help="Share of customers the simple CRM rules place in the same segment as the model.")
+    hidden = view.get("hidden_segments") or {"count": 0}
+    if hidden["count"]:
+        st.caption(f"{hidden['count']} segment(s) with fewer than {view['min_segment_size']} customers "
+                   f"({hidden['customers']:,} customers in all) are not shown individually.")
+
+    profiles = [Profile.from_dict(p) for p in view["profiles"]]
+    st.subheader("Segments")
+    cards.card_grid(profiles, show_sql=True)
+
+    names = {p.segment: p.name for p in profiles}
+    effects = summary.effects_frame(view)
+    if not effects.empty:
+        st.subheader("Side by side")
+        st.altair_chart(charts.effect_heatmap(effects, names), width="stretch")
+    curve = summary.concentration_frame(view)
+    if curve is not None:
+        conc = view["concentration"]
+        st.subheader("Where the value is")
+        st.caption(f"The top 20% of customers bring {conc['top20_share']:.0%} of {ui.md(conc['value_column'])}.")
+        st.altair_chart(charts.pareto_chart(curve, conc["top20_share"]), width="stretch")
+    if view.get("density") and view["density"]["cells"]:
+        st.subheader("Customer map")
+        st.caption("Where segments sit relative to each other: each square counts customers, coloured by the "
+                   "segment most of them belong to. No individual customer is shown.")
+        st.altair_chart(density.density_chart(view["density"], names), width="stretch")
+
+    st.subheader("Take it with you")
+    args = {"title": title, "subtitle": f"{headline['customers']:,} customers · {headline['segments']} segments",
+            "created_at": created_at}
+    left, right = st.columns(2)
+    left.download_button("Report (HTML, opens offline)", lambda: report.html_report(view, **args),
+                         "segment_report.html", "text/html", on_click="ignore", icon=":material/description:",
+                         width="stretch", key=f"html_{key}")
+    right.download_button("Report (PDF)", lambda: report.pdf_report(view, **args), "segment_report.pdf",
+                          "application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", width="stretch",
+                          key=f"pdf_{key}")
