@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import streamlit as st
 
@@ -84,9 +85,7 @@ with st.expander("Pinned segments (e.g. key accounts)", expanded=bool(state.pins
                         st.rerun()
 
 k_value = None if k_choice == "Auto" else int(k_choice)
-state.set_choices(
-    state.Choices(**{**choices.__dict__, "method": method, "k": k_value, "seed": int(seed)})
-)
+state.set_choices(replace(choices, method=method, k=k_value, seed=int(seed)))
 try:
     spec = FeatureSpec(
         features=choices.features, profile_columns=choices.profile_columns, method=method, k=k_value,

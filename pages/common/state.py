@@ -6,7 +6,7 @@ objects. Widget keys are listed here too, so a page and a test refer to the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -33,7 +33,6 @@ _DATASET = "dataset"
 _SPEC = "spec_choices"
 _NAMES = "segment_names"
 _PINS = "pins"
-_SAVED = "saved_run"
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,6 @@ class Choices:
     seed: int = 0
     include_sensitive: bool = False
     preset: str = "everything"
-    extra: dict = field(default_factory=dict)
 
 
 def init() -> None:
@@ -68,7 +66,6 @@ def init() -> None:
     st.session_state.setdefault(_SPEC, None)
     st.session_state.setdefault(_NAMES, {})
     st.session_state.setdefault(_PINS, ())
-    st.session_state.setdefault(_SAVED, None)
 
 
 def dataset() -> Dataset | None:
@@ -81,7 +78,6 @@ def set_dataset(value: Dataset) -> None:
     st.session_state[_SPEC] = None
     st.session_state[_NAMES] = {}
     st.session_state[_PINS] = ()
-    st.session_state[_SAVED] = None
     for key in (FEATURES, PROFILE_COLUMNS, PRESET, K_CHOICE, METHOD, SEGMENT_FILTER):
         st.session_state.pop(key, None)
 
@@ -89,8 +85,6 @@ def set_dataset(value: Dataset) -> None:
 def set_schema(schema: Schema) -> None:
     current = dataset()
     if current is not None and current.schema != schema:
-        from dataclasses import replace
-
         st.session_state[_DATASET] = replace(current, schema=schema)
         st.session_state[_SPEC] = None
 
