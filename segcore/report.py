@@ -8,57 +8,13 @@ SVG is checked before it is inlined. The PDF (fpdf2) uses DejaVu Sans when insta
 print, a CJK font as fallback when one exists, and otherwise shows "?" for characters no font has, saying so.
 
 This module is the public entry point; the work is done by ``segcore.report_content`` (what both formats say),
-``segcore.report_html`` (HTML and inline SVG) and ``segcore.report_pdf`` (fpdf2 and fonts). Their names stay
-importable from here.
+``segcore.report_html`` (HTML and inline SVG) and ``segcore.report_pdf`` (fpdf2 and fonts).
 """
 
 from __future__ import annotations
 
-# Re-exported so ``segcore.report.<name>`` keeps working for callers and tests written before the split.
-from segcore.report_content import (  # noqa: F401
-    CHARTS_AFTER_CARDS,
-    GRADE_COLORS,
-    GRADE_FALLBACK_COLOR,
-    ChartPart,
-    card_facts,
-    chart_parts,
-    format_date,
-    hidden_note,
-    kpi_text,
-    lift_text,
-    precision_text,
-    quality_facts,
-    top20_sentence,
-)
-from segcore.report_html import (  # noqa: F401
-    CSS,
-    SVG_NAMESPACES,
-    UNSAFE_SVG_TAGS,
-    _e,
-    render_html,
-    safe_svg,
-)
-from segcore.report_pdf import (  # noqa: F401
-    CHART_HEADING_MM,
-    CJK_FONTS,
-    FONT_DIRS,
-    MISSING_GLYPH,
-    MM_PER_CSS_PX,
-    MONO_FONT,
-    NOTE_COLOR,
-    PAGE_MARGIN_MM,
-    PDF_BODY_PT,
-    PDF_H2_PT,
-    PDF_SMALL_PT,
-    PDF_TITLE_PT,
-    PNG_PIXELS_PER_CSS_PX,
-    UNICODE_FONTS,
-    PdfFonts,
-    _Pdf,
-    _pdf_card,
-    find_fonts,
-    render_pdf,
-)
+from segcore.report_html import render_html, safe_svg
+from segcore.report_pdf import FONT_DIRS, find_fonts, render_pdf
 
 
 def html_report(

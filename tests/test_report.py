@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from segcore import report
+from segcore import report, report_html, report_pdf
 from segcore.density import density_chart, segment_colors
 from segcore.errors import SpecError
 from segcore.report import find_fonts, html_report, pdf_report, safe_svg
@@ -207,8 +207,8 @@ def test_html_real_summary_has_cards_figures_and_charts(retail_summary, retail_h
     assert f"<b>{round(top20 * 100):.0f}%</b>of value from the top 20% of customers" in html
     for p in retail_summary["profiles"]:
         assert f"{p['size']:,} customers · {round(p['share'] * 100):.0f}% of customers" in html
-        assert str(report._e(p["name"])) in html
-        assert report._e(p["sql"]) in html
+        assert str(report_html._e(p["name"])) in html
+        assert report_html._e(p["sql"]) in html
     assert html.count('<section class="card">') == len(retail_summary["profiles"]) + 1  # + the quality card
     assert html.count("<svg") == 4  # sizes, heat map, Pareto, map
     grade = retail_summary["headline"]["grade"]
@@ -392,7 +392,7 @@ def test_pdf_fonts_cover_cyrillic_and_mark_missing_glyphs():
     fonts = find_fonts(report.FONT_DIRS)
     assert fonts.unicode and fonts.body == "dejavu"
     assert all(ord(ch) in fonts.covered for ch in "Постоянные Ελληνικά")
-    drawer = report._Pdf(fonts)
+    drawer = report_pdf._Pdf(fonts)
     assert drawer.text("Привет") == "Привет"
     if not fonts.fallback:  # no CJK font on this machine: the characters become "?" rather than failing
         assert drawer.text("Привет 你好") == "Привет ??"
@@ -407,13 +407,13 @@ def test_pdf_falls_back_to_helvetica_without_unicode_fonts(hand_summary, tmp_pat
     s["density"] = None
     pdf = pdf_report(s, title="Клиенты", show_sql=True)
     assert pdf.startswith(b"%PDF-") and b"Helvetica" in pdf and b"DejaVu" not in pdf
-    assert report._Pdf(fonts).text("Клиенты é") == "??????? é"
+    assert report_pdf._Pdf(fonts).text("Клиенты é") == "??????? é"
 
 
 def test_pdf_card_moves_to_next_page_instead_of_splitting(hand_summary):
-    drawer = report._Pdf(find_fonts(report.FONT_DIRS))
+    drawer = report_pdf._Pdf(find_fonts(report.FONT_DIRS))
     doc = drawer.doc
-    card = report._pdf_card(drawer, hand_summary["profiles"][0], SEGMENT_COLORS[0], show_sql=True)
+    card = report_pdf._pdf_card(drawer, hand_summary["profiles"][0], SEGMENT_COLORS[0], show_sql=True)
     drawer.keep_together(card)  # fits on the empty first page
     assert doc.page == 1
     first_height = doc.y - doc.t_margin
@@ -450,5 +450,5 @@ def test_report_from_a_fitted_segmentation(sample_data):
     html = html_report(summary, title="Model run", show_sql=False)
     assert '<div class="stat"><b>500</b>customers</div>' in html
     for p in summary["profiles"]:
-        assert report._e(p["name"]) in html
+        assert report_html._e(p["name"]) in html
     assert_offline_and_inert(html)
