@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,12 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def sample_data() -> Path:
     return SAMPLE_DATA
+
+
+@pytest.fixture(scope="session")
+def sample_generator():
+    """sample_data/generate.py as a module (it is a script, not a package): hidden persona labels, column lists."""
+    spec = importlib.util.spec_from_file_location("sample_generate", SAMPLE_DATA / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import importlib.util
 import io
 import json
 import subprocess
@@ -434,20 +433,12 @@ def test_completejourney_rfm_joined_with_demographics_and_campaigns(shared_data,
 
 
 @pytest.fixture(scope="module")
-def generator(sample_data):
-    spec = importlib.util.spec_from_file_location("sample_generate_e2e", sample_data / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
 def retail(sample_data):
     return load_table(sample_data / "retail_customers.csv").df
 
 
 @pytest.mark.slow
-def test_retail_default_preset_auto_k_recovers_the_personas(retail, generator):
+def test_retail_default_preset_auto_k_recovers_the_personas(retail, sample_generator):
     schema = infer_roles(retail)
     preset = default_preset(schema)
     assert preset == "value"
@@ -460,7 +451,7 @@ def test_retail_default_preset_auto_k_recovers_the_personas(retail, generator):
         schema=schema,
     )
     assert seg.k == 5
-    assert adjusted_rand_score(generator.persona_labels(), seg.labels) >= 0.86  # measured 0.875
+    assert adjusted_rand_score(sample_generator.persona_labels(), seg.labels) >= 0.86  # measured 0.875
     assert seg.quality.grade == "good"
     spend = retail.groupby(seg.labels)["total_spend_12m"].mean()
     assert list(spend.sort_values(ascending=False).index) == [0, 1, 2, 3, 4]
@@ -469,7 +460,7 @@ def test_retail_default_preset_auto_k_recovers_the_personas(retail, generator):
         assert p.lift == pytest.approx(churn[p.segment] / retail["churned"].mean())
     # the lapsed persona (index 2, churn ~55%) lands mostly in the highest-churn segment
     worst = churn.idxmax()
-    assert (generator.persona_labels()[seg.labels == worst] == 2).mean() > 0.9  # measured 0.913
+    assert (sample_generator.persona_labels()[seg.labels == worst] == 2).mean() > 0.9  # measured 0.913
 
 
 def test_b2b_pinned_key_accounts_are_exactly_segment_zero(sample_data):
@@ -491,7 +482,7 @@ def test_b2b_pinned_key_accounts_are_exactly_segment_zero(sample_data):
     assert set(scored.loc[scored["segment"] == 0, "account_id"]) == key
 
 
-def test_sample_transactions_to_customers_to_segments(sample_data, retail, generator):
+def test_sample_transactions_to_customers_to_segments(sample_data, retail, sample_generator):
     log = load_table(sample_data / "transactions.csv").df
     detected = detect_transactions(log)
     assert (detected.customer, detected.date, detected.amount) == ("customer_id", "order_date", "amount")
@@ -515,7 +506,9 @@ def test_sample_transactions_to_customers_to_segments(sample_data, retail, gener
     schema = infer_roles(customers)
     assert schema.value_column == "monetary"
     seg = fit(customers, [*RFM_FEATURES, *shares], k=5, schema=schema, seed=0)
-    persona = pd.Series(generator.persona_labels(), index=retail["customer_id"]).loc[customers["customer_id"]]
+    persona = pd.Series(sample_generator.persona_labels(), index=retail["customer_id"]).loc[
+        customers["customer_id"]
+    ]
     assert adjusted_rand_score(persona, seg.labels) >= 0.7  # behaviour from the log only; measured 0.738
     means = customers.groupby(seg.labels)["monetary"].mean()
     assert means.idxmax() == 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,37 +19,29 @@ BEHAVIOUR = (
 
 
 @pytest.fixture(scope="module")
-def gen(sample_data):
-    spec = importlib.util.spec_from_file_location("sample_generate", sample_data / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
 def retail(sample_data) -> pd.DataFrame:
     return pd.read_csv(sample_data / "retail_customers.csv")
 
 
-def test_generator_reproduces_the_committed_files(gen, sample_data, tmp_path):
-    paths = gen.generate(tmp_path)
+def test_generator_reproduces_the_committed_files(sample_generator, sample_data, tmp_path):
+    paths = sample_generator.generate(tmp_path)
     assert sorted(paths) == sorted(FILES)
     for name in FILES:
         assert (tmp_path / name).read_bytes() == (sample_data / name).read_bytes(), f"{name} differs"
 
 
-def test_seed_changes_the_data(gen):
-    assert (gen.persona_labels() == gen.persona_labels()).all()
-    assert (gen.persona_labels(seed=1) != gen.persona_labels()).mean() > 0.5
+def test_seed_changes_the_data(sample_generator):
+    assert (sample_generator.persona_labels() == sample_generator.persona_labels()).all()
+    assert (sample_generator.persona_labels(seed=1) != sample_generator.persona_labels()).mean() > 0.5
 
 
 def test_total_size_under_10_mb(sample_data):
     assert sum((sample_data / n).stat().st_size for n in FILES) < 10_000_000
 
 
-def test_retail_shape_and_columns(gen, retail):
+def test_retail_shape_and_columns(sample_generator, retail):
     assert retail.shape == (5000, 20)
-    assert tuple(retail.columns) == gen.RETAIL_COLUMNS
+    assert tuple(retail.columns) == sample_generator.RETAIL_COLUMNS
     assert retail["customer_id"].iloc[0] == "C00001" and retail["customer_id"].is_unique
     missing = retail.isna().mean()
     for column in ("age", "email_open_rate", "nps", "csat", "city"):
@@ -65,25 +55,25 @@ def test_retail_shape_and_columns(gen, retail):
     assert "persona" not in " ".join(retail.columns)
 
 
-def test_kmeans_recovers_the_personas(gen, retail):
-    labels = gen.persona_labels()
-    assert len(labels) == len(retail) and len(np.unique(labels)) == len(gen.PERSONAS) == 5
+def test_kmeans_recovers_the_personas(sample_generator, retail):
+    labels = sample_generator.persona_labels()
+    assert len(labels) == len(retail) and len(np.unique(labels)) == len(sample_generator.PERSONAS) == 5
     features = retail[list(BEHAVIOUR)]
     X = StandardScaler().fit_transform(np.log1p(features.fillna(features.median())))
-    found = KMeans(n_clusters=len(gen.PERSONAS), n_init=10, random_state=0).fit_predict(X)
+    found = KMeans(n_clusters=len(sample_generator.PERSONAS), n_init=10, random_state=0).fit_predict(X)
     assert adjusted_rand_score(labels, found) > 0.9  # reaches 0.937
 
 
-def test_personas_drive_churn_and_nps(gen, retail):
-    by = retail.groupby(gen.persona_labels())[["churned", "nps"]].mean()
+def test_personas_drive_churn_and_nps(sample_generator, retail):
+    by = retail.groupby(sample_generator.persona_labels())[["churned", "nps"]].mean()
     vip, lapsed = 0, 2
     assert by.loc[lapsed, "churned"] > 0.4 > 0.1 > by.loc[vip, "churned"]
     assert by.loc[vip, "nps"] > 8 > 5 > by.loc[lapsed, "nps"]
 
 
-def test_transactions_log(gen, sample_data, retail):
+def test_transactions_log(sample_generator, sample_data, retail):
     log = pd.read_csv(sample_data / "transactions.csv")
-    assert tuple(log.columns) == gen.TX_COLUMNS
+    assert tuple(log.columns) == sample_generator.TX_COLUMNS
     assert 90_000 <= len(log) <= 110_000
     assert (log["order_date"].min(), log["order_date"].max()) == ("2024-11-01", "2026-10-31")
     assert set(log["channel"]) == {"web", "app", "store", "phone"}
@@ -104,10 +94,10 @@ def test_transactions_log(gen, sample_data, retail):
     assert agree > 0.97
 
 
-def test_b2b_accounts(gen, sample_data):
+def test_b2b_accounts(sample_generator, sample_data):
     b2b = pd.read_csv(sample_data / "b2b_accounts.csv")
     assert b2b.shape == (1500, 17)
-    assert tuple(b2b.columns) == gen.B2B_COLUMNS
+    assert tuple(b2b.columns) == sample_generator.B2B_COLUMNS
     assert set(b2b["plan"]) == {"Starter", "Growth", "Enterprise"}
     assert set(b2b["renewal_risk"]) == {"low", "medium", "high"}
     assert {"Logistics", "logistics", "LOGISTICS"} <= set(b2b["industry"])
