@@ -160,3 +160,18 @@ def test_pages_that_need_an_earlier_step_say_so():
     no_errors(at)
     assert any("needs the" in i.value for i in at.info)
     assert at.get("page_link")
+
+
+def test_allowing_a_sensitive_column_reruns_the_sweep_on_the_new_matrix():
+    """The sweep is cached per prepared matrix: opting in to 'gender' must not reuse the sweep without it."""
+    at = fresh()
+    at.switch_page("pages/features.py").run()
+    at.multiselect[0].set_value([*at.multiselect[0].value, "gender"]).run()
+    at.switch_page("pages/segments.py").run()
+    without = next(c.value for c in at.caption if c.value.startswith("5 segments"))
+    at.switch_page("pages/features.py").run()
+    at.toggle[0].set_value(True).run()
+    at.switch_page("pages/segments.py").run()
+    no_errors(at)
+    assert metrics(at)["Segments"] == "4"  # the engine's recommendation once gender is in the matrix
+    assert not any(c.value == without for c in at.caption)

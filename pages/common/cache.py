@@ -76,13 +76,20 @@ def _prepared(fingerprint: str, schema_key: str, prep_key: str, _df, _spec, _sch
     return model.prepare_spec(_df, spec=_spec, schema=_schema)
 
 
-def prepared(fingerprint: str, df: pd.DataFrame, spec: FeatureSpec, schema: roles.Schema):
-    """The prepared matrix for the chosen columns, weights and pins (not k, method or seed)."""
-    key = json.dumps(
+def _prep_key(spec: FeatureSpec) -> str:
+    """Everything the prepared matrix depends on (columns, weights, pins, sensitive opt-in); not k, method or seed.
+
+    The sweep is keyed by this too: a sweep is only valid for the matrix it ran on.
+    """
+    return json.dumps(
         {"f": spec.features, "w": spec.weights, "p": [p.to_dict() for p in spec.pins], "s": spec.include_sensitive},
         default=str,
     )
-    return _prepared(fingerprint, _schema_key(schema), key, df, spec, schema)
+
+
+def prepared(fingerprint: str, df: pd.DataFrame, spec: FeatureSpec, schema: roles.Schema):
+    """The prepared matrix for the chosen columns, weights and pins (not k, method or seed)."""
+    return _prepared(fingerprint, _schema_key(schema), _prep_key(spec), df, spec, schema)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -102,8 +109,7 @@ def sweep_for(fingerprint: str, df, spec: FeatureSpec, schema: roles.Schema):
     if spec.method == "hdbscan":
         return None
     prep = prepared(fingerprint, df, spec, schema)
-    key = json.dumps({"f": spec.features, "w": spec.weights, "p": [p.to_dict() for p in spec.pins]}, default=str)
-    return sweep(fingerprint, _schema_key(schema), key, spec.method, spec.seed, prep.X)
+    return sweep(fingerprint, _schema_key(schema), _prep_key(spec), spec.method, spec.seed, prep.X)
 
 
 # Fitted segmentations kept per content key (data, roles, spec). Enough for every k of a few specs.
