@@ -39,13 +39,13 @@ with right:
         if st.button(label, key=f"sample_{label}", width="stretch", icon=":material/dataset:"):
             _use_table(cache.load_sample(label), label)
 
-if upload is not None and st.session_state.get("_upload_id") != upload.file_id:
+if upload is not None and state.upload_id() != upload.file_id:
     try:
         table = cache.load_upload(upload.getvalue(), upload.name)
     except SegcoreError as error:
         ui.show_error(error, hint="Your previous data (if any) is still loaded.")
     else:
-        st.session_state["_upload_id"] = upload.file_id
+        state.set_upload_id(upload.file_id)
         _use_table(table, upload.name)
 
 if state.dataset() is None:  # first visit: open on the demo data so the studio works on the first click

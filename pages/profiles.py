@@ -7,22 +7,17 @@ import streamlit as st
 from pages.common import cache, cards, state, ui
 from segcore import charts, export, profile
 from segcore.errors import SegcoreError
-from segcore.spec import FeatureSpec
 
 st.title("Segment profiles")
 data = state.dataset()
 if data is None:
     ui.require("Data")
-choices = state.choices()
-if choices is None or not choices.features or not st.session_state.get("segments_seen"):
+if not state.segments_done():
     ui.require("Segments")
 state.mark_seen("profiles")
 
 try:
-    spec = FeatureSpec(
-        features=choices.features, profile_columns=choices.profile_columns, method=choices.method, k=choices.k,
-        seed=choices.seed, pins=state.pins(), include_sensitive=choices.include_sensitive,
-    )
+    spec = state.feature_spec()
     seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema)
 except SegcoreError as error:
     ui.show_error(error)

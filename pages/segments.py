@@ -11,7 +11,6 @@ from pages.common import cache, state, ui
 from segcore import charts, mapview
 from segcore.errors import SegcoreError
 from segcore.pinned import PinRule
-from segcore.spec import FeatureSpec
 
 METHOD_LABELS = {
     "kmeans": "k-means (fast, even-sized groups)",
@@ -87,10 +86,7 @@ with st.expander("Pinned segments (e.g. key accounts)", expanded=bool(state.pins
 k_value = None if k_choice == "Auto" else int(k_choice)
 state.set_choices(replace(choices, method=method, k=k_value, seed=int(seed)))
 try:
-    spec = FeatureSpec(
-        features=choices.features, profile_columns=choices.profile_columns, method=method, k=k_value,
-        seed=int(seed), pins=state.pins(), include_sensitive=choices.include_sensitive,
-    )
+    spec = state.feature_spec()
     sweep = cache.sweep_for(data.fingerprint, data.df, spec, data.schema)
     seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema)
 except SegcoreError as error:
@@ -135,11 +131,11 @@ def customer_map() -> None:
         except Exception as error:  # noqa: BLE001 - a failed background map must not take the page down
             st.warning(f"The UMAP map could not be computed ({ui.md(error)}); showing the PCA map instead.")
             embedding = cache.pca_map(map_key, X)
-        if st.session_state.get("_map_polling"):
-            st.session_state["_map_polling"] = False
+        if state.map_polling():
+            state.set_map_polling(False)
             st.rerun()
     else:
-        st.session_state["_map_polling"] = True
+        state.set_map_polling(True)
         elapsed = time.perf_counter() - started
         expected = cache.expected_umap_seconds(len(X))
         st.progress(min(0.97, elapsed / expected),

@@ -10,7 +10,6 @@ import streamlit as st
 from pages.common import cache, run_view, state, ui
 from segcore import compare, report, summary
 from segcore.errors import SegcoreError
-from segcore.spec import FeatureSpec
 
 EXPIRY = {"Never (until revoked)": None, "1 day": timedelta(days=1), "7 days": timedelta(days=7),
           "30 days": timedelta(days=30)}
@@ -25,14 +24,10 @@ except SegcoreError as error:
     st.stop()
 
 data = state.dataset()
-choices = state.choices()
 seg = None
-if data is not None and choices is not None and choices.features and st.session_state.get("segments_seen"):
+if data is not None and state.segments_done():
     try:
-        spec = FeatureSpec(
-            features=choices.features, profile_columns=choices.profile_columns, method=choices.method,
-            k=choices.k, seed=choices.seed, pins=state.pins(), include_sensitive=choices.include_sensitive,
-        )
+        spec = state.feature_spec()
         seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema).rename(state.segment_names())
     except SegcoreError as error:
         ui.show_error(error)
@@ -96,7 +91,7 @@ for run in runs:
             store.delete_run(run.run_id)
             st.rerun()
         if top[1].button("Open", key=f"open_{run.run_id}", icon=":material/open_in_full:"):
-            st.session_state["_open_run"] = run.run_id
+            state.set_open_run(run.run_id)
         with top[1].popover("Rename"):
             new_title = st.text_input("New title", value=run.title, key=f"title_{run.run_id}")
             if st.button("Rename", key=f"ren_{run.run_id}"):
@@ -110,9 +105,9 @@ for run in runs:
                                         label_visibility="collapsed")
         if link_cols[1].button("Create share link", key=f"share_{run.run_id}", icon=":material/link:"):
             link = store.create_share(run.run_id, expires_in=EXPIRY[expiry])
-            st.session_state[f"_link_{run.run_id}"] = f"{base_url}/?share={link.token}"
-        if st.session_state.get(f"_link_{run.run_id}"):
-            st.code(st.session_state[f"_link_{run.run_id}"], language=None)
+            state.set_share_link(run.run_id, f"{base_url}/?share={link.token}")
+        if state.share_link(run.run_id):
+            st.code(state.share_link(run.run_id), language=None)
             st.caption("Copy it now: for safety only a fingerprint of the link is stored, so it cannot be shown again.")
         shares = store.list_shares(run.run_id)
         if shares:
@@ -125,14 +120,14 @@ for run in runs:
                         store.revoke_share(link.share_id)
                         st.rerun()
 
-opened = st.session_state.get("_open_run")
+opened = state.open_run()
 if opened and any(r.run_id == opened for r in runs):
     saved = store.get_run(opened)
     st.divider()
     head, close = st.columns([5, 1])
     head.subheader(f"Opened: {ui.md(saved.title)}")
     if close.button("Close", key="close_run", icon=":material/close:"):
-        st.session_state.pop("_open_run", None)
+        state.set_open_run(None)
         st.rerun()
     st.caption(f"Saved {saved.created_at[:16].replace('T', ' ')} UTC"
                + (" · customer rows stored with it" if saved.has_rows else " · aggregates only"))

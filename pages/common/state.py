@@ -14,6 +14,7 @@ import streamlit as st
 from segcore.io import LoadReport
 from segcore.pinned import PinRule
 from segcore.roles import Schema
+from segcore.spec import FeatureSpec
 
 # Widget keys shared with tests.
 UPLOADER = "uploader"
@@ -33,6 +34,12 @@ _DATASET = "dataset"
 _SPEC = "spec_choices"
 _NAMES = "segment_names"
 _PINS = "pins"
+_UPLOAD_ID = "_upload_id"
+_MAP_POLLING = "_map_polling"
+_OPEN_RUN = "_open_run"
+_AUTHENTICATED = "_authenticated"
+_SHARE_LINK = "_link_{run_id}"
+_SEEN = "{step}_seen"
 
 
 @dataclass(frozen=True)
@@ -115,17 +122,86 @@ def set_segment_name(segment: int, name: str) -> None:
     st.session_state[_NAMES] = names
 
 
+def feature_spec() -> FeatureSpec:
+    """The engine's spec from the user's choices and pinned segments (SpecError when no column is chosen)."""
+    spec = choices() or Choices()
+    return FeatureSpec(
+        features=spec.features,
+        profile_columns=spec.profile_columns,
+        method=spec.method,
+        k=spec.k,
+        seed=spec.seed,
+        pins=pins(),
+        include_sensitive=spec.include_sensitive,
+    )
+
+
+def segments_done() -> bool:
+    """Columns are chosen and the Segments page has run with them: later pages can fit and show segments."""
+    spec = choices()
+    return spec is not None and bool(spec.features) and seen("segments")
+
+
 def progress() -> dict[str, bool]:
     """Which of the four steps are done, for the sidebar."""
-    data = dataset()
     spec = choices()
     return {
-        "Data": data is not None,
+        "Data": dataset() is not None,
         "Features": spec is not None and bool(spec.features),
-        "Segments": spec is not None and bool(spec.features) and st.session_state.get("segments_seen", False),
-        "Profiles": st.session_state.get("profiles_seen", False),
+        "Segments": segments_done(),
+        "Profiles": seen("profiles"),
     }
 
 
 def mark_seen(step: str) -> None:
-    st.session_state[f"{step}_seen"] = True
+    st.session_state[_SEEN.format(step=step)] = True
+
+
+def seen(step: str) -> bool:
+    return bool(st.session_state.get(_SEEN.format(step=step), False))
+
+
+def upload_id() -> str | None:
+    """The uploader's file id of the file loaded last, so a rerun does not load it again."""
+    return st.session_state.get(_UPLOAD_ID)
+
+
+def set_upload_id(value: str) -> None:
+    st.session_state[_UPLOAD_ID] = value
+
+
+def map_polling() -> bool:
+    """The map fragment is polling a running UMAP job (a full rerun is due when it finishes)."""
+    return bool(st.session_state.get(_MAP_POLLING, False))
+
+
+def set_map_polling(value: bool) -> None:
+    st.session_state[_MAP_POLLING] = value
+
+
+def open_run() -> str | None:
+    return st.session_state.get(_OPEN_RUN)
+
+
+def set_open_run(run_id: str | None) -> None:
+    if run_id is None:
+        st.session_state.pop(_OPEN_RUN, None)
+    else:
+        st.session_state[_OPEN_RUN] = run_id
+
+
+def share_link(run_id: str) -> str | None:
+    """The share link made for a run in this session (its token is shown once, never stored in clear)."""
+    return st.session_state.get(_SHARE_LINK.format(run_id=run_id))
+
+
+def set_share_link(run_id: str, url: str) -> None:
+    st.session_state[_SHARE_LINK.format(run_id=run_id)] = url
+
+
+def authenticated() -> bool:
+    return bool(st.session_state.get(_AUTHENTICATED, False))
+
+
+def set_authenticated() -> None:
+    st.session_state[_AUTHENTICATED] = True

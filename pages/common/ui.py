@@ -52,14 +52,14 @@ def password_gate() -> bool:
         st.button("Log in", on_click=st.login, type="primary", icon=":material/login:")
         return False
     expected = app_password(secrets=secrets)
-    if not expected or st.session_state.get("_authenticated"):
+    if not expected or state.authenticated():
         return True
     st.title("segcore")
     with st.form("login"):
         given = st.text_input("Password", type="password", help="This studio is protected; ask its owner.")
         if st.form_submit_button("Open"):
             if check_password(given, expected):
-                st.session_state["_authenticated"] = True
+                state.set_authenticated()
                 st.rerun()
             st.error("That password is not right. Try again or ask the owner of this studio.")
     return False
