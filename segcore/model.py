@@ -201,7 +201,7 @@ def segment(
     report(0.05, "Preparing the data")
     rest_df = df.loc[rest]
     if prepared is None:
-        prepared = prepare(rest_df, numeric=list(numeric), categorical=list(categorical), weights=spec.weight_map)
+        prepared = prepare_spec(df, spec=spec, schema=schema)
     notes.extend(prepared.notes)
     X = prepared.X
 
