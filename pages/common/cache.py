@@ -34,6 +34,8 @@ SAMPLES = {
 DEFAULT_SAMPLE = "Retail customers (B2C, 5,000)"
 # Browsers draw ~20k points smoothly (PLATFORM.md §2); the map shows a seeded sample above that.
 MAP_POINTS = 20_000
+# Maps kept for the whole server (each up to MAP_POINTS x 2 coordinates): several data sets and column choices.
+MAX_MAPS = 16
 # Tests and slow machines can skip UMAP (numba compiles for ~60 s in a new process) and map with PCA.
 FAST_MAP = os.environ.get("SEGCORE_FAST_MAP") == "1"
 
@@ -127,11 +129,15 @@ def _fits() -> dict[str, Future]:
     return {}
 
 
+def _put_bounded(jobs: dict, key: str, value, limit: int) -> None:
+    """Insert into a server-wide job dict, dropping the oldest entries beyond ``limit`` (insertion order)."""
+    jobs[key] = value
+    while len(jobs) > limit:
+        jobs.pop(next(iter(jobs)))
+
+
 def _remember(key: str, future: Future) -> None:
-    fits = _fits()
-    fits[key] = future
-    while len(fits) > MAX_FITS:
-        fits.pop(next(iter(fits)))
+    _put_bounded(_fits(), key, future, MAX_FITS)
 
 
 def _fit_key(fingerprint: str, schema: roles.Schema, spec: FeatureSpec) -> str:
@@ -241,7 +247,7 @@ def umap_job(map_key: str, X: np.ndarray) -> tuple[Future, float]:
             future.set_result(embed.pca_2d(X, random_state=0, max_points=MAP_POINTS))
         else:
             future = _pool().submit(embed.umap_2d, X, sample_size=MAP_POINTS, random_state=0)
-        jobs[map_key] = (future, time.perf_counter())
+        _put_bounded(jobs, map_key, (future, time.perf_counter()), MAX_MAPS)
     return jobs[map_key]
 
 
