@@ -18,6 +18,7 @@ import pandas as pd
 
 from segcore.errors import DataError, NotEnoughData, SpecError
 from segcore.naming import SegmentSignals, concept_of, humanize, name_segments, suggest_action
+from segcore.vocabulary import NO_WORDS, YES_WORDS
 
 FORMAT_VERSION = 1
 # Traits weaker than 0.2 standard deviations are "negligible" by Cohen's convention: not worth a line on a card.
@@ -37,14 +38,6 @@ TOP_SHARE = 0.2
 NPS_PROMOTER_MIN = 9
 NPS_DETRACTOR_MAX = 6
 MISSING_LEVEL = "(missing)"
-# Both halves of every yes/no pair roles accepts (vocabulary.BOOLEAN_PAIRS), so a churn flag written "да/нет" or
-# "是/否" gets its rate and lift like "yes/no" does.
-TRUE_WORDS = frozenset(
-    {"yes", "y", "true", "t", "1", "on", "ja", "oui", "si", "sí", "是", "有", "예", "네", "да"}
-)
-FALSE_WORDS = frozenset(
-    {"no", "n", "false", "f", "0", "off", "nein", "non", "否", "无", "아니오", "아니요", "нет"}
-)
 CURRENCY_TOKENS = {
     "eur": "€",
     "euro": "€",
@@ -228,12 +221,12 @@ def _as_bool(s: pd.Series) -> np.ndarray | None:
         or isinstance(s.dtype, pd.CategoricalDtype)
     ):
         levels = pd.Series(s.dropna().unique()).astype(str).str.strip().str.lower()
-        if len(levels) == 0 or len(levels) > 2 or not set(levels) <= TRUE_WORDS | FALSE_WORDS:
+        if len(levels) == 0 or len(levels) > 2 or not set(levels) <= YES_WORDS | NO_WORDS:
             return None
-        if not set(levels) & TRUE_WORDS:
+        if not set(levels) & YES_WORDS:
             return None
         low = s.astype("string").str.strip().str.lower()
-        return np.where(low.isna(), np.nan, low.isin(list(TRUE_WORDS)).to_numpy(dtype=bool, na_value=False))
+        return np.where(low.isna(), np.nan, low.isin(list(YES_WORDS)).to_numpy(dtype=bool, na_value=False))
     return None
 
 

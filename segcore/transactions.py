@@ -27,12 +27,13 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import DataError, SpecError
+from segcore.vocabulary import NO_WORDS, YES_WORDS
 
 # Customer ids must repeat this much (rows / distinct ids) for a table to be a log rather than a customer list:
 # 1.5 still catches short logs where most customers bought once but some bought again.
 MIN_REPEAT_RATIO = 1.5
 # Two-valued flags ("app_user": yes/no) name a trait of a customer, never the customer.
-YES_NO_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "0", "1", "是", "否", "예", "아니오", "да", "нет"})
+YES_NO_WORDS = YES_WORDS | NO_WORDS
 # A candidate date column must parse on this share of its (sampled) distinct values; real exports have a few
 # broken cells, but a text column that merely contains some dates is not the date column.
 MIN_DATE_PARSE_SHARE = 0.8

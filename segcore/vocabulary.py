@@ -175,6 +175,12 @@ BOOLEAN_PAIRS: tuple[frozenset[str], ...] = (
     frozenset({"да", "нет"}),
 )
 
+# The two sides of a yes/no answer, for reading a flag as a rate (churned: "да" counts, "нет" does not). They cover
+# both halves of every word pair above (a test checks it; "0.0"/"1.0" text is read as numbers instead) plus a few
+# European words seen in exports.
+YES_WORDS = frozenset({"yes", "y", "true", "t", "1", "on", "ja", "oui", "si", "sí", "是", "有", "예", "네", "да"})
+NO_WORDS = frozenset({"no", "n", "false", "f", "0", "off", "nein", "non", "否", "无", "아니오", "아니요", "нет"})
+
 # Values that reveal a gender column even when its name says nothing.
 GENDER_VALUES: frozenset[str] = frozenset(
     {"male", "female", "m", "f", "man", "woman", "men", "women", "other", "non-binary", "nonbinary",

@@ -529,3 +529,13 @@ def test_numbers_stored_as_text_are_numeric_and_can_read_as_money():
     df = pd.DataFrame({"amount_paid": [str(v) for v in [120.5, 80.0, 990.0, 60.25, 75.0, 300.0] * 5]})
     schema = infer_roles(df)
     assert schema["amount_paid"].role == "numeric"
+
+
+def test_every_yes_no_pair_has_one_yes_word_and_one_no_word():
+    from segcore.vocabulary import BOOLEAN_PAIRS, NO_WORDS, YES_WORDS
+
+    assert not YES_WORDS & NO_WORDS
+    for pair in BOOLEAN_PAIRS:
+        if pair == {"0.0", "1.0"}:
+            continue  # numbers written as text: profiles read them as numbers
+        assert len(pair & YES_WORDS) == 1 and len(pair & NO_WORDS) == 1, pair
