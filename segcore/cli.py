@@ -115,7 +115,7 @@ def _fit(args) -> int:
     from segcore.model import Segmentation, segment
     from segcore.roles import infer_roles
     from segcore.spec import FeatureSpec
-    from segcore.transactions import detect_transactions, to_customers
+    from segcore.transactions import detect_transactions
 
     table = _load(args.data, args.sheet)
     df = table.df
@@ -128,11 +128,7 @@ def _fit(args) -> int:
                 "The file does not look like a transaction log (repeated customer ids with a date and an amount)."
             )
         if tx is not None:
-            customers = to_customers(df, tx)
-            _say(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")
-            for note in customers.notes:
-                _say(f"note: {note}")
-            df = customers.df
+            df = _customers_from_log(df, tx)
     schema = infer_roles(df)
     features = _features(args.features, schema)
     k = None if str(args.k).lower() == "auto" else _positive_int(args.k, "--k")
@@ -163,7 +159,7 @@ def _fit(args) -> int:
 def _assign(args) -> int:
     from segcore.export import safe_csv
     from segcore.model import Segmentation
-    from segcore.transactions import detect_transactions, to_customers
+    from segcore.transactions import detect_transactions
 
     seg = Segmentation.load(args.model)
     table = _load(args.data, args.sheet)
@@ -171,15 +167,25 @@ def _assign(args) -> int:
     missing = [c for c in (*seg.numeric, *seg.categorical) if c not in df.columns]
     tx = detect_transactions(df) if missing else None
     if tx is not None:  # a model fitted on a transaction log scores next month's log the same way
-        customers = to_customers(df, tx)
-        _say(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")
-        df = customers.df
+        df = _customers_from_log(df, tx)
     result = seg.assign(df)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_bytes(safe_csv(result.drop(columns=["distance", "far_from_segments"])))
     far = int(result["far_from_segments"].sum())
     _say(f"Scored {len(result):,} customers into {seg.n_segments} segments; {far:,} are far from every segment.")
     return EXIT_OK
+
+
+def _customers_from_log(df, tx):
+    """One row per customer from a transaction log, saying how many rows became how many customers and why any
+    rows were left out."""
+    from segcore.transactions import to_customers
+
+    customers = to_customers(df, tx)
+    _say(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")
+    for note in customers.notes:
+        _say(f"note: {note}")
+    return customers.df
 
 
 def _features(option: str | None, schema) -> list[str]:

@@ -618,6 +618,16 @@ def test_cli_fit_on_a_transaction_log(shared_data, logs, tmp_path):
     assert assignments["CustomerID"].tolist() == customers["CustomerID"].tolist()
     rows = list(csv.reader(io.StringIO((tmp_path / "assignments.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 1 + 1_039
+    # scoring the same log with the saved model aggregates it the same way and reports the same left-out rows
+    scored = run_cli(
+        "assign",
+        str(tmp_path / "model.segcore"),
+        str(shared_data / "online_retail_sample5k_semicolon.csv"),
+        "--out",
+        str(tmp_path / "scored.csv"),
+    )
+    assert scored.returncode == 0, scored.stderr
+    assert "1,792 rows had no customer id and were left out" in scored.stderr
 
 
 def test_b2b_sample_gets_a_rich_value_preset_and_readable_names(sample_data):
