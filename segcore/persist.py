@@ -23,6 +23,7 @@ from segcore import statefile
 from segcore.cluster import Quality, SweepResult
 from segcore.errors import ModelError
 from segcore.explain import RuleSet, SegmentRules
+from segcore.jsonsafe import plain
 from segcore.pinned import PinRule
 from segcore.profile import Profile
 from segcore.roles import Schema
@@ -46,7 +47,7 @@ def dumps(seg) -> bytes:
         "profiles": [p.to_dict() for p in seg.profiles],
         "rules": _rules_to_dict(seg.rules),
         "sweep": _sweep_to_dict(seg.sweep),
-        "quality": _plain(vars(seg.quality)) if seg.quality is not None else None,
+        "quality": plain(vars(seg.quality)) if seg.quality is not None else None,
         "far_threshold": float(seg.far_threshold),
         "method": seg.method,
         "k": int(seg.k),
@@ -137,29 +138,16 @@ def _read_state(zf: zipfile.ZipFile, stem: str, name: str):
         text = zf.read(f"{stem}.json").decode("utf-8")
         arrays = dict(np.load(io.BytesIO(zf.read(f"{stem}.npz")), allow_pickle=False))
     except (KeyError, ValueError, UnicodeDecodeError):
-        raise ModelError(f"{name} is incomplete or damaged ({stem} missing). Refit the segmentation.") from None
+        raise ModelError(
+            f"{name} is incomplete or damaged ({stem} missing). Refit the segmentation."
+        ) from None
     return statefile.loads(text, arrays, what=name)
-
-
-def _plain(value):
-    """JSON-safe copy: numpy scalars and arrays become Python numbers and lists."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, float) and value != value:  # NaN is not valid JSON
-        return None
-    return value
 
 
 def _rules_to_dict(rules: RuleSet | None) -> dict | None:
     if rules is None:
         return None
-    return _plain(
+    return plain(
         {"segments": [vars(s) for s in rules.segments], "fidelity": rules.fidelity, "depth": rules.depth}
     )
 
@@ -177,7 +165,7 @@ def _sweep_to_dict(sweep: SweepResult | None) -> dict | None:
     if sweep is None:
         return None
     table = sweep.table.astype(object).where(sweep.table.notna(), None)
-    return _plain(
+    return plain(
         {"table": table.to_dict(orient="list"), "recommended_k": sweep.recommended_k, "reason": sweep.reason}
     )
 

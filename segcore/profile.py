@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import DataError, NotEnoughData, SpecError
+from segcore.jsonsafe import plain
 from segcore.naming import SegmentSignals, concept_of, humanize, name_segments, suggest_action
 from segcore.vocabulary import NO_WORDS, YES_WORDS
 
@@ -113,7 +114,7 @@ class Profile:
 
     def to_dict(self) -> dict:
         """Plain Python only (no numpy scalars, NaN as None), so ``json.dumps`` works on it."""
-        d = _plain(asdict(self))
+        d = plain(asdict(self))
         d["format_version"] = FORMAT_VERSION
         return d
 
@@ -154,18 +155,6 @@ class Concentration:
 
 
 # ---------------------------------------------------------------------------------------------------------- helpers
-def _plain(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_plain(v) for v in x]
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
-
-
 def _nan(x: Any) -> float:
     return float("nan") if x is None else float(x)
 
