@@ -61,11 +61,10 @@ st.caption(f"{len(members):,} customers (first 1,000 shown; download the full li
 st.dataframe(members.head(1000), hide_index=True, height=300)
 
 st.subheader("Downloads")
-assignments = seg.assignments()
 d = st.columns(5)
-d[0].download_button("Assignments (CSV)", lambda: export.safe_csv(assignments), "segment_assignments.csv",
+d[0].download_button("Assignments (CSV)", lambda: export.safe_csv(seg.assignments()), "segment_assignments.csv",
                      "text/csv", on_click="ignore", icon=":material/download:", width="stretch")
-d[1].download_button("Assignments (Excel)", lambda: export.to_excel(assignments), "segment_assignments.xlsx",
+d[1].download_button("Assignments (Excel)", lambda: export.to_excel(seg.assignments()), "segment_assignments.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
                      icon=":material/download:", width="stretch")
 d[2].download_button("Profiles (JSON)", lambda: export.profiles_json(profiles), "segment_profiles.json",
