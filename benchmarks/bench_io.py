@@ -1,4 +1,4 @@
-"""Benchmark: segcore.io.load_table against bare pandas.read_csv on big clean CSV files.
+"""Benchmark: segcore.io.load.load_table against bare pandas.read_csv on big clean CSV files.
 
 Generates 200k x 26 and 1M x 26 customer files (an id like C0000001, 10 float and 10 int columns, 5 categorical
 text columns) in a temporary folder, then times each reader in its own subprocess so the peak resident memory
@@ -32,7 +32,7 @@ if how == "pandas":
     start = time.perf_counter()
     df = pd.read_csv(path)
 else:
-    from segcore.io import load_table
+    from segcore.io.load import load_table
     start = time.perf_counter()
     df = load_table(path, fast=(how == "load_table")).df
 seconds = time.perf_counter() - start

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import cache, state, ui
-from segcore import charts, io
+from segcore.columns.roles import Schema
 from segcore.errors import SegcoreError
-from segcore.roles import Schema
+from segcore.io import load as io
+from segcore.render import charts
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl"]
 

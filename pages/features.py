@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import state, ui
-from segcore import charts, checks
+from segcore.columns import checks
+from segcore.columns.roles import PRESETS, default_preset, preset_features
 from segcore.errors import SegcoreError
-from segcore.roles import PRESETS, default_preset, preset_features
+from segcore.render import charts
 
 PRESET_LABELS = {
     "everything": "Everything sensible",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import cache, cards, state, ui
-from segcore import charts, export, profile
 from segcore.errors import SegcoreError
+from segcore.insight import profile
+from segcore.render import charts, export
 
 st.title("Segment profiles")
 data = state.dataset()

@@ -8,9 +8,10 @@ from dataclasses import replace
 import streamlit as st
 
 from pages.common import cache, state, ui
-from segcore import charts, mapview
 from segcore.errors import SegcoreError
-from segcore.pinned import PinRule
+from segcore.insight import mapview
+from segcore.model.pinned import PinRule
+from segcore.render import charts
 
 METHOD_LABELS = {
     "kmeans": "k-means (fast, even-sized groups)",

@@ -8,8 +8,9 @@ from datetime import timedelta
 import streamlit as st
 
 from pages.common import cache, run_view, state, ui
-from segcore import compare, report, summary
 from segcore.errors import SegcoreError
+from segcore.insight import compare, summary
+from segcore.render import report
 
 EXPIRY = {"Never (until revoked)": None, "1 day": timedelta(days=1), "7 days": timedelta(days=7),
           "30 days": timedelta(days=30)}

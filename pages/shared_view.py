@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import cache, run_view, ui
-from segcore import summary
 from segcore.errors import SegcoreError
+from segcore.insight import summary
 
 token = st.query_params.get("share", "")
 try:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from segcore.errors import SegcoreError, SpecError
-from segcore.spec import METHODS
+from segcore.model.spec import METHODS
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load(path: str, sheet: str | None):
-    from segcore.io import load_table
+    from segcore.io.load import load_table
 
     if not Path(path).exists():
         raise FileNotFoundError(2, "no such file", path)
@@ -85,8 +85,8 @@ def _load(path: str, sheet: str | None):
 
 
 def _inspect(args) -> int:
-    from segcore.roles import infer_roles
-    from segcore.transactions import detect_transactions
+    from segcore.columns.roles import infer_roles
+    from segcore.columns.transactions import detect_transactions
 
     table = _load(args.data, args.sheet)
     schema = infer_roles(table.df)
@@ -111,11 +111,11 @@ def _inspect(args) -> int:
 
 
 def _fit(args) -> int:
-    from segcore.export import profiles_json, safe_csv
-    from segcore.model import Segmentation, segment
-    from segcore.roles import infer_roles
-    from segcore.spec import FeatureSpec
-    from segcore.transactions import detect_transactions
+    from segcore.columns.roles import infer_roles
+    from segcore.columns.transactions import detect_transactions
+    from segcore.model.segmentation import Segmentation, segment
+    from segcore.model.spec import FeatureSpec
+    from segcore.render.export import profiles_json, safe_csv
 
     table = _load(args.data, args.sheet)
     df = table.df
@@ -157,9 +157,9 @@ def _fit(args) -> int:
 
 
 def _assign(args) -> int:
-    from segcore.export import safe_csv
-    from segcore.model import Segmentation
-    from segcore.transactions import detect_transactions
+    from segcore.columns.transactions import detect_transactions
+    from segcore.model.segmentation import Segmentation
+    from segcore.render.export import safe_csv
 
     seg = Segmentation.load(args.model)
     table = _load(args.data, args.sheet)
@@ -179,7 +179,7 @@ def _assign(args) -> int:
 def _customers_from_log(df, tx):
     """One row per customer from a transaction log, saying how many rows became how many customers and why any
     rows were left out."""
-    from segcore.transactions import to_customers
+    from segcore.columns.transactions import to_customers
 
     customers = to_customers(df, tx)
     _say(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")

@@ -71,7 +71,7 @@ def test_html_in_column_and_segment_names_is_rendered_inert():
 
 def test_exported_assignments_are_safe_in_spreadsheets():
     """Customer ids that look like formulas reach the CSV download neutralised."""
-    from segcore.export import safe_csv
+    from segcore.render.export import safe_csv
 
     frame = pd.DataFrame({"customer_id": ["=HYPERLINK(\"http://x\")", "+SUM(1)", "C1"], "segment": [0, 1, 0]})
     text = safe_csv(frame).decode("utf-8-sig")

@@ -7,7 +7,7 @@ import re
 from streamlit.testing.v1 import AppTest
 from test_app import APP, TIMEOUT, fresh, metrics, no_errors
 
-from segcore.tokens import INVALID_LINK_MESSAGE
+from segcore.store.tokens import INVALID_LINK_MESSAGE
 
 TITLE = 'Q4 <script>alert("x")</script> segments'
 CUSTOMER_ID = re.compile(r"\bC\d{5}\b")

@@ -25,7 +25,7 @@ from browser_support import (
 )
 from conftest import SAMPLE_DATA
 
-from segcore.tokens import INVALID_LINK_MESSAGE
+from segcore.store.tokens import INVALID_LINK_MESSAGE
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect

@@ -1,4 +1,4 @@
-"""Tests for segcore.charts and segcore.theme: assertions on chart.to_dict(), exports and the Streamlit config."""
+"""Tests for segcore.render.charts and segcore.render.theme: assertions on chart.to_dict(), exports and the Streamlit config."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segcore import charts, theme
 from segcore.errors import SpecError
-from segcore.theme import PRIMARY, SEGMENT_COLORS, UNASSIGNED_COLOR, segment_palette
+from segcore.render import charts, theme
+from segcore.render.theme import PRIMARY, SEGMENT_COLORS, UNASSIGNED_COLOR, segment_palette
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = {0: "Loyal", 1: "New", 2: "Lapsed", -1: "Unassigned"}

@@ -1,4 +1,4 @@
-"""segcore.cluster / sweep / quality: hand-checkable fits, sampling paths, the k recommendation, grades, real data."""
+"""segcore.model.cluster / sweep / quality: hand-checkable fits, sampling paths, the k recommendation, grades, real data."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from sklearn.metrics import (
     silhouette_score,
 )
 
-import segcore.cluster as cluster
-from segcore.cluster import (
+import segcore.model.cluster as cluster
+from segcore.errors import DataError, NotEnoughData, SpecError
+from segcore.model.cluster import (
     ClusterResult,
     Quality,
     SweepResult,
@@ -25,10 +26,9 @@ from segcore.cluster import (
     quality,
     sweep,
 )
-from segcore.errors import DataError, NotEnoughData, SpecError
-from segcore.prep import prepare
-from segcore.quality import sampled_silhouette
-from segcore.sweep import compactness_scores, recommend
+from segcore.model.prep import prepare
+from segcore.model.quality import sampled_silhouette
+from segcore.model.sweep import compactness_scores, recommend
 
 FOUR = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
 
@@ -301,7 +301,7 @@ def test_sweep_is_deterministic(blobs):
 
 
 def test_sweep_samples_large_data(monkeypatch, blobs):
-    import segcore.sweep as sweep_mod
+    import segcore.model.sweep as sweep_mod
 
     monkeypatch.setattr(sweep_mod, "SWEEP_MAX_ROWS", 300)
     X, _ = blobs
@@ -386,7 +386,7 @@ def test_wholesale_kmeans_recovers_channel(shared_data):
 
 
 def test_stability_alone_matches_the_sweep_table(blobs):
-    from segcore.sweep import stability
+    from segcore.model.sweep import stability
 
     X, _ = blobs
     table = sweep(X, k_values=[2, 3, 4], random_state=5).table.set_index("k")["stability"]

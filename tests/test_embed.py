@@ -1,4 +1,4 @@
-"""Tests for segcore.embed: exact PCA on hand-made points, seeded sampling, the UMAP fallback and the real data."""
+"""Tests for segcore.insight.embed: exact PCA on hand-made points, seeded sampling, the UMAP fallback and the real data."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segcore import embed
-from segcore.embed import Embedding, pca_2d, umap_2d
 from segcore.errors import NotEnoughData, SpecError
+from segcore.insight import embed
+from segcore.insight.embed import Embedding, pca_2d, umap_2d
 
 # Four points on a cross: the long arm (y, +-2) is the first principal component, the short arm (x, +-1) the second.
 CROSS = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 2.0], [0.0, -2.0]])

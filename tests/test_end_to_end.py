@@ -20,14 +20,14 @@ import pytest
 from conftest import ROOT
 from sklearn.metrics import adjusted_rand_score
 
+from segcore.columns.roles import default_preset, infer_roles, preset_features
+from segcore.columns.transactions import RFM_SEGMENTS, TransactionColumns, detect_transactions, to_customers
 from segcore.errors import ModelError, SpecError
-from segcore.io import load_table
-from segcore.model import Segmentation, segment
-from segcore.pinned import PinRule
-from segcore.roles import default_preset, infer_roles, preset_features
-from segcore.spec import FeatureSpec
-from segcore.summary import build_summary
-from segcore.transactions import RFM_SEGMENTS, TransactionColumns, detect_transactions, to_customers
+from segcore.insight.summary import build_summary
+from segcore.io.load import load_table
+from segcore.model.pinned import PinRule
+from segcore.model.segmentation import Segmentation, segment
+from segcore.model.spec import FeatureSpec
 
 SPENDS = ("Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen")
 RFM_FEATURES = ("recency_days", "frequency", "monetary", "avg_order_value")

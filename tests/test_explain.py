@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from segcore.errors import SpecError
-from segcore.explain import RuleSet, _nice_threshold, attach_rules, explain_rules
-from segcore.profile import Profile
+from segcore.insight.explain import RuleSet, _nice_threshold, attach_rules, explain_rules
+from segcore.insight.profile import Profile
 
 
 def _sql_segments(df: pd.DataFrame, rules: RuleSet) -> np.ndarray:
@@ -146,7 +146,7 @@ def test_bank_rules_sql_matches_tree(shared_data):
 
 
 def test_sample_is_used_on_big_tables(monkeypatch):
-    import segcore.explain as explain
+    import segcore.insight.explain as explain
 
     monkeypatch.setattr(explain, "SAMPLE_ROWS", 100)
     rng = np.random.default_rng(1)

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from segcore.errors import SpecError
-from segcore.export import neutralise, profiles_json, safe_csv, to_excel
-from segcore.profile import Kpi, Profile, Trait
+from segcore.insight.profile import Kpi, Profile, Trait
+from segcore.render.export import neutralise, profiles_json, safe_csv, to_excel
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""segcore.io: formats, encodings, delimiters, number styles, repairs, every error message, and the real datasets."""
+"""segcore.io.load: formats, encodings, delimiters, number styles, repairs, every error message, and the real datasets."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from segcore.errors import DataError
-from segcore.io import NA_TOKENS, LoadReport, SkippedRows, Table, fingerprint, load_table
+from segcore.io.load import NA_TOKENS, LoadReport, SkippedRows, Table, fingerprint, load_table
 
 
 def _load(text: str, name: str = "t.csv", encoding: str = "utf-8") -> Table:
@@ -656,7 +656,7 @@ def _careful_reader_forbidden(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("the careful reader was used")
 
-    monkeypatch.setattr("segcore.io._read_delimited", fail)
+    monkeypatch.setattr("segcore.io.load._read_delimited", fail)
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])

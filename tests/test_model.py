@@ -12,11 +12,11 @@ import pytest
 from helpers import customers
 from sklearn.metrics import adjusted_rand_score
 
+from segcore.columns.roles import infer_roles
 from segcore.errors import ModelError, NotEnoughData, SpecError
-from segcore.model import Segmentation, segment
-from segcore.pinned import PinRule
-from segcore.roles import infer_roles
-from segcore.spec import FeatureSpec
+from segcore.model.pinned import PinRule
+from segcore.model.segmentation import Segmentation, segment
+from segcore.model.spec import FeatureSpec
 
 FEATURES = ("total_spend", "visits_90d", "tenure_months", "region")
 

@@ -1,4 +1,4 @@
-"""segcore.pinned: each rule on a hand-checkable table, descriptions, round trips, errors, real data."""
+"""segcore.model.pinned: each rule on a hand-checkable table, descriptions, round trips, errors, real data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from segcore.errors import SpecError
-from segcore.pinned import PinRule, apply_pins
+from segcore.model.pinned import PinRule, apply_pins
 
 
 @pytest.fixture()

@@ -1,4 +1,4 @@
-"""segcore.prep: the custom transformers on hand-checkable values, the assembled preprocessor, errors, real data."""
+"""segcore.model.prep: the custom transformers on hand-checkable values, the assembled preprocessor, errors, real data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from segcore.errors import NotEnoughData, SegcoreError, SpecError
-from segcore.prep import (
+from segcore.model.prep import (
     CATEGORY_SCALE,
     MedianImputer,
     RareGrouper,
@@ -222,11 +222,11 @@ def test_wholesale_spends_logged_and_standardised(shared_data):
 
 
 def test_fitted_preprocessor_round_trips_through_the_state_file(small):
-    from segcore import statefile
+    from segcore.model import statefile
 
     p = prepare(small, numeric=["spend", "vip"], categorical=["plan"], weights={"spend": 2})
     text, arrays = statefile.dumps(p.preprocessor)
-    assert "segcore.prep.SkewLog" in text and "segcore.prep.RareGrouper" in text
+    assert "segcore.model.prep.SkewLog" in text and "segcore.model.prep.RareGrouper" in text
     loaded = statefile.loads(text, arrays)
     np.testing.assert_array_equal(loaded.transform(small), p.X)
     assert loaded.get_feature_names_out().tolist() == p.feature_names

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from segcore.errors import DataError, NotEnoughData, SpecError
-from segcore.naming import ACTIONS, SegmentSignals, auto_name, humanize, name_segments, suggest_action
-from segcore.profile import (
+from segcore.insight.naming import ACTIONS, SegmentSignals, auto_name, humanize, name_segments, suggest_action
+from segcore.insight.profile import (
     Concentration,
     Profile,
     boolean_sentence,
@@ -34,7 +34,7 @@ class Col:
 
 @dataclass(frozen=True)
 class StandInSchema:
-    """Duck-typed stand-in for segcore.roles.Schema: only the attributes profile.py uses."""
+    """Duck-typed stand-in for segcore.columns.roles.Schema: only the attributes profile.py uses."""
 
     columns: tuple[Col, ...]
     id_column: str | None = None
@@ -415,8 +415,8 @@ def test_value_scheme_column_stands_in_for_a_missing_value_column():
 
 
 def test_bank_with_inferred_roles(shared_data):
-    """The real Schema from segcore.roles drives the same code (duck typing is only for the unit fixtures)."""
-    from segcore.roles import infer_roles
+    """The real Schema from segcore.columns.roles drives the same code (duck typing is only for the unit fixtures)."""
+    from segcore.columns.roles import infer_roles
 
     df = pd.read_csv(shared_data / "bank.csv", sep=";")
     inferred = infer_roles(df)

@@ -1,4 +1,4 @@
-"""Tests for segcore.report (HTML + PDF report) and segcore.density (the binned segment map)."""
+"""Tests for segcore.render.report (HTML + PDF report) and segcore.render.density (the binned segment map)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from segcore import report, report_html, report_pdf
-from segcore.density import density_chart, segment_colors
 from segcore.errors import SpecError
-from segcore.report import find_fonts, html_report, pdf_report, safe_svg
-from segcore.summary import build_summary, for_sharing
-from segcore.theme import SEGMENT_COLORS, UNASSIGNED_COLOR
+from segcore.insight.summary import build_summary, for_sharing
+from segcore.render import report, report_html, report_pdf
+from segcore.render.density import density_chart, segment_colors
+from segcore.render.report import find_fonts, html_report, pdf_report, safe_svg
+from segcore.render.theme import SEGMENT_COLORS, UNASSIGNED_COLOR
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -28,13 +28,13 @@ ALLOWED_TAGS = {
 
 
 def fit_summary(df: pd.DataFrame, *, numeric: list[str], categorical: list[str], k: int) -> dict:
-    """A real summary through the engine's own steps and ``build_summary`` (segcore.model may still be in progress)."""
-    from segcore.cluster import fit_clusters, order_labels, quality
-    from segcore.embed import pca_2d
-    from segcore.explain import attach_rules, explain_rules
-    from segcore.prep import prepare
-    from segcore.profile import build_profiles
-    from segcore.roles import infer_roles
+    """A real summary through the engine's own steps and ``build_summary`` (segcore.model.segmentation may still be in progress)."""
+    from segcore.columns.roles import infer_roles
+    from segcore.insight.embed import pca_2d
+    from segcore.insight.explain import attach_rules, explain_rules
+    from segcore.insight.profile import build_profiles
+    from segcore.model.cluster import fit_clusters, order_labels, quality
+    from segcore.model.prep import prepare
 
     schema = infer_roles(df)
     prepared = prepare(df, numeric=numeric, categorical=categorical)
@@ -439,9 +439,9 @@ def test_reports_on_wholesale_customers(shared_data):
 
 
 def test_report_from_a_fitted_segmentation(sample_data):
-    """End to end through segcore.model.segment + build_summary, as the studio builds its report."""
-    from segcore.model import segment
-    from segcore.spec import FeatureSpec
+    """End to end through segcore.model.segmentation.segment + build_summary, as the studio builds its report."""
+    from segcore.model.segmentation import segment
+    from segcore.model.spec import FeatureSpec
 
     df = pd.read_csv(sample_data / "retail_customers.csv").head(500)
     features = ("visits_last_90d", "orders_12m", "avg_basket", "total_spend_12m")

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segcore.errors import DataError, SpecError
-from segcore.roles import (
+from segcore.columns.roles import (
     PRESETS,
     SENSITIVE_NOTE,
     ColumnRole,
@@ -21,7 +20,8 @@ from segcore.roles import (
     preset_features,
     validate_roles,
 )
-from segcore.vocabulary import normalise_name, scheme_from_name
+from segcore.columns.vocabulary import normalise_name, scheme_from_name
+from segcore.errors import DataError, SpecError
 
 N = 30  # rows in the hand-made frames: enough distinct values for uniqueness rules, small enough to check by hand
 
@@ -516,7 +516,7 @@ def test_a_million_rows_in_under_three_seconds():
 
 
 def test_default_preset_prefers_value_when_the_data_has_it():
-    from segcore.roles import default_preset
+    from segcore.columns.roles import default_preset
 
     rich = pd.DataFrame({"total_spend": [10.0, 250.0, 40.0, 90.0] * 5, "orders": [1, 9, 2, 4] * 5,
                          "visits": [3, 20, 4, 8] * 5})
@@ -532,7 +532,7 @@ def test_numbers_stored_as_text_are_numeric_and_can_read_as_money():
 
 
 def test_every_yes_no_pair_has_one_yes_word_and_one_no_word():
-    from segcore.vocabulary import BOOLEAN_PAIRS, NO_WORDS, YES_WORDS
+    from segcore.columns.vocabulary import BOOLEAN_PAIRS, NO_WORDS, YES_WORDS
 
     assert not YES_WORDS & NO_WORDS
     for pair in BOOLEAN_PAIRS:

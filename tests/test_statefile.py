@@ -1,4 +1,4 @@
-"""segcore.statefile: fitted objects as JSON + arrays, rebuilt only from the allow-list."""
+"""segcore.model.statefile: fitted objects as JSON + arrays, rebuilt only from the allow-list."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import OneHotEncoder
 
-from segcore import statefile
 from segcore.errors import ModelError
+from segcore.model import statefile
 
 
 def test_values_of_every_kind_round_trip():

@@ -17,10 +17,11 @@ import pandas as pd
 import pg
 import pytest
 
-from segcore import store_sql, tokens
-from segcore.compare import NOT_IN_A, NOT_IN_B, compare_runs
 from segcore.errors import StoreError
-from segcore.store import SavedRun, Store, open_store
+from segcore.insight.compare import NOT_IN_A, NOT_IN_B, compare_runs
+from segcore.store import backend as store_sql
+from segcore.store import tokens
+from segcore.store.runs import SavedRun, Store, open_store
 
 INVALID = tokens.INVALID_LINK_MESSAGE
 TRICKY_TITLE = "<script>alert('x')</script> Kunden Müller & Söhne — 東京 😀 \"quoted\""

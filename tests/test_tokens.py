@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from segcore import tokens
-from segcore.access import app_password, check_password
+from segcore.store import tokens
+from segcore.store.access import app_password, check_password
 
 URLSAFE = set(string.ascii_letters + string.digits + "-_")
 

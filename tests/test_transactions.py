@@ -1,4 +1,4 @@
-"""Tests for segcore.transactions: detection, RFM aggregation on hand-checked logs, messy rows, real logs."""
+"""Tests for segcore.columns.transactions: detection, RFM aggregation on hand-checked logs, messy rows, real logs."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segcore.errors import DataError, SpecError
-from segcore.transactions import (
+from segcore.columns.transactions import (
     RFM_SEGMENTS,
     CustomerTable,
     TransactionColumns,
@@ -17,6 +16,7 @@ from segcore.transactions import (
     rfm_segment,
     to_customers,
 )
+from segcore.errors import DataError, SpecError
 
 
 @pytest.fixture

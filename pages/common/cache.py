@@ -18,10 +18,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from segcore import embed, io, model, roles, transactions
-from segcore.cluster import sweep as run_sweep
-from segcore.prep import prepare
-from segcore.spec import FeatureSpec
+from segcore.columns import roles, transactions
+from segcore.insight import embed
+from segcore.io import load as io
+from segcore.model import segmentation as model
+from segcore.model.cluster import sweep as run_sweep
+from segcore.model.prep import prepare
+from segcore.model.spec import FeatureSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = {
@@ -260,7 +263,7 @@ def expected_umap_seconds(n_rows: int) -> float:
 @st.cache_resource
 def store():
     """One store for every session: SQLite under ./data by default, PostgreSQL when a URL is configured."""
-    from segcore.store import open_store
+    from segcore.store.runs import open_store
 
     url = os.environ.get("SEGCORE_DATABASE_URL")
     if not url:
@@ -273,6 +276,6 @@ def store():
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def saved_model(run_id: str, _model_bytes: bytes):
-    from segcore.persist import load_segmentation
+    from segcore.model.persist import load_segmentation
 
     return load_segmentation(_model_bytes)

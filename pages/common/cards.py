@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from pages.common import ui
-from segcore.profile import Profile
+from segcore.insight.profile import Profile
 
 CARDS_PER_ROW = 2
 

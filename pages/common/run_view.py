@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import cards, ui
-from segcore import charts, density, report, summary
-from segcore.profile import Profile
+from segcore.insight import summary
+from segcore.insight.profile import Profile
+from segcore.render import charts, density, report
 
 
 def render(view: dict, *, title: str, created_at: str, key: str) -> None:

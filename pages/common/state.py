@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from segcore.io import LoadReport
-from segcore.pinned import PinRule
-from segcore.roles import Schema
-from segcore.spec import FeatureSpec
+from segcore.columns.roles import Schema
+from segcore.io.load import LoadReport
+from segcore.model.pinned import PinRule
+from segcore.model.spec import FeatureSpec
 
 # Widget keys shared with tests.
 UPLOADER = "uploader"

@@ -24,7 +24,7 @@ def md(text: object) -> str:
 
 
 def apply_theme() -> None:
-    from segcore import theme
+    from segcore.render import theme
 
     theme.enable_theme()
 
@@ -43,7 +43,7 @@ def password_gate() -> bool:
     - Password: SEGCORE_APP_PASSWORD or secrets ``app_password``.
     Share links bypass both: they are their own, revocable, read-only credential.
     """
-    from segcore.access import app_password, check_password
+    from segcore.store.access import app_password, check_password
 
     secrets = _secrets()
     if secrets and "auth" in secrets and not st.user.get("is_logged_in", False):

@@ -1,0 +1,29 @@
+"""Stage 4, understanding: profiles, names and actions, rules, the customer map, run comparison and the aggregate-only summary.
+
+Public names load on first use, so importing one module of this stage does not import the others.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+_LAZY = {
+    "Profile": "profile",
+    "build_profiles": "profile",
+    "explain_rules": "explain",
+    "RuleSet": "explain",
+    "Embedding": "embed",
+    "pca_2d": "embed",
+    "umap_2d": "embed",
+    "build_summary": "summary",
+    "for_sharing": "summary",
+    "compare_runs": "compare",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

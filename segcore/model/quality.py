@@ -1,0 +1,193 @@
+"""Grade a segmentation "good", "fair" or "poor" from how separated and how reproducible its segments are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from segcore.errors import SpecError
+
+Grade = Literal["poor", "fair", "good"]
+
+# Silhouette is computed on a sample: PLATFORM.md §11 measured a 10k sample within ~0.001 of the full score, which
+# costs O(n^2) (55 s at 100k).
+SILHOUETTE_SAMPLE = 10_000
+# Rousseeuw's reading of the average silhouette, shifted down for customer data (rarely as clean as textbook
+# clusters): >= 0.35 the segments are clearly apart, < 0.15 they are barely more than arbitrary cuts.
+GOOD_SILHOUETTE = 0.35
+POOR_SILHOUETTE = 0.15
+# Stability = mean adjusted Rand index between fits on resampled data (see segcore.model.sweep). 0.8 means the same
+# customers end up together nearly every time; below 0.6 the segments change a lot from one sample to the next.
+GOOD_STABILITY = 0.8
+POOR_STABILITY = 0.6
+
+
+@dataclass(frozen=True)
+class Quality:
+    """How trustworthy the segments are: a grade, the two numbers behind it and one plain explanation."""
+
+    grade: Grade
+    silhouette: float
+    stability: float | None
+    explanation: str
+
+    def to_dict(self) -> dict:
+        return {
+            "grade": self.grade,
+            "silhouette": self.silhouette,
+            "stability": self.stability,
+            "explanation": self.explanation,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Quality:
+        stab = d.get("stability")
+        return cls(
+            grade=d["grade"],
+            silhouette=float(d["silhouette"]),
+            stability=None if stab is None else float(stab),
+            explanation=d["explanation"],
+        )
+
+
+def sampled_silhouette(X, labels, *, sample_size: int, random_state: int = 0) -> float:
+    """Mean silhouette on a random sample of rows (unassigned rows, label -1, left out); NaN if < 2 segments."""
+    X = np.asarray(X)
+    labels = np.asarray(labels)
+    keep = np.flatnonzero(labels >= 0)
+    if len(keep) > sample_size:
+        keep = np.sort(np.random.default_rng(random_state).choice(keep, size=sample_size, replace=False))
+    lab = labels[keep]
+    n_labels = len(np.unique(lab))
+    if n_labels < 2 or n_labels > len(keep) - 1:
+        return float("nan")
+    return silhouette_chunked(X[keep], lab)
+
+
+# Rows of the distance matrix computed at a time: 2,000 x 10,000 float32 is 80 MB, so the 10k-sample silhouette
+# never holds the whole 10k x 10k matrix (800 MB in float64, ~5 s of memory traffic on this machine).
+SILHOUETTE_CHUNK = 2_000
+
+
+def silhouette_chunked(X, labels) -> float:
+    """Mean silhouette without materialising the distance matrix (same definition as silhouette_from_distances)."""
+    X = np.asarray(X, dtype=np.float32)
+    membership = _membership(labels, np.float32)
+    if membership is None:
+        return float("nan")
+    inv, onehot = membership
+    n = len(inv)
+    sq = np.einsum("ij,ij->i", X, X)
+    sums = np.empty((n, onehot.shape[1]), dtype=np.float64)
+    for start in range(0, n, SILHOUETTE_CHUNK):
+        stop = min(n, start + SILHOUETTE_CHUNK)
+        d2 = X[start:stop] @ X.T
+        d2 *= -2.0
+        d2 += sq[start:stop, None]
+        d2 += sq[None, :]
+        np.maximum(d2, 0.0, out=d2)
+        np.sqrt(d2, out=d2)
+        d2[np.arange(stop - start), np.arange(start, stop)] = 0.0
+        sums[start:stop] = d2 @ onehot
+    return _silhouette_from_sums(sums, inv, onehot.sum(axis=0).astype(np.float64))
+
+
+def pairwise_distances_f32(X) -> np.ndarray:
+    """Euclidean distance matrix of the rows of X (float32; for a few thousand rows, e.g. a silhouette sample)."""
+    X = np.asarray(X, dtype=np.float64)
+    sq = np.einsum("ij,ij->i", X, X)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * (X @ X.T)
+    np.fill_diagonal(d2, 0.0)
+    return np.sqrt(np.maximum(d2, 0.0)).astype(np.float32)
+
+
+def silhouette_from_distances(D: np.ndarray, labels) -> float:
+    """Mean silhouette from a precomputed distance matrix; lets a k sweep reuse one matrix for every k.
+
+    Same definition as scikit-learn's silhouette_score (a row alone in its segment scores 0); NaN if < 2 segments.
+    """
+    membership = _membership(labels, D.dtype)
+    if membership is None:
+        return float("nan")
+    inv, onehot = membership
+    sums = (D @ onehot).astype(np.float64)  # per row: total distance to each segment
+    return _silhouette_from_sums(sums, inv, onehot.sum(axis=0).astype(np.float64))
+
+
+def _membership(labels, dtype) -> tuple[np.ndarray, np.ndarray] | None:
+    """Segment index per row and the rows x segments 0/1 matrix; None when a silhouette is undefined."""
+    labels = np.asarray(labels)
+    ids, inv = np.unique(labels, return_inverse=True)
+    n = len(labels)
+    if len(ids) < 2 or len(ids) > n - 1:
+        return None
+    onehot = np.zeros((n, len(ids)), dtype=dtype)
+    onehot[np.arange(n), inv] = 1.0
+    return inv, onehot
+
+
+def _silhouette_from_sums(sums: np.ndarray, inv: np.ndarray, counts: np.ndarray) -> float:
+    """Silhouette from each row's total distance to every segment (``sums``, modified in place)."""
+    n = len(inv)
+    own = counts[inv]
+    rows = np.arange(n)
+    a = sums[rows, inv] / np.maximum(own - 1, 1)
+    sums[rows, inv] = np.inf
+    b = (sums / counts).min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = np.where(own > 1, (b - a) / np.maximum(a, b), 0.0)
+    return float(np.nan_to_num(s).mean())
+
+
+def quality(X, labels, *, stability: float | None = None, random_state: int = 0) -> Quality:
+    """Grade the segmentation of X (n x d) given by ``labels`` (-1 = unassigned), optionally with its stability.
+
+    good: silhouette >= GOOD_SILHOUETTE and (stability unknown or >= GOOD_STABILITY);
+    poor: silhouette < POOR_SILHOUETTE or stability < POOR_STABILITY; otherwise fair.
+    """
+    X = np.asarray(X)
+    labels = np.asarray(labels)
+    if X.ndim != 2 or labels.shape != (X.shape[0],):
+        raise SpecError(f"Expected one label per row: {X.shape[0]} rows but {labels.shape[0]} labels.")
+    sil = sampled_silhouette(X, labels, sample_size=SILHOUETTE_SAMPLE, random_state=random_state)
+    stab = None if stability is None else float(stability)
+    if np.isnan(sil):
+        return Quality(
+            grade="poor",
+            silhouette=sil,
+            stability=stab,
+            explanation="There is only one segment (or too few customers), so there is no separation to measure.",
+        )
+    stable_txt = "" if stab is None else f" (stability {stab:.2f})"
+    sep_txt = f"(silhouette {sil:.2f})"
+    if sil >= GOOD_SILHOUETTE and (stab is None or stab >= GOOD_STABILITY):
+        grade: Grade = "good"
+        text = f"The segments are clearly separated {sep_txt}"
+        text += "." if stab is None else f" and come out the same when the data is resampled{stable_txt}."
+    elif sil < POOR_SILHOUETTE or (stab is not None and stab < POOR_STABILITY):
+        grade = "poor"
+        reasons = []
+        if sil < POOR_SILHOUETTE:
+            reasons.append(
+                f"customers in different segments are hardly more different than within one {sep_txt}"
+            )
+        if stab is not None and stab < POOR_STABILITY:
+            reasons.append(f"the segments change a lot when the data is resampled{stable_txt}")
+        text = "The segments are weak: " + " and ".join(reasons) + ". Treat them as rough groupings."
+    else:
+        grade = "fair"
+        parts = [
+            f"the segments overlap somewhat {sep_txt}"
+            if sil < GOOD_SILHOUETTE
+            else f"separation is clear {sep_txt}"
+        ]
+        if stab is not None:
+            parts.append(
+                f"they are mostly reproducible{stable_txt}"
+                if stab >= GOOD_STABILITY
+                else f"they shift somewhat when the data is resampled{stable_txt}"
+            )
+        text = "Usable: " + " and ".join(parts) + "."
+    return Quality(grade=grade, silhouette=sil, stability=stab, explanation=text)

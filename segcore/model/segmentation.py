@@ -1,0 +1,415 @@
+"""The fitted segmentation: everything needed to reproduce, explain and reuse a result.
+
+``segment()`` runs the whole engine (prepare -> sweep/choose k -> cluster -> order/align ids -> profiles -> rules) and
+returns a frozen ``Segmentation``. ``Segmentation.assign()`` scores new customers into the same segments, and
+``save()``/``load()`` persist it as a versioned file that loads without executing code (see ``segcore.model.persist``).
+
+Segment ids are stable and documented: pinned segments come first, in the order their rules are listed; clustered
+segments follow, ordered by mean value (highest first; by size when there is no value column); -1 is "Unassigned"
+(customers HDBSCAN places in no segment). With ``previous=``, clustered segments that match a previous model's
+centroids keep that model's ids, so "segment 3" keeps meaning the same group month after month.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from segcore.columns.roles import Schema, infer_roles, validate_roles
+from segcore.errors import ModelError, NotEnoughData, SpecError
+from segcore.insight.explain import RuleSet, attach_rules, explain_rules
+from segcore.insight.profile import Profile, build_profiles
+from segcore.model.cluster import (
+    Quality,
+    SweepResult,
+    align_labels,
+    assign_to_centers,
+    fit_clusters,
+    order_labels,
+    quality,
+    sweep,
+)
+from segcore.model.pinned import PinRule, apply_pins
+from segcore.model.prep import prepare
+from segcore.model.spec import FeatureSpec
+from segcore.model.sweep import stability
+
+Progress = Callable[[float, str], None]
+UNASSIGNED = -1
+UNASSIGNED_NAME = "Unassigned"
+# A new customer farther from every segment centre than 99% of the fitted customers were from theirs is flagged:
+# they are scored, but marketing should look at them before trusting the label.
+FAR_QUANTILE = 0.99
+NUMERIC_ROLES = ("numeric", "boolean")
+CATEGORICAL_ROLES = ("categorical",)
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """A fitted segmentation. ``labels`` is one segment id per input row, in input order."""
+
+    spec: FeatureSpec
+    schema: Schema
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...]
+    preprocessor: object
+    centers: np.ndarray
+    center_ids: np.ndarray
+    pins: tuple[PinRule, ...]
+    labels: np.ndarray
+    profiles: tuple[Profile, ...]
+    rules: RuleSet | None
+    sweep: SweepResult | None
+    quality: Quality | None
+    far_threshold: float
+    method: str
+    k: int
+    n_rows: int
+    notes: tuple[str, ...] = ()
+    ids: tuple | None = None
+    fingerprint: str | None = None
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    estimator: object | None = None
+
+    @property
+    def segment_names(self) -> dict[int, str]:
+        return {p.segment: p.name for p in self.profiles}
+
+    @property
+    def n_segments(self) -> int:
+        return sum(1 for p in self.profiles if p.segment != UNASSIGNED)
+
+    def rename(self, names: dict[int, str]) -> Segmentation:
+        """Return a copy with user-chosen segment names (blank names keep the automatic one)."""
+        profiles = tuple(
+            dataclasses.replace(p, name=str(names[p.segment]).strip())
+            if str(names.get(p.segment, "")).strip()
+            else p
+            for p in self.profiles
+        )
+        return dataclasses.replace(self, profiles=profiles)
+
+    def assignments(self) -> pd.DataFrame:
+        """The fitted customers with their segment, in input order (id column first when there is one)."""
+        if self.labels is None or len(self.labels) == 0:
+            raise ModelError("This saved model holds no customer rows. Use assign() on your data to score it.")
+        return self._frame(self.labels, ids=self.ids)
+
+    def assign(self, new_df: pd.DataFrame) -> pd.DataFrame:
+        """Place new customers into the same segments.
+
+        Returns one row per input row: the id column (when the model has one and the data too), ``segment``,
+        ``segment_name``, ``distance`` (to the nearest segment centre, in prepared units) and ``far_from_segments``.
+        Raises ModelError when columns the model needs are missing.
+        """
+        needed = list(dict.fromkeys([*self.numeric, *self.categorical, *(p.column for p in self.pins)]))
+        missing = [c for c in needed if c not in new_df.columns]
+        if missing:
+            raise ModelError(
+                f"The new data is missing {len(missing)} column(s) this model segments on: {', '.join(missing)}. "
+                "Add them (same names as when the model was built) and try again."
+            )
+        if len(new_df) == 0:
+            raise ModelError("The new data has no rows to score.")
+        labels = np.full(len(new_df), UNASSIGNED, dtype=np.int64)
+        distances = np.zeros(len(new_df), dtype=np.float64)
+        pinned = apply_pins(new_df, self.pins) if self.pins else np.full(len(new_df), -1)
+        rest = pinned < 0
+        labels[~rest] = pinned[~rest]
+        if rest.any():
+            X = _transform(self.preprocessor, new_df.loc[rest, [*self.numeric, *self.categorical]])
+            raw, dist = assign_to_centers(X, self.centers)
+            seg = self.center_ids[raw]
+            if self.method == "gmm" and self.estimator is not None:
+                seg = self.center_ids[np.asarray(self.estimator.predict(X))]
+            if self.method == "hdbscan":
+                seg = np.where(dist > self.far_threshold, UNASSIGNED, seg)
+            labels[rest] = seg
+            distances[rest] = dist
+        ids = None
+        id_col = self.schema.id_column
+        if id_col and id_col in new_df.columns:
+            ids = tuple(new_df[id_col].tolist())
+        frame = self._frame(labels, ids=ids)
+        frame["distance"] = np.round(distances, 4)
+        frame["far_from_segments"] = rest & (distances > self.far_threshold)
+        return frame
+
+    def _frame(self, labels: np.ndarray, *, ids: tuple | None) -> pd.DataFrame:
+        names = self.segment_names
+        out = {}
+        if ids is not None and self.schema.id_column:
+            out[self.schema.id_column] = list(ids)
+        out["segment"] = np.asarray(labels, dtype=np.int64)
+        out["segment_name"] = [names.get(int(s), UNASSIGNED_NAME) for s in labels]
+        return pd.DataFrame(out)
+
+    def save(self, path: str | Path) -> None:
+        from segcore.model.persist import save_segmentation
+
+        save_segmentation(self, path)
+
+    def to_bytes(self) -> bytes:
+        from segcore.model.persist import dumps
+
+        return dumps(self)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Segmentation:
+        from segcore.model.persist import load_segmentation
+
+        return load_segmentation(path)
+
+
+def segment(
+    df: pd.DataFrame,
+    *,
+    spec: FeatureSpec,
+    schema: Schema | None = None,
+    previous: Segmentation | None = None,
+    prepared: object | None = None,
+    sweep_result: SweepResult | None = None,
+    progress: Progress | None = None,
+) -> Segmentation:
+    """Run the whole engine on one table of customers (one row each) and return the fitted segmentation.
+
+    ``prepared`` and ``sweep_result`` let a caller (the studio's cache) reuse work that does not depend on k or
+    the method. Raises SpecError / NotEnoughData with a message that names the column or number at fault.
+    """
+    report = progress or (lambda fraction, message: None)
+    schema = validate_roles(df, schema or infer_roles(df))
+    numeric, categorical, notes = split_features(df, schema, spec)
+    pins = resolve_pins(df, spec.pins)
+    pinned = apply_pins(df, pins) if pins else np.full(len(df), -1)
+    rest = pinned < 0
+    n_rest = int(rest.sum())
+    if n_rest < 3:
+        raise NotEnoughData(
+            f"Only {n_rest} customers are left after taking out pinned segments; at least 3 are needed to find "
+            "segments. Loosen the pinned-segment rules or add data."
+        )
+    if pins:
+        for i, pin in enumerate(pins):
+            notes.append(f"Pinned segment '{pin.name}' ({pin.describe()}): {int((pinned == i).sum()):,} customers.")
+
+    report(0.05, "Preparing the data")
+    rest_df = df.loc[rest]
+    if prepared is None:
+        prepared = prepare_spec(df, spec=spec, schema=schema)
+    notes.extend(prepared.notes)
+    X = prepared.X
+
+    k = spec.k
+    if k is not None and k >= n_rest:
+        raise NotEnoughData(
+            f"The data has {n_rest} customers to cluster but you asked for {k} segments. "
+            f"Choose {max(2, n_rest - 1)} or fewer, or add data."
+        )
+    if spec.method != "hdbscan" and sweep_result is None and k is None:
+        k_values = tuple(v for v in spec.k_values if v < n_rest)
+        if not k_values:
+            raise NotEnoughData(
+                f"The data has {n_rest} customers to cluster: too few to try {min(spec.k_values)} or more segments."
+            )
+
+        def sweep_progress(fraction: float, message: str) -> None:
+            report(0.1 + 0.5 * fraction, message)
+
+        sweep_result = sweep(
+            X, k_values=k_values, method=spec.method, random_state=spec.seed, progress=sweep_progress
+        )
+    if k is None and sweep_result is not None:
+        k = int(sweep_result.recommended_k)
+        notes.append(f"Chose {k} segments: {sweep_result.reason}")
+    stable = _stability_at(sweep_result, k)
+    if stable is None and spec.method != "hdbscan":
+        report(0.3, f"Checking that {k} segments come back on resampled data")
+        stable = stability(X, k=k, method=spec.method, random_state=spec.seed)
+        stable = None if np.isnan(stable) else stable
+    report(0.65, f"Fitting {spec.method} with {k} segments")
+    result = fit_clusters(X, method=spec.method, k=k or 2, random_state=spec.seed)
+    notes.extend(result.notes)
+
+    value = _value_array(rest_df, schema)
+    ordered = order_labels(result.labels, value=value)
+    raw_to_final = _raw_to_final(result.labels, ordered, n_centers=len(result.centers))
+    offset = len(pins)
+    final = np.where(ordered >= 0, ordered + offset, UNASSIGNED)
+    center_ids = np.array([raw_to_final.get(i, -1) + offset for i in range(len(result.centers))], dtype=np.int64)
+    if previous is not None:
+        final, center_ids = _align_to_previous(final, center_ids, result, previous, offset, notes)
+
+    labels = np.full(len(df), UNASSIGNED, dtype=np.int64)
+    labels[~rest] = pinned[~rest]
+    labels[rest] = final
+    report(0.75, "Grading the segments")
+    grade = quality(X, final, stability=stable, random_state=spec.seed) if len(set(final)) > 1 else None
+
+    report(0.8, "Writing segment profiles")
+    features = [*numeric, *categorical]
+    profile_cols = [c for c in spec.profile_columns if c in df.columns and c not in features]
+    pin_names = {i: pin.name for i, pin in enumerate(pins)}
+    profiles = build_profiles(
+        df, labels, schema=schema, features=features + profile_cols, pinned=pin_names
+    )
+    report(0.9, "Finding rules that describe each segment")
+    rules = explain_rules(df, labels, columns=features, random_state=spec.seed)
+    profiles = attach_rules(profiles, rules)
+
+    distances = assign_to_centers(X, np.asarray(result.centers, dtype=np.float32))[1]
+    far = float(np.quantile(distances, FAR_QUANTILE)) if len(distances) else 0.0
+    ids = tuple(df[schema.id_column].tolist()) if schema.id_column and schema.id_column in df.columns else None
+    report(1.0, "Done")
+    return Segmentation(
+        spec=spec,
+        schema=schema,
+        numeric=tuple(numeric),
+        categorical=tuple(categorical),
+        preprocessor=prepared.preprocessor,
+        centers=np.asarray(result.centers, dtype=np.float64),
+        center_ids=center_ids,
+        pins=pins,
+        labels=labels,
+        profiles=profiles,
+        rules=rules,
+        sweep=sweep_result,
+        quality=grade,
+        far_threshold=far,
+        method=spec.method,
+        k=int(len(set(final[final >= 0]))),
+        n_rows=len(df),
+        notes=tuple(notes),
+        ids=ids,
+        estimator=result.estimator if spec.method == "gmm" else None,
+    )
+
+
+def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema):
+    """The prepared matrix ``segment()`` clusters: chosen columns, weights, pinned customers taken out.
+
+    Exposed so a caller can cache it: it depends on the columns, weights and pins, not on k, method or seed.
+    """
+    numeric, categorical, _ = split_features(df, schema, spec)
+    pins = resolve_pins(df, spec.pins)
+    rest = apply_pins(df, pins) < 0 if pins else np.ones(len(df), dtype=bool)
+    return prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
+
+
+def split_features(
+    df: pd.DataFrame, schema: Schema, spec: FeatureSpec
+) -> tuple[list[str], list[str], list[str]]:
+    """Numeric and categorical feature lists from the schema roles, with notes on what was left out and why.
+
+    Yes/no columns stored as numbers or booleans are used as 0/1; stored as words ("yes", "是", "да") they are
+    one-hot encoded, which clusters the same way and scores new files with the same words.
+    """
+    numeric: list[str] = []
+    categorical: list[str] = []
+    notes: list[str] = []
+    names = set(schema.names())
+    unknown = [c for c in spec.features if c not in names]
+    if unknown:
+        raise SpecError(
+            f"These feature columns are not in the data: {', '.join(unknown)}. "
+            f"Check the spelling; the data has: {', '.join(list(names)[:20])}."
+        )
+    for name in spec.features:
+        col = schema[name]
+        if col.sensitive and not spec.include_sensitive:
+            notes.append(
+                f"'{name}' is a sensitive attribute and was left out of clustering (it still appears on the "
+                "profile cards). Opt in explicitly to cluster on it."
+            )
+        elif col.role == "boolean" and not _is_number_like(df[name]):
+            categorical.append(name)
+        elif col.role in NUMERIC_ROLES:
+            numeric.append(name)
+        elif col.role in CATEGORICAL_ROLES:
+            categorical.append(name)
+        else:
+            notes.append(f"'{name}' is a {col.role.replace('_', ' ')} column and cannot be clustered on; left out.")
+    if not numeric and not categorical:
+        raise SpecError(
+            "None of the chosen columns can be used to segment on (they are IDs, dates, free text, constant, "
+            "mostly missing or sensitive). Choose numeric or category columns such as spend, visits or region."
+        )
+    return numeric, categorical, notes
+
+
+def resolve_pins(df: pd.DataFrame, pins: tuple[PinRule, ...]) -> tuple[PinRule, ...]:
+    """Turn "top N" / "bottom N" rules into fixed thresholds so new customers are judged by the same bar."""
+    resolved = []
+    for pin in pins:
+        if pin.op in ("top", "bottom"):
+            mask = pin.mask(df)
+            if not mask.any():
+                raise SpecError(f"The pinned segment '{pin.name}' ({pin.describe()}) matches no customers.")
+            values = pd.to_numeric(df.loc[mask, pin.column], errors="coerce")
+            if pin.op == "top":
+                resolved.append(PinRule(pin.name, pin.column, ">=", float(values.min())))
+            else:
+                resolved.append(PinRule(pin.name, pin.column, "<=", float(values.max())))
+        else:
+            resolved.append(pin)
+    return tuple(resolved)
+
+
+def _is_number_like(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
+
+
+def _transform(preprocessor, frame: pd.DataFrame) -> np.ndarray:
+    return np.asarray(preprocessor.transform(frame), dtype=np.float32)
+
+
+def _value_array(df: pd.DataFrame, schema: Schema) -> np.ndarray | None:
+    if schema.value_column and schema.value_column in df.columns:
+        return pd.to_numeric(df[schema.value_column], errors="coerce").to_numpy(dtype=float)
+    return None
+
+
+def _raw_to_final(raw: np.ndarray, ordered: np.ndarray, *, n_centers: int) -> dict[int, int]:
+    mapping: dict[int, int] = {}
+    for r in range(n_centers):
+        hits = ordered[raw == r]
+        if len(hits):
+            mapping[r] = int(hits[0])
+    return mapping
+
+
+def _align_to_previous(final, center_ids, result, previous: Segmentation, offset: int, notes: list[str]):
+    """Re-number segments so each keeps the id of the previous model's segment it matches best."""
+    centers = np.asarray(result.centers)
+    if previous.centers.shape[1] != centers.shape[1]:
+        notes.append("The previous model used different columns, so segment ids could not be aligned to it.")
+        return final, center_ids
+    mapping = align_labels(centers, previous.centers)  # raw centre index -> previous centre index (Hungarian)
+    next_id = max([*previous.center_ids.tolist(), offset - 1]) + 1
+    new_ids = []
+    for i in range(len(centers)):
+        match = mapping.get(i)
+        if match is not None and match < len(previous.center_ids):
+            new_ids.append(int(previous.center_ids[match]))
+        else:
+            new_ids.append(next_id)
+            next_id += 1
+    remap = {int(old): new for old, new in zip(center_ids, new_ids, strict=True)}
+    final = np.array([remap.get(int(v), int(v)) for v in final], dtype=np.int64)
+    notes.append("Segment ids were aligned to the previous model, so matching segments keep their numbers.")
+    return final, np.array(new_ids, dtype=np.int64)
+
+
+def _stability_at(sweep_result: SweepResult | None, k: int | None) -> float | None:
+    if sweep_result is None or k is None:
+        return None
+    row = sweep_result.table.loc[sweep_result.table["k"] == k]
+    if row.empty or "stability" not in row:
+        return None
+    value = row["stability"].iloc[0]
+    return None if pd.isna(value) else float(value)

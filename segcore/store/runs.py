@@ -1,0 +1,429 @@
+"""Saved segmentations and share links: the Store API over SQLite (default) or PostgreSQL.
+
+A saved run keeps what is needed to show it again without the original file (spec, profiles, chart data, the fitted
+model's bytes, the load report) and, only when the user asks, the raw customer rows. Share links carry a random token
+of which only a hash is stored. Every method opens its own short transaction, so one Store can serve all of
+Streamlit's session threads and several processes can save at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import uuid
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+from segcore.errors import StoreError
+from segcore.store import backend as store_sql
+from segcore.store import tokens
+from segcore.store.backend import Backend
+
+# Titles show up in lists and link previews; 200 characters is a long sentence, more would only be pasted junk.
+TITLE_MAX_CHARS = 200
+# A note is a short free-text memo; 20,000 characters is pages of text but stops an accidental paste of a file.
+NOTE_MAX_CHARS = 20_000
+# run_id and share_id are uuid4 hex: exactly 32 lowercase hex digits.
+ID_PATTERN = re.compile(r"[0-9a-f]{32}")
+MISSING_RUN_MESSAGE = "That saved segmentation no longer exists (it may have been deleted). Pick another one from the saved list."
+MISSING_SHARE_MESSAGE = (
+    "That share link was not found (it may have been deleted together with its segmentation). "
+    "Check the link, or create a new one."
+)
+RUN_INFO_COLUMNS = "run_id, title, note, created_at, fingerprint, n_customers, n_segments, has_rows"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A saved run as listed: who, when, how big; no payloads. ``created_at`` is UTC ISO-8601."""
+
+    run_id: str
+    title: str
+    note: str
+    created_at: str
+    fingerprint: str
+    n_customers: int
+    n_segments: int
+    has_rows: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RunInfo:
+        return cls(**{f.name: d[f.name] for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """Everything saved for one run. ``rows`` is None unless the user chose to keep the customer rows."""
+
+    run_id: str
+    title: str
+    note: str
+    created_at: str
+    fingerprint: str
+    n_customers: int
+    n_segments: int
+    has_rows: bool
+    spec: dict
+    profiles: list[dict]
+    aggregates: dict
+    model_bytes: bytes
+    load_report: dict
+    rows: bytes | None
+
+    @property
+    def info(self) -> RunInfo:
+        return RunInfo(**{f.name: getattr(self, f.name) for f in fields(RunInfo)})
+
+    def to_dict(self) -> dict:
+        """JSON-able: bytes become base64 text."""
+        d = asdict(self)
+        d["model_bytes"] = base64.b64encode(self.model_bytes).decode("ascii")
+        d["rows"] = None if self.rows is None else base64.b64encode(self.rows).decode("ascii")
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SavedRun:
+        values = {f.name: d[f.name] for f in fields(cls)}
+        values["model_bytes"] = base64.b64decode(d["model_bytes"])
+        values["rows"] = None if d["rows"] is None else base64.b64decode(d["rows"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """A share link. ``token`` is only known right after ``create_share``; the database keeps just its hash,
+    so links listed later have ``token=None`` and are revoked by ``share_id``."""
+
+    share_id: str
+    token: str | None
+    run_id: str
+    created_at: str
+    expires_at: str | None
+    revoked: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ShareLink:
+        return cls(**{f.name: d[f.name] for f in fields(cls)})
+
+
+class Store:
+    """Saved runs and share links in one database. Holds no connection: safe to share between threads."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+
+    @property
+    def backend(self) -> Backend:
+        return self._backend
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, password removed (for a caption such as "Saved in data/segcore.sqlite3")."""
+        return self._backend.display
+
+    def __repr__(self) -> str:
+        return f"Store({self._backend.kind}: {self.location})"
+
+    # -- schema -------------------------------------------------------------------------------------------------
+    def migrate(self) -> int:
+        """Apply pending schema migrations; returns how many ran. Raises StoreError for a newer database."""
+        return store_sql.migrate(self._backend)
+
+    def schema_version(self) -> int:
+        return store_sql.schema_version(self._backend)
+
+    # -- runs ---------------------------------------------------------------------------------------------------
+    def save_run(
+        self,
+        *,
+        title: str,
+        note: str,
+        spec: dict,
+        profiles: list[dict],
+        aggregates: dict,
+        model_bytes: bytes,
+        fingerprint: str,
+        load_report: dict,
+        rows: bytes | None = None,
+        n_customers: int | None = None,
+    ) -> RunInfo:
+        """Save a run and return its listing entry.
+
+        ``n_customers`` defaults to the sum of the profiles' ``size``; pass it when some customers are in no profile.
+        ``rows`` (e.g. parquet bytes of the customer table) is stored only when given: the user must opt in.
+        """
+        profile_list = [_as_plain(p) for p in profiles]
+        info = RunInfo(
+            run_id=uuid.uuid4().hex,
+            title=_clean_title(title),
+            note=_clean_note(note),
+            created_at=_iso(store_sql.utc_now()),
+            fingerprint=str(fingerprint),
+            n_customers=int(
+                sum(int(p.get("size", 0)) for p in profile_list) if n_customers is None else n_customers
+            ),
+            n_segments=len(profile_list),
+            has_rows=rows is not None,
+        )
+        payload = (
+            _to_json(spec, "settings"),
+            _to_json(profile_list, "segment profiles"),
+            _to_json(aggregates, "chart data"),
+            _to_json(load_report, "load report"),
+            bytes(model_bytes),
+            None if rows is None else bytes(rows),
+        )
+        with store_sql.transaction(self._backend, write=True) as tx:
+            tx.execute(
+                f"INSERT INTO runs ({RUN_INFO_COLUMNS}, spec, profiles, aggregates, load_report, model, customer_rows)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    info.run_id,
+                    info.title,
+                    info.note,
+                    info.created_at,
+                    info.fingerprint,
+                    info.n_customers,
+                    info.n_segments,
+                    int(info.has_rows),
+                    *payload,
+                ),
+            )
+        return info
+
+    def list_runs(self) -> list[RunInfo]:
+        """All saved runs, newest first."""
+        with store_sql.transaction(self._backend) as tx:
+            rows = tx.all(f"SELECT {RUN_INFO_COLUMNS} FROM runs ORDER BY created_at DESC, run_id")
+        return [_run_info(r) for r in rows]
+
+    def runs_for_fingerprint(self, fingerprint: str) -> list[RunInfo]:
+        """Saved runs made from exactly this data (same content fingerprint), newest first."""
+        with store_sql.transaction(self._backend) as tx:
+            rows = tx.all(
+                f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE fingerprint = ? ORDER BY created_at DESC, run_id",
+                (str(fingerprint),),
+            )
+        return [_run_info(r) for r in rows]
+
+    def get_run(self, run_id: str) -> SavedRun:
+        """The full run, payloads included. Raises StoreError when it does not exist."""
+        with store_sql.transaction(self._backend) as tx:
+            row = tx.one(
+                f"SELECT {RUN_INFO_COLUMNS}, spec, profiles, aggregates, load_report, model, customer_rows "
+                "FROM runs WHERE run_id = ?",
+                (_check_id(run_id),),
+            )
+        if row is None:
+            raise StoreError(MISSING_RUN_MESSAGE)
+        info = _run_info(row)
+        return SavedRun(
+            **info.to_dict(),
+            spec=json.loads(row["spec"]),
+            profiles=json.loads(row["profiles"]),
+            aggregates=json.loads(row["aggregates"]),
+            load_report=json.loads(row["load_report"]),
+            model_bytes=bytes(row["model"]),
+            rows=None if row["customer_rows"] is None else bytes(row["customer_rows"]),
+        )
+
+    def rename_run(self, run_id: str, title: str) -> RunInfo:
+        """Give a saved run a new title; returns the updated listing entry."""
+        clean = _clean_title(title)
+        with store_sql.transaction(self._backend, write=True) as tx:
+            if tx.execute("UPDATE runs SET title = ? WHERE run_id = ?", (clean, _check_id(run_id))) == 0:
+                raise StoreError(MISSING_RUN_MESSAGE)
+            row = tx.one(f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE run_id = ?", (run_id,))
+        return _run_info(row)
+
+    def delete_run(self, run_id: str) -> None:
+        """Delete a run and every share link to it (those links stop working at once)."""
+        with store_sql.transaction(self._backend, write=True) as tx:
+            tx.execute("DELETE FROM shares WHERE run_id = ?", (_check_id(run_id),))
+            if tx.execute("DELETE FROM runs WHERE run_id = ?", (run_id,)) == 0:
+                raise StoreError(MISSING_RUN_MESSAGE)
+
+    # -- share links --------------------------------------------------------------------------------------------
+    def create_share(self, run_id: str, *, expires_in: timedelta | None = None) -> ShareLink:
+        """A new read-only link to a run. The returned ``token`` is shown once; only its hash is stored.
+
+        ``expires_in`` None means the link works until revoked or the run is deleted.
+        """
+        if expires_in is not None and expires_in <= timedelta(0):
+            raise StoreError(
+                f"A share link must stay valid for some time, but the chosen duration is {expires_in}. "
+                "Pick a positive duration, or none for a link that works until you revoke it."
+            )
+        now = store_sql.utc_now()
+        token = tokens.new_token()
+        link = ShareLink(
+            share_id=uuid.uuid4().hex,
+            token=token,
+            run_id=_check_id(run_id),
+            created_at=_iso(now),
+            expires_at=None if expires_in is None else _iso(now + expires_in),
+            revoked=False,
+        )
+        with store_sql.transaction(self._backend, write=True) as tx:
+            if tx.one("SELECT run_id FROM runs WHERE run_id = ?", (run_id,)) is None:
+                raise StoreError(MISSING_RUN_MESSAGE)
+            tx.execute(
+                "INSERT INTO shares (share_id, token_hash, run_id, created_at, expires_at, revoked_at)"
+                " VALUES (?, ?, ?, ?, ?, NULL)",
+                (link.share_id, tokens.hash_token(token), link.run_id, link.created_at, link.expires_at),
+            )
+        return link
+
+    def resolve_share(self, token: str) -> RunInfo:
+        """The run a link points to. Wrong, malformed, revoked and expired tokens all raise the same StoreError."""
+        if not tokens.is_well_formed(token):
+            raise StoreError(tokens.INVALID_LINK_MESSAGE)  # before any lookup: nothing to learn from timing
+        with store_sql.transaction(self._backend) as tx:
+            row = tx.one(
+                "SELECT s.token_hash, s.expires_at, s.revoked_at, "
+                + ", ".join(f"r.{c.strip()}" for c in RUN_INFO_COLUMNS.split(","))
+                + " FROM shares s JOIN runs r ON r.run_id = s.run_id WHERE s.token_hash = ?",
+                (tokens.hash_token(token),),
+            )
+        if (
+            row is None
+            or not tokens.token_matches(token, row["token_hash"])
+            or row["revoked_at"] is not None
+            or (row["expires_at"] is not None and _parse(row["expires_at"]) <= store_sql.utc_now())
+        ):
+            raise StoreError(tokens.INVALID_LINK_MESSAGE)
+        return _run_info(row)
+
+    def revoke_share(self, token_or_id: str) -> ShareLink:
+        """Stop a link from working, given its token or its ``share_id``. Revoking twice is harmless."""
+        if isinstance(token_or_id, str) and ID_PATTERN.fullmatch(token_or_id):
+            where, key = "share_id = ?", token_or_id
+        elif tokens.is_well_formed(token_or_id):
+            where, key = "token_hash = ?", tokens.hash_token(token_or_id)
+        else:
+            raise StoreError(MISSING_SHARE_MESSAGE)
+        with store_sql.transaction(self._backend, write=True) as tx:
+            tx.execute(
+                f"UPDATE shares SET revoked_at = ? WHERE {where} AND revoked_at IS NULL",
+                (_iso(store_sql.utc_now()), key),
+            )
+            row = tx.one(f"SELECT * FROM shares WHERE {where}", (key,))
+        if row is None:
+            raise StoreError(MISSING_SHARE_MESSAGE)
+        return _share_link(row)
+
+    def list_shares(self, run_id: str) -> list[ShareLink]:
+        """Every link ever made for a run (revoked and expired included), newest first; tokens are not recoverable."""
+        with store_sql.transaction(self._backend) as tx:
+            if tx.one("SELECT run_id FROM runs WHERE run_id = ?", (_check_id(run_id),)) is None:
+                raise StoreError(MISSING_RUN_MESSAGE)
+            rows = tx.all(
+                "SELECT * FROM shares WHERE run_id = ? ORDER BY created_at DESC, share_id", (run_id,)
+            )
+        return [_share_link(r) for r in rows]
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (and create or upgrade) the store.
+
+    ``url``: None or "" -> $SEGCORE_DATABASE_URL if set, else SQLite at ./data/segcore.sqlite3 (folder from
+    $SEGCORE_DATA_DIR); "sqlite:///path" -> SQLite file there; "postgresql://..." -> PostgreSQL.
+    Raises StoreError for an unsupported URL, an unreachable database, or one written by a newer segcore.
+    """
+    store = Store(store_sql.parse_url(url))
+    store.migrate()
+    return store
+
+
+# -- helpers ------------------------------------------------------------------------------------------------------
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds")
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _check_id(run_id: str) -> str:
+    # Ids come from URLs and widgets; anything that is not one of our ids cannot exist, so say so plainly.
+    if not isinstance(run_id, str) or not ID_PATTERN.fullmatch(run_id):
+        raise StoreError(MISSING_RUN_MESSAGE)
+    return run_id
+
+
+def _clean_title(title: str) -> str:
+    clean = " ".join(str(title or "").split())
+    if not clean:
+        raise StoreError("Give the saved segmentation a title, for example 'Q3 customers, 5 segments'.")
+    if len(clean) > TITLE_MAX_CHARS:
+        raise StoreError(
+            f"The title has {len(clean):,} characters; keep it to {TITLE_MAX_CHARS} or fewer "
+            "(put longer text in the note)."
+        )
+    return clean
+
+
+def _clean_note(note: str) -> str:
+    clean = str(note or "").strip()
+    if len(clean) > NOTE_MAX_CHARS:
+        raise StoreError(f"The note has {len(clean):,} characters; keep it to {NOTE_MAX_CHARS:,} or fewer.")
+    return clean
+
+
+def _as_plain(value: Any) -> Any:
+    return value.to_dict() if hasattr(value, "to_dict") else value
+
+
+def _json_default(value: Any) -> Any:
+    # Results arrive with numpy numbers, timestamps and our own dataclasses inside; store their plain form.
+    for method in ("to_dict", "tolist", "isoformat"):
+        if hasattr(value, method):
+            return getattr(value, method)()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    raise TypeError(type(value).__name__)
+
+
+def _to_json(value: Any, what: str) -> str:
+    try:
+        return json.dumps(_as_plain(value), ensure_ascii=False, default=_json_default)
+    except (TypeError, ValueError) as e:
+        raise StoreError(
+            f"Could not save: the {what} contain a value that cannot be stored ({e}). "
+            "This is a bug in segcore; please report it with the steps that led here."
+        ) from e
+
+
+def _run_info(row: dict[str, Any]) -> RunInfo:
+    return RunInfo(
+        run_id=row["run_id"],
+        title=row["title"],
+        note=row["note"],
+        created_at=row["created_at"],
+        fingerprint=row["fingerprint"],
+        n_customers=int(row["n_customers"]),
+        n_segments=int(row["n_segments"]),
+        has_rows=bool(row["has_rows"]),
+    )
+
+
+def _share_link(row: dict[str, Any]) -> ShareLink:
+    return ShareLink(
+        share_id=row["share_id"],
+        token=None,
+        run_id=row["run_id"],
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        revoked=row["revoked_at"] is not None,
+    )
+
+
+__all__ = ["RunInfo", "SavedRun", "ShareLink", "Store", "open_store"]
