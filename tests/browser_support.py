@@ -15,7 +15,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import ROOT
+from helpers import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 # The flags PLATFORM.md §5 verified for headless Debian chromium in a container without a GPU or a sandbox.

@@ -6,9 +6,8 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, SAMPLE_DATA
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_DATA = ROOT / "sample_data"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 

@@ -1,9 +1,17 @@
-"""Small generated customer tables with known structure, shared by the model, CLI and app tests."""
+"""Paths every test folder uses, and small generated customer tables with known structure (model, CLI, app tests).
+
+Importable from any folder under tests/ (pyproject puts tests/ on pythonpath): `from helpers import ROOT, customers`.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DATA = ROOT / "sample_data"
 
 # Three personas with clearly different behaviour: a correct segmentation must find them.
 PERSONAS = {

@@ -17,7 +17,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from sklearn.metrics import adjusted_rand_score
 
 from segcore.columns.roles import default_preset, infer_roles, preset_features

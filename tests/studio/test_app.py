@@ -1,46 +1,17 @@
 """The studio through Streamlit's AppTest: every page on the sample data, asserting on the values shown.
 
-UMAP is replaced by the PCA map here (SEGCORE_FAST_MAP=1): numba's first compile costs about a minute per process
-and the map's UMAP path is tested in test_embed.py; the browser test drives the real page.
+UMAP is replaced by the PCA map here (SEGCORE_FAST_MAP=1, set by apptest_support): the map's UMAP path is tested in
+tests/insight/test_embed.py; the browser test drives the real page.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SAMPLE_DATA
-
-os.environ["SEGCORE_FAST_MAP"] = "1"
-os.environ["SEGCORE_DATA_DIR"] = tempfile.mkdtemp(prefix="segcore-apptest-")
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-APP = str(ROOT / "app.py")
-TIMEOUT = 240
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    """First value shown for each metric label."""
-    shown: dict[str, str] = {}
-    for m in at.metric:
-        shown.setdefault(m.label, m.value)
-    return shown
-
-
-def no_errors(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def fresh() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    no_errors(at)
-    return at
+from apptest_support import APP, TIMEOUT, AppTest, fresh, metrics, no_errors
+from helpers import SAMPLE_DATA
 
 
 @pytest.fixture(scope="module")

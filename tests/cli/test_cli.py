@@ -8,8 +8,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import ROOT
-from helpers import customers
+from helpers import ROOT, customers
 
 
 def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:

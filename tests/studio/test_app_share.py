@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from apptest_support import APP, TIMEOUT, fresh, metrics, no_errors
 from streamlit.testing.v1 import AppTest
-from test_app import APP, TIMEOUT, fresh, metrics, no_errors
 
 from segcore.store.tokens import INVALID_LINK_MESSAGE
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 from types import SimpleNamespace
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import ROOT
 
 from segcore.errors import SpecError
 from segcore.render import charts, theme
 from segcore.render.theme import PRIMARY, SEGMENT_COLORS, UNASSIGNED_COLOR, segment_palette
 
-ROOT = Path(__file__).resolve().parents[1]
 NAMES = {0: "Loyal", 1: "New", 2: "Lapsed", -1: "Unassigned"}
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from conftest import ROOT
-from helpers import customers
+from apptest_support import APP, TIMEOUT, fresh, no_errors
+from helpers import ROOT, customers
 from streamlit.testing.v1 import AppTest
-from test_app import APP, TIMEOUT, fresh, no_errors
 
 EVIL_COLUMN = "<script>alert('col')</script>spend"
 EVIL_NAME = "<img src=x onerror=alert(1)><b>boss</b>"

@@ -3,7 +3,7 @@
 What AppTest cannot do is done here: the real file input, the Vega map and its brush selection, the share link
 opened in a second browser. The server runs with SEGCORE_FAST_MAP=1, so the map is drawn with PCA instead of
 UMAP: numba compiles for about a minute in a new process, which would double the test's time on CI; the UMAP path
-is tested in test_embed.py. Screenshots go to artifacts/screenshots (full pages) and docs/screenshots (README).
+is tested in tests/insight/test_embed.py. Screenshots go to artifacts/screenshots (full pages) and docs/screenshots (README).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from browser_support import (
     settle,
     studio,
 )
-from conftest import SAMPLE_DATA
+from helpers import SAMPLE_DATA
 
 from segcore.store.tokens import INVALID_LINK_MESSAGE
 
