@@ -1,4 +1,4 @@
-"""Command line: ``python -m segcore inspect|fit|assign``, for automation and monthly re-segmentation.
+"""Command line: ``python -m segcore inspect|fit|assign|sql``, for automation and monthly re-segmentation.
 
 Exit codes: 0 success; 2 bad input or bad options, with one line on stderr starting with ``error:`` and no
 traceback. Progress goes to stderr as a bar when stderr is a terminal.
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from segcore.errors import SegcoreError, SpecError
 from segcore.model.spec import METHODS
+from segcore.sql.dialects import DIALECTS
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -57,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("data")
     assign.add_argument("--out", required=True, help="output CSV file")
     assign.add_argument("--sheet", help="Excel sheet name or number")
+
+    sql = sub.add_parser("sql", help="print one SQL query that scores a warehouse table with a saved model")
+    sql.add_argument("model")
+    sql.add_argument("--dialect", default="duckdb", choices=DIALECTS)
+    sql.add_argument("--table", default="customers", help="table with the model's input columns (default: customers)")
     return parser
 
 
@@ -67,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             return _inspect(args)
         if args.command == "fit":
             return _fit(args)
+        if args.command == "sql":
+            return _sql(args)
         return _assign(args)
     except SegcoreError as error:
         sys.stderr.write(f"error: {_one_line(str(error))}\n")
@@ -173,6 +181,15 @@ def _assign(args) -> int:
     Path(args.out).write_bytes(safe_csv(result.drop(columns=["distance", "far_from_segments"])))
     far = int(result["far_from_segments"].sum())
     _say(f"Scored {len(result):,} customers into {seg.n_segments} segments; {far:,} are far from every segment.")
+    return EXIT_OK
+
+
+def _sql(args) -> int:
+    from segcore.model.segmentation import Segmentation
+    from segcore.sql.scoring import scoring_sql
+
+    seg = Segmentation.load(args.model)
+    print(scoring_sql(seg, dialect=args.dialect, table=args.table) + ";")
     return EXIT_OK
 
 

@@ -1,0 +1,25 @@
+"""Stage 6, warehouse: segments scored as one SQL query in the warehouse, and transaction logs turned into customers
+by DuckDB out of core (memory grows with customers, not with log rows).
+
+Public names load on first use, so importing one module of this stage does not import the others.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+_LAZY = {
+    "DIALECTS": "dialects",
+    "scoring_query": "scoring",
+    "scoring_sql": "scoring",
+    "render": "scoring",
+    "prepared_columns": "features",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,50 @@
+"""``python -m segcore sql`` prints a query that, run on the fitted file, gives back the fitted segments."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+from helpers import customers
+
+from segcore.cli import main
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fit")
+    df, _ = customers(800, seed=3)
+    df.loc[::17, "visits_90d"] = None
+    df.to_csv(folder / "customers.csv", index=False)
+    assert main(["fit", str(folder / "customers.csv"), "--out", str(folder / "out"), "--k", "3"]) == 0
+    return folder
+
+
+def test_sql_reproduces_the_fitted_assignments(fitted, capsys):
+    capsys.readouterr()
+    assert main(["sql", str(fitted / "out" / "model.segcore"), "--dialect", "duckdb", "--table", "crm.customers"]) == 0
+    query = capsys.readouterr().out
+    assert query.rstrip().endswith(";") and "FROM crm.customers" in query
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA crm")
+    con.execute(f"CREATE TABLE crm.customers AS SELECT * FROM read_csv('{fitted / 'customers.csv'}')")
+    scored = con.sql(query.rstrip().rstrip(";")).df()
+    fitted_labels = pd.read_csv(fitted / "out" / "assignments.csv")
+    both = scored.merge(fitted_labels, on="customer_id", suffixes=("_sql", "_fit"))
+    assert len(both) == 800
+    assert (both["segment_sql"] == both["segment_fit"]).mean() >= 0.999
+    assert (both["segment_name_sql"] == both["segment_name_fit"]).mean() >= 0.999
+
+
+def test_sql_with_an_unknown_dialect_is_one_error_line(fitted, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["sql", str(fitted / "out" / "model.segcore"), "--dialect", "oracle"])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.startswith("error:")
+
+
+def test_sql_for_a_file_that_is_not_a_model(tmp_path, capsys):
+    bad = tmp_path / "model.segcore"
+    bad.write_text("not a model")
+    assert main(["sql", str(bad), "--dialect", "postgres"]) == 2
+    assert "not a segcore model file" in capsys.readouterr().err
