@@ -12,14 +12,17 @@ if str(ROOT) not in sys.path:  # pages import their helpers as `pages.common.*`,
     sys.path.insert(0, str(ROOT))
 
 from pages.common import cache, state, ui  # noqa: E402
+from segcore.i18n import _  # noqa: E402
 
-st.set_page_config(page_title="segcore · customer segments", page_icon=":material/donut_large:", layout="wide")
 state.init()
+language = ui.apply_language()
+st.set_page_config(page_title=_("segcore · customer segments"), page_icon=":material/donut_large:", layout="wide")
 ui.apply_theme()
+ui.language_picker(language)
 
 share_token = st.query_params.get("share")
 if share_token:
-    shared = st.Page("pages/shared_view.py", title="Shared segmentation", url_path="shared", default=True)
+    shared = st.Page("pages/shared_view.py", title=_("Shared segmentation"), url_path="shared", default=True)
     st.navigation([shared], position="hidden").run()
     st.stop()
 
@@ -27,14 +30,15 @@ if not ui.password_gate():
     st.stop()
 
 cache.warm_up()
+# Titles are translated on every run; url_path stays fixed so links work in every language.
 PAGES = {
-    "Segment your customers": [
-        st.Page("pages/data.py", title="1 · Data", icon=":material/upload_file:", url_path="data", default=True),
-        st.Page("pages/features.py", title="2 · Features", icon=":material/tune:", url_path="features"),
-        st.Page("pages/segments.py", title="3 · Segments", icon=":material/scatter_plot:", url_path="segments"),
-        st.Page("pages/profiles.py", title="4 · Profiles", icon=":material/badge:", url_path="profiles"),
+    _("Segment your customers"): [
+        st.Page("pages/data.py", title=_("1 · Data"), icon=":material/upload_file:", url_path="data", default=True),
+        st.Page("pages/features.py", title=_("2 · Features"), icon=":material/tune:", url_path="features"),
+        st.Page("pages/segments.py", title=_("3 · Segments"), icon=":material/scatter_plot:", url_path="segments"),
+        st.Page("pages/profiles.py", title=_("4 · Profiles"), icon=":material/badge:", url_path="profiles"),
     ],
-    "Share": [st.Page("pages/share.py", title="Saved & shared", icon=":material/share:", url_path="share")],
+    _("Share"): [st.Page("pages/share.py", title=_("Saved & shared"), icon=":material/share:", url_path="share")],
 }
 navigation = st.navigation(PAGES, position="sidebar")
 status = st.sidebar.container()  # filled after the page ran, so the step it just completed counts

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from segcore.errors import SegcoreError, SpecError
+from segcore.i18n import LANGUAGES, set_language
 from segcore.model.spec import METHODS
 from segcore.sql.dialects import DIALECTS
 
@@ -30,13 +32,17 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="segcore", description="Customer segmentation from a customer file or transaction log.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    # Every command takes --lang (messages, segment names and reports); SEGCORE_LANG sets it for a whole job.
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                          help="language of messages, segment names and reports (default: $SEGCORE_LANG or en)")
 
-    inspect = sub.add_parser("inspect", help="show how the file is read and what each column looks like")
+    inspect = sub.add_parser("inspect", parents=[language], help="show how the file is read and what each column looks like")
     inspect.add_argument("data", help="CSV/TSV/TXT, Excel, Parquet or JSON file")
     inspect.add_argument("--sheet", help="Excel sheet name or number")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    fit = sub.add_parser("fit", help="segment customers and write assignments, profiles and a model")
+    fit = sub.add_parser("fit", parents=[language], help="segment customers and write assignments, profiles and a model")
     fit.add_argument("data")
     fit.add_argument("--out", required=True, help="output folder (created if missing)")
     fit.add_argument("--features", help="comma-separated columns to segment on (default: all suitable columns)")
@@ -53,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument("--previous", help="a previous model.segcore whose segment ids should be kept")
 
-    assign = sub.add_parser("assign", help="score new customers with a saved model")
+    assign = sub.add_parser("assign", parents=[language], help="score new customers with a saved model")
     assign.add_argument("model")
     assign.add_argument("data")
     assign.add_argument("--out", required=True, help="output CSV file")
@@ -68,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    set_language(getattr(args, "lang", None) or os.environ.get("SEGCORE_LANG"))
     try:
         if args.command == "inspect":
             return _inspect(args)

@@ -29,6 +29,7 @@ SEED = "seed"
 MAP_CHART = "segment_map"
 SEGMENT_FILTER = "segment_filter"
 MAP_COLOR = "map_color"
+LANGUAGE = "lang"  # also the URL parameter: ?lang=zh|ko|ru|en
 
 _DATASET = "dataset"
 _SPEC = "spec_choices"
@@ -77,6 +78,11 @@ def init() -> None:
 
 def dataset() -> Dataset | None:
     return st.session_state.get(_DATASET)
+
+
+def language_wanted() -> str | None:
+    """The language picked in the sidebar this session, if any (the URL and the browser decide otherwise)."""
+    return st.session_state.get(LANGUAGE)
 
 
 def set_dataset(value: Dataset) -> None:

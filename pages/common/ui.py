@@ -8,6 +8,7 @@ import streamlit as st
 
 from pages.common import state
 from segcore.errors import SegcoreError
+from segcore.i18n import LANGUAGE_NAMES, LANGUAGES, _, choose_language, set_language
 
 STEP_PAGES = {
     "Data": "pages/data.py",
@@ -21,6 +22,20 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 def md(text: object) -> str:
     """User text made inert for st.markdown: markdown and HTML characters are escaped, never interpreted."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def apply_language() -> str:
+    """Make this run's language current before anything is drawn: the sidebar pick, else ``?lang=``, else the
+    browser's language (``st.context.locale``), else English. The picker is bound to the URL, so a copied link
+    carries the language and it holds across pages and reruns."""
+    language = choose_language(state.language_wanted(), st.query_params.get(state.LANGUAGE), st.context.locale)
+    set_language(language)
+    return language
+
+
+def language_picker(language: str) -> None:
+    st.sidebar.selectbox(_("Language"), LANGUAGES, index=LANGUAGES.index(language), key=state.LANGUAGE,
+                         format_func=LANGUAGE_NAMES.get, bind="query-params")
 
 
 def apply_theme() -> None:
