@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import cache, state, ui
-from segcore.columns.roles import Schema
+from segcore.columns.schema import Schema
 from segcore.errors import SegcoreError
 from segcore.io import load as io
 from segcore.render import charts

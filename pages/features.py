@@ -6,7 +6,7 @@ import streamlit as st
 
 from pages.common import state, ui
 from segcore.columns import checks
-from segcore.columns.roles import PRESETS, default_preset, preset_features
+from segcore.columns.schema import PRESETS, default_preset, preset_features
 from segcore.errors import SegcoreError
 from segcore.render import charts
 

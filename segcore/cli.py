@@ -203,7 +203,7 @@ def _sql(args) -> int:
 def _customers_from_log(df, tx):
     """One row per customer from a transaction log, saying how many rows became how many customers and why any
     rows were left out."""
-    from segcore.columns.transactions import to_customers
+    from segcore.columns.rfm import to_customers
 
     customers = to_customers(df, tx)
     _say(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")

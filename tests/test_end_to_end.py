@@ -20,8 +20,10 @@ import pytest
 from helpers import ROOT
 from sklearn.metrics import adjusted_rand_score
 
-from segcore.columns.roles import default_preset, infer_roles, preset_features
-from segcore.columns.transactions import RFM_SEGMENTS, TransactionColumns, detect_transactions, to_customers
+from segcore.columns.rfm import RFM_SEGMENTS, to_customers
+from segcore.columns.roles import infer_roles
+from segcore.columns.schema import default_preset, preset_features
+from segcore.columns.transactions import TransactionColumns, detect_transactions
 from segcore.errors import ModelError, SpecError
 from segcore.insight.summary import build_summary
 from segcore.io.load import load_table

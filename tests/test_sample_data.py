@@ -9,7 +9,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 
-from segcore.columns.transactions import to_customers
+from segcore.columns.rfm import to_customers
 
 FILES = ("retail_customers.csv", "transactions.csv", "b2b_accounts.csv", "klienty_cp1251.csv", "kehu_gbk.csv")
 BEHAVIOUR = (

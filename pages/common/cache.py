@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from segcore.columns import roles, transactions
+from segcore.columns import rfm, roles, transactions
+from segcore.columns.schema import Schema
 from segcore.insight import embed
 from segcore.io import load as io
 from segcore.model import segmentation as model
@@ -54,7 +55,7 @@ def load_upload(data: bytes, name: str, sheet: str | None = None) -> io.Table:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def infer_roles(fingerprint: str, _df: pd.DataFrame) -> roles.Schema:
+def infer_roles(fingerprint: str, _df: pd.DataFrame) -> Schema:
     return roles.infer_roles(_df)
 
 
@@ -64,15 +65,15 @@ def detect_log(fingerprint: str, _df: pd.DataFrame) -> transactions.TransactionC
 
 
 @st.cache_resource(max_entries=4, show_spinner="Building one row per customer…")
-def customers(fingerprint: str, _df: pd.DataFrame) -> transactions.CustomerTable:
-    return transactions.to_customers(_df)
+def customers(fingerprint: str, _df: pd.DataFrame) -> rfm.CustomerTable:
+    return rfm.to_customers(_df)
 
 
 def spec_key(spec: FeatureSpec) -> str:
     return json.dumps(spec.to_dict(), sort_keys=True, default=str)
 
 
-def _schema_key(schema: roles.Schema) -> str:
+def _schema_key(schema: Schema) -> str:
     return json.dumps(schema.to_dict(), sort_keys=True, default=str)
 
 
@@ -92,7 +93,7 @@ def _prep_key(spec: FeatureSpec) -> str:
     )
 
 
-def prepared(fingerprint: str, df: pd.DataFrame, spec: FeatureSpec, schema: roles.Schema):
+def prepared(fingerprint: str, df: pd.DataFrame, spec: FeatureSpec, schema: Schema):
     """The prepared matrix for the chosen columns, weights and pins (not k, method or seed)."""
     return _prepared(fingerprint, _schema_key(schema), _prep_key(spec), df, spec, schema)
 
@@ -110,7 +111,7 @@ def sweep(fingerprint: str, schema_key: str, prep_key: str, method: str, seed: i
     return result
 
 
-def sweep_for(fingerprint: str, df, spec: FeatureSpec, schema: roles.Schema):
+def sweep_for(fingerprint: str, df, spec: FeatureSpec, schema: Schema):
     if spec.method == "hdbscan":
         return None
     prep = prepared(fingerprint, df, spec, schema)
@@ -143,11 +144,11 @@ def _remember(key: str, future: Future) -> None:
     _put_bounded(_fits(), key, future, MAX_FITS)
 
 
-def _fit_key(fingerprint: str, schema: roles.Schema, spec: FeatureSpec) -> str:
+def _fit_key(fingerprint: str, schema: Schema, spec: FeatureSpec) -> str:
     return f"{fingerprint}|{_schema_key(schema)}|{spec_key(spec)}"
 
 
-def segmentation(fingerprint: str, df, spec: FeatureSpec, schema: roles.Schema) -> model.Segmentation:
+def segmentation(fingerprint: str, df, spec: FeatureSpec, schema: Schema) -> model.Segmentation:
     """The fitted segmentation for this spec: from the cache, from a background prefetch, or fitted now."""
     sweep_result = sweep_for(fingerprint, df, spec, schema)
     prep = prepared(fingerprint, df, spec, schema)
@@ -222,7 +223,7 @@ def _jobs() -> dict[str, tuple[Future, float]]:
     return {}
 
 
-def map_key(fingerprint: str, schema: roles.Schema, features: list[str], weights) -> str:
+def map_key(fingerprint: str, schema: Schema, features: list[str], weights) -> str:
     """The content key of a map: data, prepared columns and their roles; not k, method or pins."""
     kinds = [schema[c].role for c in features]
     return json.dumps({"fp": fingerprint, "f": list(features), "r": kinds, "w": list(weights)}, default=str)

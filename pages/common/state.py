@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from segcore.columns.roles import Schema
+from segcore.columns.schema import Schema
 from segcore.io.load import LoadReport
 from segcore.model.pinned import PinRule
 from segcore.model.spec import FeatureSpec

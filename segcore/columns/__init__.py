@@ -9,16 +9,17 @@ from importlib import import_module
 
 _LAZY = {
     "infer_roles": "roles",
-    "Schema": "roles",
-    "ColumnRole": "roles",
-    "PRESETS": "roles",
-    "preset_features": "roles",
-    "default_preset": "roles",
-    "validate_roles": "roles",
+    "Schema": "schema",
+    "ColumnRole": "schema",
+    "PRESETS": "schema",
+    "preset_features": "schema",
+    "default_preset": "schema",
+    "validate_roles": "schema",
+    "parse_dates": "dates",
     "detect_transactions": "transactions",
-    "to_customers": "transactions",
     "TransactionColumns": "transactions",
-    "CustomerTable": "transactions",
+    "to_customers": "rfm",
+    "CustomerTable": "rfm",
 }
 
 __all__ = list(_LAZY)

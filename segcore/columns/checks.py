@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from segcore.columns.roles import Schema
+from segcore.columns.schema import Schema
 
 # |correlation| above this means two columns say the same thing twice and double its weight in the segments.
 NEAR_DUPLICATE_CORRELATION = 0.95

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from segcore.columns.roles import Schema
+from segcore.columns.schema import Schema
 from segcore.insight.embed import Embedding
 from segcore.insight.profile import Trait, build_profiles
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from segcore.columns.roles import Schema
+from segcore.columns.schema import Schema
 from segcore.errors import ModelError
 from segcore.insight.explain import RuleSet, SegmentRules
 from segcore.insight.profile import Profile

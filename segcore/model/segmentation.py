@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from segcore.columns.roles import Schema, infer_roles, validate_roles
+from segcore.columns.roles import infer_roles
+from segcore.columns.schema import Schema, validate_roles
 from segcore.errors import ModelError, NotEnoughData, SpecError
 from segcore.insight.explain import RuleSet, attach_rules, explain_rules
 from segcore.insight.profile import Profile, build_profiles

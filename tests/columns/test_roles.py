@@ -9,14 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segcore.columns.roles import (
+from segcore.columns.dates import detect_date_format, parse_dates
+from segcore.columns.roles import infer_roles
+from segcore.columns.schema import (
     PRESETS,
     SENSITIVE_NOTE,
     ColumnRole,
     Schema,
-    detect_date_format,
-    infer_roles,
-    parse_dates,
     preset_features,
     validate_roles,
 )
@@ -516,7 +515,7 @@ def test_a_million_rows_in_under_three_seconds():
 
 
 def test_default_preset_prefers_value_when_the_data_has_it():
-    from segcore.columns.roles import default_preset
+    from segcore.columns.schema import default_preset
 
     rich = pd.DataFrame({"total_spend": [10.0, 250.0, 40.0, 90.0] * 5, "orders": [1, 9, 2, 4] * 5,
                          "visits": [3, 20, 4, 8] * 5})

@@ -1,0 +1,406 @@
+"""Aggregate a transaction log (one row per purchase line) into one row per customer with RFM features.
+
+Recency, frequency, monetary value, tenure, channel/category spend shares and the classic RFM scores and
+segments.
+
+Messy exports are the norm, so nothing is dropped silently: rows without a customer id, a readable date or an
+amount are left out, counted and reported in ``notes``; returns and cancellations are netted into ``monetary``.
+
+RFM segment map (R score down, FM = round-half-up of (F + M) / 2 across), the widely used R x F grid with
+"Lost" split out of the bottom-left corner::
+
+    R \\ FM   1                2                   3                   4                 5
+    5        New customers    Potential loyalist  Potential loyalist  Champions         Champions
+    4        Promising        Potential loyalist  Potential loyalist  Loyal             Loyal
+    3        About to sleep   About to sleep      Need attention      Loyal             Loyal
+    2        Hibernating      Hibernating         At risk             At risk           Cannot lose them
+    1        Lost             Hibernating         At risk             At risk           Cannot lose them
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from segcore.columns.dates import parse_log_dates
+from segcore.columns.transactions import TransactionColumns, detect_transactions
+from segcore.errors import DataError, SpecError
+
+# Share columns kept per channel/category column; the rest is pooled into "other" so the table stays readable.
+TOP_LEVELS = 8
+# Quintiles: the classic RFM scale of 1 (worst) to 5 (best).
+N_SCORES = 5
+# Bad values quoted in a note, so the user can find them without a wall of text.
+EXAMPLES_SHOWN = 3
+
+# (R score, FM score) -> segment; rows are R = 1..5, columns FM = 1..5 (see the module docstring).
+RFM_GRID = (
+    ("Lost", "Hibernating", "At risk", "At risk", "Cannot lose them"),
+    ("Hibernating", "Hibernating", "At risk", "At risk", "Cannot lose them"),
+    ("About to sleep", "About to sleep", "Need attention", "Loyal", "Loyal"),
+    ("Promising", "Potential loyalist", "Potential loyalist", "Loyal", "Loyal"),
+    ("New customers", "Potential loyalist", "Potential loyalist", "Champions", "Champions"),
+)
+RFM_SEGMENTS = tuple(dict.fromkeys(name for row in RFM_GRID for name in row))
+
+
+
+@dataclass(frozen=True)
+class CustomerTable:
+    """One row per customer, how it was built (``columns``, ``as_of``) and what was left out and why."""
+
+    df: pd.DataFrame
+    columns: TransactionColumns
+    as_of: pd.Timestamp
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    rows_dropped: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "format_version": 1,
+            "df": self.df.to_dict(orient="split", index=False),
+            "columns": self.columns.to_dict(),
+            "as_of": self.as_of.isoformat(),
+            "notes": list(self.notes),
+            "rows_dropped": self.rows_dropped,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> CustomerTable:
+        frame = d["df"]
+        return cls(
+            df=pd.DataFrame(frame["data"], columns=frame["columns"]),
+            columns=TransactionColumns.from_dict(d["columns"]),
+            as_of=pd.Timestamp(d["as_of"]),
+            notes=tuple(d["notes"]),
+            rows_dropped=int(d["rows_dropped"]),
+        )
+
+
+
+def _is_number(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parsing helpers (each works on distinct values, then maps back, so 1M rows cost what their few uniques cost)
+
+
+def _normalise_ids(s: pd.Series) -> pd.Series:
+    """Customer ids as clean strings: 12345.0 -> "12345", " 42 " -> "42", "" -> missing."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    values = pd.Series(uniques, dtype=object)
+    if _is_number(values):
+        as_float = values.astype(float)
+        integral = np.isfinite(as_float) & (as_float == np.round(as_float))
+        text = values.astype(str)
+        text[integral] = as_float[integral].astype(np.int64).astype(str)
+    else:
+        text = values.astype(str).str.strip()
+        text = text.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    text = text.where(text != "", None)
+    out = np.empty(len(s), dtype=object)
+    valid = codes >= 0
+    out[valid] = text.to_numpy(dtype=object)[codes[valid]]
+    out[~valid] = None
+    return pd.Series(out, index=s.index, dtype="str")
+
+
+
+
+
+def _numbers(s: pd.Series) -> pd.Series:
+    return s.astype(float) if _is_number(s) else pd.to_numeric(s, errors="coerce").astype(float)
+
+
+def _examples(values: pd.Series) -> str:
+    shown = [repr(str(v)) for v in pd.unique(values.dropna())[:EXAMPLES_SHOWN]]
+    return f" (for example {', '.join(shown)})" if shown else ""
+
+
+def _level_key(values: pd.Series) -> pd.Series:
+    """Sanitised lowercase level names ('Web Shop ' -> 'web_shop'); missing -> 'unknown'."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    keys = pd.Series(uniques, dtype=object).astype(str).str.strip().str.lower()
+    keys = keys.str.replace(r"[^\w]+", "_", regex=True).str.strip("_").replace("", "unknown")
+    out = np.where(codes >= 0, keys.to_numpy(dtype=object)[np.maximum(codes, 0)], "unknown")
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Aggregation
+
+
+def to_customers(
+    df: pd.DataFrame,
+    columns: TransactionColumns | None = None,
+    *,
+    as_of: object = None,
+) -> CustomerTable:
+    """Aggregate a transaction log into one row per customer with RFM features, scores and segments.
+
+    ``as_of`` (date-like) is the snapshot date; it defaults to the day after the last purchase, and rows dated
+    after it are left out and counted. Days are whole calendar days. Returns and cancellations (negative amounts,
+    invoice ids starting with "C") are netted into ``monetary``; ``frequency`` counts orders with a positive
+    amount (distinct ``order`` ids, or distinct purchase days when the log has no order id).
+
+    Raises DataError when the table is not a log or no usable row remains, SpecError when a named column is
+    missing or ``as_of`` cannot be read.
+    """
+    if columns is None:
+        columns = detect_transactions(df)
+        if columns is None:
+            raise DataError(
+                "This table does not look like a transaction log: it needs a customer id that repeats, a date and "
+                "an amount (or a unit price and a quantity). Choose these columns by hand, or load a customer table "
+                "instead."
+            )
+    missing = [c for c in columns.used() if c not in df.columns]
+    if missing:
+        raise SpecError(
+            f"The transaction columns {', '.join(map(repr, missing))} are not in the table. "
+            f"Available columns: {', '.join(map(str, df.columns))}. Pick columns that exist."
+        )
+    if len(df) == 0:
+        raise DataError(
+            "The transaction log is empty: there are no rows to build customers from. Load a file with data."
+        )
+
+    notes: list[str] = []
+    ids = _normalise_ids(df[columns.customer])
+    dates = parse_log_dates(df[columns.date])
+    if columns.price is not None:
+        amount = _numbers(df[columns.quantity]) * _numbers(df[columns.price])
+        notes.append(
+            f"There is no amount column, so each line's amount is {columns.quantity} x {columns.price}."
+        )
+    else:
+        amount = _numbers(df[columns.amount])
+    amount = amount.where(np.isfinite(amount))
+
+    keep = ids.notna().to_numpy().copy()
+    n_no_id = int((~keep).sum())
+    if n_no_id:
+        notes.append(f"{n_no_id:,} rows had no customer id and were left out.")
+    bad_date = keep & dates.isna().to_numpy()
+    n_bad_date = int(bad_date.sum())
+    if n_bad_date:
+        raw = df[columns.date][bad_date]
+        n_blank = int(raw.isna().sum())
+        detail = f"{n_bad_date - n_blank:,} unreadable{_examples(raw)}" if n_blank < n_bad_date else ""
+        detail = ", ".join(p for p in (detail, f"{n_blank:,} blank" if n_blank else "") if p)
+        notes.append(
+            f"{n_bad_date:,} rows had no usable date in '{columns.date}' ({detail}) and were left out."
+        )
+    keep &= ~bad_date
+    bad_amount = keep & amount.isna().to_numpy()
+    if bad_amount.any():
+        notes.append(f"{int(bad_amount.sum()):,} rows had no amount and were left out.")
+    keep &= ~bad_amount
+
+    if as_of is None:
+        if not keep.any():
+            raise _no_rows(len(df))
+        as_of_ts = dates[keep].max().normalize() + pd.Timedelta(days=1)
+    else:
+        try:
+            as_of_ts = pd.Timestamp(as_of)
+        except (ValueError, TypeError) as exc:
+            raise SpecError(
+                f"The as-of date {as_of!r} is not a date. Use a date such as '2026-10-31'."
+            ) from exc
+        if as_of_ts.tzinfo is not None:
+            as_of_ts = as_of_ts.tz_convert(None)
+        as_of_ts = as_of_ts.normalize()
+        late = keep & (dates >= as_of_ts).to_numpy()
+        if late.any():
+            notes.append(
+                f"{int(late.sum()):,} rows are dated on or after the as-of date {as_of_ts.date()} and were left out."
+            )
+        keep &= ~late
+    if not keep.any():
+        raise _no_rows(len(df))
+    rows_dropped = int(len(df) - keep.sum())
+
+    log = pd.DataFrame(
+        {"customer": ids[keep].to_numpy(), "date": dates[keep].to_numpy(), "amount": amount[keep].to_numpy()}
+    )
+    if columns.order is not None:
+        log["order"] = df[columns.order].to_numpy()[keep]
+        log["amount"] = _net_cancellations(log, notes)
+    n_returns = int((log["amount"] < 0).sum())
+    if n_returns:
+        notes.append(
+            f"{n_returns:,} rows are returns or cancellations (negative amounts); they are netted into monetary, "
+            "not counted as orders."
+        )
+
+    table = _aggregate(log, columns, as_of_ts, notes)
+    if columns.quantity is not None and columns.price is None:
+        units = _numbers(df[columns.quantity])[keep].to_numpy()
+        table.insert(6, "units", np.bincount(_codes(log, table), weights=np.nan_to_num(units)))
+    shares = []
+    for kind, col in (("channel", columns.channel), ("category", columns.category)):
+        if col is not None:
+            levels = _level_key(df[col])[keep].to_numpy()
+            shares.append(
+                _shares(
+                    log, levels, table, kind, existing=[*table.columns, *(c for s, _ in shares for c in s)]
+                )
+            )
+    for share_frame, _ in shares:
+        table = pd.concat([table, share_frame], axis=1)
+    for _, top in shares:
+        table[top.name] = top.to_numpy()
+    table = _add_scores(table)
+    table = table.rename(columns={"customer": columns.customer})
+    return CustomerTable(
+        df=table, columns=columns, as_of=as_of_ts, notes=tuple(notes), rows_dropped=rows_dropped
+    )
+
+
+def _no_rows(n: int) -> DataError:
+    return DataError(
+        f"None of the {n:,} rows has a customer id, a readable date and an amount, so no customer can be built. "
+        "Check that the right columns are chosen as customer, date and amount."
+    )
+
+
+def _net_cancellations(log: pd.DataFrame, notes: list[str]) -> pd.Series:
+    """Make lines of cancelled invoices ("C536379") negative, when the other invoice ids are plain numbers."""
+    order = log["order"].astype("str").str.strip()
+    cancel = order.str.match(r"^[Cc]\d").fillna(False).to_numpy()
+    if not cancel.any() or order[~cancel].str.fullmatch(r"\d+(\.0+)?").mean() < 0.9:
+        return log["amount"]
+    notes.append(f"{int(cancel.sum()):,} rows belong to cancelled invoices (ids starting with 'C').")
+    flip = cancel & (log["amount"] > 0).to_numpy()
+    if flip.any():
+        notes.append(
+            f"{int(flip.sum()):,} cancelled lines had a positive amount and were counted as negative."
+        )
+    return log["amount"].where(~flip, -log["amount"])
+
+
+def _sort_ids(ids: np.ndarray) -> np.ndarray:
+    """Customer ids in natural order (2 before 10 when they are all numbers)."""
+    text = pd.Series(ids, dtype="str")
+    if text.str.fullmatch(r"-?\d{1,18}").all():
+        return ids[np.argsort(text.astype(np.int64).to_numpy(), kind="stable")]
+    return np.sort(ids)
+
+
+def _codes(log: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
+    return pd.Index(table["customer"]).get_indexer(log["customer"])
+
+
+def _aggregate(
+    log: pd.DataFrame, columns: TransactionColumns, as_of: pd.Timestamp, notes: list[str]
+) -> pd.DataFrame:
+    uniques = _sort_ids(pd.unique(log["customer"].to_numpy(dtype=object)))
+    codes = pd.Index(uniques).get_indexer(log["customer"])
+    n = len(uniques)
+    amount = log["amount"].to_numpy()
+    days = log["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    buy = amount > 0
+
+    monetary = np.bincount(codes, weights=amount, minlength=n)
+    first_any = pd.Series(days).groupby(codes).min().reindex(range(n)).to_numpy()
+    last_any = pd.Series(days).groupby(codes).max().reindex(range(n)).to_numpy()
+    first = pd.Series(days[buy]).groupby(codes[buy]).min().reindex(range(n)).to_numpy()
+    last = pd.Series(days[buy]).groupby(codes[buy]).max().reindex(range(n)).to_numpy()
+    no_buy = np.isnan(first)
+    if no_buy.any():
+        notes.append(
+            f"{int(no_buy.sum()):,} customers have only returns or zero-value rows; they are kept with frequency 0 "
+            "and dated by their last activity."
+        )
+        first = np.where(no_buy, first_any, first)
+        last = np.where(no_buy, last_any, last)
+
+    if columns.order is not None:
+        order_codes = pd.factorize(log["order"].to_numpy(), use_na_sentinel=True)[0]
+        missing = order_codes < 0
+        # lines without an order id count as one order per customer and day
+        order_codes = np.where(missing, -1 - days, order_codes)
+        basis = "distinct orders"
+    else:
+        order_codes = days
+        basis = "distinct purchase days"
+    pairs = pd.DataFrame({"c": codes[buy], "o": order_codes[buy]}).drop_duplicates()
+    frequency = np.bincount(pairs["c"].to_numpy(), minlength=n)
+    notes.append(f"Frequency counts {basis} with a positive amount.")
+
+    as_of_day = as_of.to_datetime64().astype("datetime64[D]").astype(np.int64)
+    return pd.DataFrame(
+        {
+            "customer": pd.array(uniques, dtype="str"),
+            "recency_days": (as_of_day - last).astype(np.int64),
+            "frequency": frequency.astype(np.int64),
+            "monetary": np.round(monetary, 2),
+            "tenure_days": (as_of_day - first).astype(np.int64),
+            "avg_order_value": np.round(monetary / np.maximum(frequency, 1), 2),
+        }
+    )
+
+
+def _shares(
+    log: pd.DataFrame, levels: np.ndarray, table: pd.DataFrame, kind: str, *, existing: list[str]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Share of each customer's purchase spend (positive amounts) per level; top levels kept, the rest "other"."""
+    codes = _codes(log, table)
+    spend = np.clip(log["amount"].to_numpy(), 0, None)
+    totals = pd.Series(spend).groupby(levels).sum().sort_values(ascending=False, kind="stable")
+    top = list(totals.index[:TOP_LEVELS])
+    levels = np.where(np.isin(levels, top), levels, "other")
+    if "other" in levels and "other" not in top:
+        top.append("other")
+    level_codes = pd.Index(top).get_indexer(levels)
+    n = len(table)
+    grid = np.zeros((n, len(top)))
+    _bin2d(grid, codes, level_codes, spend)
+    total = grid.sum(axis=1, keepdims=True)
+    share = np.divide(grid, total, out=np.zeros_like(grid), where=total > 0)
+    names = []
+    for lvl in top:
+        name = f"share_{lvl}"
+        if name in existing or name in names:
+            name = f"share_{kind}_{lvl}"
+        names.append(name)
+    frame = pd.DataFrame(np.round(share, 4), columns=names)
+    best = np.where(total[:, 0] > 0, np.array(top, dtype=object)[grid.argmax(axis=1)], None)
+    return frame, pd.Series(pd.array(best, dtype="str"), name=f"top_{kind}")
+
+
+def _bin2d(grid: np.ndarray, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> None:
+    flat = np.bincount(rows * grid.shape[1] + cols, weights=weights, minlength=grid.size)
+    grid += flat.reshape(grid.shape)
+
+
+def rfm_segment(r_score: int, f_score: int, m_score: int) -> str:
+    """The classic segment name for one set of 1..5 scores (see the map in the module docstring)."""
+    for name, score in (("r_score", r_score), ("f_score", f_score), ("m_score", m_score)):
+        if score not in range(1, N_SCORES + 1):
+            raise SpecError(f"{name} must be a whole number from 1 to {N_SCORES}, not {score!r}.")
+    return RFM_GRID[r_score - 1][(f_score + m_score + 1) // 2 - 1]
+
+
+def _score(values: pd.Series, *, higher_is_better: bool) -> np.ndarray:
+    """Quintile scores 1..5 (5 = best) on ranks, so ties and fewer than 5 distinct values still work."""
+    ranks = (values if higher_is_better else -values).rank(method="first")
+    if len(ranks) == 1:
+        return np.array([N_SCORES])
+    return pd.qcut(ranks, N_SCORES, labels=False).to_numpy().astype(np.int64) + 1
+
+
+def _add_scores(table: pd.DataFrame) -> pd.DataFrame:
+    r = _score(table["recency_days"], higher_is_better=False)
+    f = _score(table["frequency"], higher_is_better=True)
+    m = _score(table["monetary"], higher_is_better=True)
+    fm = (f + m + 1) // 2  # round half up
+    grid = np.array(RFM_GRID, dtype=object)
+    out = table.assign(r_score=r, f_score=f, m_score=m)
+    out["rfm_score"] = pd.Series(r * 100 + f * 10 + m, index=out.index).astype("str")
+    out["rfm_segment"] = pd.array(grid[r - 1, fm - 1], dtype="str")
+    return out
