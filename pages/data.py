@@ -8,7 +8,7 @@ from pages.common import cache, state, ui
 from segcore.columns.schema import Schema
 from segcore.errors import SegcoreError
 from segcore.io import load as io
-from segcore.render import charts
+from segcore.render import segment_charts
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl"]
 
@@ -115,7 +115,7 @@ if log_columns is not None:
 if data.transactions is not None and "rfm_segment" in data.df.columns:
     st.subheader("Classic RFM groups")
     st.caption("Recency, frequency and monetary scores (1–5) turned into the usual RFM names.")
-    st.altair_chart(charts.distribution_chart(data.df, "rfm_segment"), width="stretch")
+    st.altair_chart(segment_charts.distribution_chart(data.df, "rfm_segment"), width="stretch")
 
 st.subheader("Preview")
 st.dataframe(data.df.head(200), hide_index=True, height=260)

@@ -8,7 +8,7 @@ from pages.common import state, ui
 from segcore.columns import checks
 from segcore.columns.schema import PRESETS, default_preset, preset_features
 from segcore.errors import SegcoreError
-from segcore.render import charts
+from segcore.render import charts, segment_charts
 
 PRESET_LABELS = {
     "everything": "Everything sensible",
@@ -100,7 +100,7 @@ st.caption(f"How the chosen columns are spread across all {len(data.df):,} custo
 grid = st.columns(3)
 for i, name in enumerate(features[:MAX_DISTRIBUTIONS]):
     with grid[i % 3]:
-        st.altair_chart(charts.distribution_chart(data.df, name), width="stretch")
+        st.altair_chart(segment_charts.distribution_chart(data.df, name), width="stretch")
 if len(features) > MAX_DISTRIBUTIONS:
     st.caption(f"Showing the first {MAX_DISTRIBUTIONS} of {len(features)} columns.")
 

@@ -7,7 +7,7 @@ import streamlit as st
 from pages.common import cache, cards, state, ui
 from segcore.errors import SegcoreError
 from segcore.insight import profile
-from segcore.render import charts, export
+from segcore.render import chartkit, charts, export, segment_charts
 
 st.title("Segment profiles")
 data = state.dataset()
@@ -40,7 +40,7 @@ cards.card_grid(profiles, on_rename=state.set_segment_name)
 
 features = [*seg.numeric, *seg.categorical, *[c for c in spec.profile_columns if c in data.df.columns]]
 effects = profile.effect_table(data.df, seg.labels, columns=features)
-heatmap = charts.effect_heatmap(effects, seg.segment_names)
+heatmap = segment_charts.effect_heatmap(effects, seg.segment_names)
 st.subheader("Side by side")
 st.caption("How far each segment sits from the average on each column (orange = above, blue = below).")
 st.altair_chart(heatmap, width="stretch")
@@ -73,9 +73,9 @@ d[2].download_button("Profiles (JSON)", lambda: export.profiles_json(profiles), 
 d[3].download_button("Model file", seg.to_bytes, "model.segcore", "application/zip", on_click="ignore",
                      icon=":material/download:", width="stretch",
                      help="Score next month's customers into the same segments: python -m segcore assign …")
-d[4].download_button("Heat map (PNG)", lambda: charts.chart_png(heatmap), "segment_heatmap.png", "image/png",
+d[4].download_button("Heat map (PNG)", lambda: chartkit.chart_png(heatmap), "segment_heatmap.png", "image/png",
                      on_click="ignore", icon=":material/image:", width="stretch")
 if pareto is not None:
-    st.download_button("Value concentration (PNG)", lambda: charts.chart_png(pareto), "value_concentration.png",
+    st.download_button("Value concentration (PNG)", lambda: chartkit.chart_png(pareto), "value_concentration.png",
                        "image/png", on_click="ignore", icon=":material/image:")
 st.page_link("pages/share.py", label="Next: save and share with leadership", icon=":material/share:")

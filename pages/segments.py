@@ -11,7 +11,7 @@ from pages.common import cache, state, ui
 from segcore.errors import SegcoreError
 from segcore.insight import mapview
 from segcore.model.pinned import PinRule
-from segcore.render import charts
+from segcore.render import charts, segment_charts
 
 METHOD_LABELS = {
     "kmeans": "k-means (fast, even-sized groups)",
@@ -167,5 +167,5 @@ def customer_map() -> None:
 customer_map()
 
 st.subheader("Segment sizes")
-st.altair_chart(charts.size_chart(seg.profiles), width="stretch")
+st.altair_chart(segment_charts.size_chart(seg.profiles), width="stretch")
 st.page_link("pages/profiles.py", label="Next: read the segment profiles", icon=":material/arrow_forward:")

@@ -7,7 +7,7 @@ import streamlit as st
 from pages.common import cards, ui
 from segcore.insight import summary
 from segcore.insight.profile import Profile
-from segcore.render import charts, density, report
+from segcore.render import charts, density, report, segment_charts
 
 
 def render(view: dict, *, title: str, created_at: str, key: str) -> None:
@@ -38,7 +38,7 @@ def render(view: dict, *, title: str, created_at: str, key: str) -> None:
     effects = summary.effects_frame(view)
     if not effects.empty:
         st.subheader("Side by side")
-        st.altair_chart(charts.effect_heatmap(effects, names), width="stretch")
+        st.altair_chart(segment_charts.effect_heatmap(effects, names), width="stretch")
     curve = summary.concentration_frame(view)
     if curve is not None:
         conc = view["concentration"]

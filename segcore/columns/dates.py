@@ -40,7 +40,6 @@ _YEAR_FIRST = tuple(f"%Y{sep}%m{sep}%d{t}" for sep in "/." for t in _TIME_SUFFIX
 )
 
 
-
 def _is_number(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
@@ -78,7 +77,6 @@ def parse_dates(values: pd.Series, *, fmt: str | None = None) -> pd.Series:
     return pd.to_datetime(text, format=fmt, errors="coerce")
 
 
-
 def describe_format(fmt: str) -> str:
     if fmt in ("ISO8601", "mixed"):
         return "year-month-day" if fmt == "ISO8601" else "several layouts"
@@ -87,7 +85,6 @@ def describe_format(fmt: str) -> str:
         for c in re.findall(r"%([dmYybB])", fmt)
     ]
     return "-".join(order)
-
 
 
 def _plausible(parsed: pd.Series) -> pd.Series:
@@ -142,4 +139,3 @@ def parse_log_dates(s: pd.Series) -> pd.Series:
     valid = codes >= 0
     out[valid] = parsed[codes[valid]]
     return pd.Series(out, index=s.index)
-

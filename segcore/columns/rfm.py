@@ -46,7 +46,6 @@ RFM_GRID = (
 RFM_SEGMENTS = tuple(dict.fromkeys(name for row in RFM_GRID for name in row))
 
 
-
 @dataclass(frozen=True)
 class CustomerTable:
     """One row per customer, how it was built (``columns``, ``as_of``) and what was left out and why."""
@@ -79,7 +78,6 @@ class CustomerTable:
         )
 
 
-
 def _is_number(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
@@ -106,9 +104,6 @@ def _normalise_ids(s: pd.Series) -> pd.Series:
     out[valid] = text.to_numpy(dtype=object)[codes[valid]]
     out[~valid] = None
     return pd.Series(out, index=s.index, dtype="str")
-
-
-
 
 
 def _numbers(s: pd.Series) -> pd.Series:

@@ -59,7 +59,6 @@ MONEY_MIN_DISTINCT = 20
 VALUE_MAX_NEGATIVE_SHARE = 0.05
 
 
-
 @dataclass(frozen=True)
 class _Stats:
     """What infer_roles learned about a column beyond its role, used to choose id/value/target columns."""
@@ -284,7 +283,6 @@ def _looks_like_money(present: pd.Series, n_distinct: int) -> bool:
         return False
     median = float(present.median())
     return median >= MONEY_MIN_MEDIAN and float(present.mean()) >= MONEY_SKEW_RATIO * median
-
 
 
 def _fmt_number(value: float) -> str:

@@ -78,7 +78,6 @@ class TransactionColumns:
         return [n for n in dict.fromkeys(names) if n is not None]
 
 
-
 # ---------------------------------------------------------------------------------------------------------------
 # Detection
 
@@ -263,5 +262,3 @@ def _pick_level(df: pd.DataFrame, names: dict, hints: tuple, max_levels: int, *,
 
 # ---------------------------------------------------------------------------------------------------------------
 # Parsing helpers (each works on distinct values, then maps back, so 1M rows cost what their few uniques cost)
-
-

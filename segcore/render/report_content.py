@@ -19,8 +19,9 @@ import pandas as pd
 from segcore.errors import SpecError
 from segcore.insight.profile import fmt_number, fmt_percent
 from segcore.insight.summary import concentration_frame, effects_frame
-from segcore.render.charts import effect_heatmap, pareto_chart, size_chart
+from segcore.render.charts import pareto_chart
 from segcore.render.density import density_chart, display_name, segment_colors
+from segcore.render.segment_charts import effect_heatmap, size_chart
 from segcore.render.theme import MUTED_COLOR
 
 # Grade badge colours (Tailwind green/amber/red 600): the traffic-light a marketer reads without a legend.

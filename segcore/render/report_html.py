@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from segcore.errors import SpecError
 from segcore.insight.profile import fmt_percent
-from segcore.render.charts import chart_svg
+from segcore.render.chartkit import chart_svg
 from segcore.render.density import display_name, segment_color
 from segcore.render.report_content import (
     CHARTS_AFTER_CARDS,

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from segcore.render.charts import chart_png
+from segcore.render.chartkit import chart_png
 from segcore.render.density import display_name, segment_color
 from segcore.render.report_content import (
     CHARTS_AFTER_CARDS,

@@ -12,7 +12,7 @@ import pytest
 from helpers import ROOT
 
 from segcore.errors import SpecError
-from segcore.render import charts, theme
+from segcore.render import chartkit, charts, segment_charts, theme
 from segcore.render.theme import PRIMARY, SEGMENT_COLORS, UNASSIGNED_COLOR, segment_palette
 
 NAMES = {0: "Loyal", 1: "New", 2: "Lapsed", -1: "Unassigned"}
@@ -82,8 +82,8 @@ def test_palette_has_twelve_distinct_non_grey_colours_and_cycles_after():
 
 def test_theme_is_registered_with_font_and_no_view_stroke():
     assert theme.THEME_NAME in alt.theme.names()
-    spec = charts.chart_spec(
-        charts.size_chart(pd.DataFrame({"segment_name": ["A"], "size": [3], "share": [1.0]}))
+    spec = chartkit.chart_spec(
+        segment_charts.size_chart(pd.DataFrame({"segment_name": ["A"], "size": [3], "share": [1.0]}))
     )
     assert spec["config"]["font"] == theme.FONT
     assert spec["config"]["view"]["stroke"] is None
@@ -93,7 +93,7 @@ def test_theme_is_registered_with_font_and_no_view_stroke():
 
 def test_chart_spec_restores_previous_theme():
     before = alt.theme.active
-    charts.chart_spec(charts.size_chart(pd.DataFrame({"segment_name": ["A"], "size": [3], "share": [1.0]})))
+    chartkit.chart_spec(segment_charts.size_chart(pd.DataFrame({"segment_name": ["A"], "size": [3], "share": [1.0]})))
     assert alt.theme.active == before
 
 
@@ -163,7 +163,7 @@ def test_map_and_size_chart_share_colours(points):
         }
     ).assign(share=lambda f: f["size"] / 8)
     map_scale = charts.map_chart(points, palette=palette).to_dict()["encoding"]["color"]["scale"]
-    bars = layer_with_mark(charts.size_chart(sizes).to_dict(), "bar")[0]
+    bars = layer_with_mark(segment_charts.size_chart(sizes).to_dict(), "bar")[0]
     assert bars["encoding"]["color"]["scale"] == map_scale
     assert map_scale["range"][:3] == list(SEGMENT_COLORS[:3])
 
@@ -179,7 +179,7 @@ def test_big_map_exports_beyond_altairs_row_limit():
     chart = charts.map_chart(pts)
     with pytest.raises(alt.MaxRowsError):
         chart.to_dict()
-    spec = charts.chart_spec(chart)
+    spec = chartkit.chart_spec(chart)
     assert len(data_of(spec)) == n and spec["mark"]["size"] == charts.MAP_POINT_SIZE_LARGE
     assert data_of(spec)[0]["x"] == 0.0  # float32 coordinates
 
@@ -213,7 +213,7 @@ def test_sweep_marks_recommended_k_and_skips_missing_stability():
 # --------------------------------------------------------------------------------------------- heat map
 def test_effect_heatmap_values_clipping_and_labels():
     effects = pd.DataFrame([[0.5, -3.0], [2.5, np.nan]], index=[0, 1], columns=["spend", "visits"])
-    spec = charts.effect_heatmap(effects, {0: "Loyal", 1: "New"}).to_dict()
+    spec = segment_charts.effect_heatmap(effects, {0: "Loyal", 1: "New"}).to_dict()
     rows = data_of(spec, spec["layer"][0])
     assert [(r["segment_name"], r["column"], r["shade"], r["label"]) for r in rows] == [
         ("Loyal", "spend", 0.5, "+0.5"),
@@ -228,7 +228,7 @@ def test_effect_heatmap_values_clipping_and_labels():
 
 def test_effect_heatmap_name_count_must_match():
     with pytest.raises(SpecError, match="2 segment names for 3 segments"):
-        charts.effect_heatmap(pd.DataFrame(np.zeros((3, 2))), ["a", "b"])
+        segment_charts.effect_heatmap(pd.DataFrame(np.zeros((3, 2))), ["a", "b"])
 
 
 # ----------------------------------------------------------------------------------------------- pareto
@@ -251,7 +251,7 @@ def test_pareto_reference_marks_and_small_payload():
 # ------------------------------------------------------------------------------------------ size and KPI
 def test_size_chart_from_profiles_labels_and_order():
     profiles = [profile(1, "New", 20, 0.4, 25.0), profile(0, "Loyal", 30, 0.6, 50.0)]
-    spec = charts.size_chart(profiles).to_dict()
+    spec = segment_charts.size_chart(profiles).to_dict()
     rows = data_of(spec, spec["layer"][0])
     assert [r["label"] for r in rows] == ["20 (40%)", "30 (60%)"]
     bar = layer_with_mark(spec, "bar")[0]
@@ -260,7 +260,7 @@ def test_size_chart_from_profiles_labels_and_order():
 
 
 def test_kpi_bars_with_overall_rule():
-    spec = charts.kpi_bars(
+    spec = segment_charts.kpi_bars(
         [profile(0, "Loyal", 30, 0.6, 50.0), profile(1, "New", 20, 0.4, 25.0)], "spend"
     ).to_dict()
     bar = layer_with_mark(spec, "bar")[0]
@@ -272,13 +272,13 @@ def test_kpi_bars_with_overall_rule():
 
 def test_kpi_bars_unknown_kpi():
     with pytest.raises(SpecError, match="No segment has the KPI 'churn'"):
-        charts.kpi_bars([profile(0, "Loyal", 30, 0.6, 50.0)], "churn")
+        segment_charts.kpi_bars([profile(0, "Loyal", 30, 0.6, 50.0)], "churn")
 
 
 # --------------------------------------------------------------------------------------------- distributions
 def test_numeric_distribution_is_prebinned_and_reports_missing():
     df = pd.DataFrame({"spend": [1.0, 2.0, 2.0, 3.0, 4.0, np.nan]})
-    spec = charts.distribution_chart(df, "spend", bins=3).to_dict()
+    spec = segment_charts.distribution_chart(df, "spend", bins=3).to_dict()
     rows = data_of(spec)
     assert [(r["start"], r["end"], r["count"]) for r in rows] == [(1.0, 2.0, 1), (2.0, 3.0, 2), (3.0, 4.0, 2)]
     assert spec["title"]["subtitle"] == "1 missing value(s) not shown"
@@ -288,7 +288,7 @@ def test_numeric_distribution_is_prebinned_and_reports_missing():
 
 def test_numeric_distribution_segment_vs_all_as_shares():
     df = pd.DataFrame({"spend": [1.0, 1.0, 9.0, 9.0]}, index=[10, 10, 11, 12])  # duplicate index is fine
-    spec = charts.distribution_chart(df, "spend", segment=[True, False, True, True], bins=2).to_dict()
+    spec = segment_charts.distribution_chart(df, "spend", segment=[True, False, True, True], bins=2).to_dict()
     rows = data_of(spec)
     shares = {(r["group"], r["start"]): r["share"] for r in rows}
     assert shares == {
@@ -301,7 +301,7 @@ def test_numeric_distribution_segment_vs_all_as_shares():
 
 def test_categorical_distribution_groups_other_and_missing():
     df = pd.DataFrame({"plan": ["a"] * 5 + ["b"] * 3 + ["c", "d", None]})
-    spec = charts.distribution_chart(df, "plan", top=2).to_dict()
+    spec = segment_charts.distribution_chart(df, "plan", top=2).to_dict()
     rows = [(r["level"], r["count"]) for r in data_of(spec)]
     assert rows == [("a", 5), ("b", 3), ("Other (2 levels)", 2), ("(missing)", 1)]
     assert spec["encoding"]["y"]["sort"] == ["a", "b", "Other (2 levels)", "(missing)"]
@@ -309,16 +309,16 @@ def test_categorical_distribution_groups_other_and_missing():
 
 def test_distribution_mask_length_checked():
     with pytest.raises(SpecError, match="mask has 2 values but the table has 3 rows"):
-        charts.distribution_chart(pd.DataFrame({"a": [1, 2, 3]}), "a", segment=[True, False])
+        segment_charts.distribution_chart(pd.DataFrame({"a": [1, 2, 3]}), "a", segment=[True, False])
 
 
 def test_wholesale_distribution_and_correlation(shared_data):
     df = pd.read_csv(shared_data / "wholesale_customers.csv")
-    spec = charts.distribution_chart(df, "Fresh", segment=df["Channel"] == 2).to_dict()
+    spec = segment_charts.distribution_chart(df, "Fresh", segment=df["Channel"] == 2).to_dict()
     rows = data_of(spec)
     assert sum(r["count"] for r in rows if r["group"] == "All customers") == 440
     assert sum(r["count"] for r in rows if r["group"] == "This segment") == int((df["Channel"] == 2).sum())
-    assert len(rows) == 2 * charts.DEFAULT_BINS
+    assert len(rows) == 2 * segment_charts.DEFAULT_BINS
     spend = ["Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen"]
     corr = df[spend].corr()
     cspec = charts.correlation_chart(corr).to_dict()
@@ -337,15 +337,15 @@ def test_correlation_needs_square_table():
 
 # ----------------------------------------------------------------------------------------------- exports
 def test_chart_png_and_svg():
-    chart = charts.effect_heatmap(pd.DataFrame([[0.5, -1.0]], index=[0], columns=["a", "b"]), ["Loyal"])
-    png = charts.chart_png(chart)
+    chart = segment_charts.effect_heatmap(pd.DataFrame([[0.5, -1.0]], index=[0], columns=["a", "b"]), ["Loyal"])
+    png = chartkit.chart_png(chart)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1_000
-    svg = charts.chart_svg(chart)
+    svg = chartkit.chart_svg(chart)
     assert svg.startswith("<svg") and "Loyal" in svg
 
 
 def test_chart_html_is_standalone():
-    html = charts.chart_html(
-        charts.size_chart(pd.DataFrame({"segment_name": ["A"], "size": [3], "share": [1.0]}))
+    html = chartkit.chart_html(
+        segment_charts.size_chart(pd.DataFrame({"segment_name": ["A"], "size": [3], "share": [1.0]}))
     )
     assert html.lstrip().lower().startswith("<!doctype html>") and "cdn.jsdelivr" not in html
