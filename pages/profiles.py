@@ -6,7 +6,7 @@ import streamlit as st
 
 from pages.common import cache, cards, state, ui
 from segcore.errors import SegcoreError
-from segcore.insight import profile
+from segcore.insight.effects import effect_table, value_concentration
 from segcore.render import chartkit, charts, export, segment_charts
 
 st.title("Segment profiles")
@@ -39,7 +39,7 @@ if seg.rules is not None:
 cards.card_grid(profiles, on_rename=state.set_segment_name)
 
 features = [*seg.numeric, *seg.categorical, *[c for c in spec.profile_columns if c in data.df.columns]]
-effects = profile.effect_table(data.df, seg.labels, columns=features)
+effects = effect_table(data.df, seg.labels, columns=features)
 heatmap = segment_charts.effect_heatmap(effects, seg.segment_names)
 st.subheader("Side by side")
 st.caption("How far each segment sits from the average on each column (orange = above, blue = below).")
@@ -48,7 +48,7 @@ st.altair_chart(heatmap, width="stretch")
 pareto = None
 if data.schema.value_column:
     st.subheader("Where the value is")
-    concentration = profile.value_concentration(data.df[data.schema.value_column])
+    concentration = value_concentration(data.df[data.schema.value_column])
     st.caption(f"The top 20% of customers bring {concentration.top20_share:.0%} of "
                f"{ui.md(data.schema.value_column)} (Gini {concentration.gini:.2f}).")
     pareto = charts.pareto_chart(concentration.curve, concentration.top20_share)

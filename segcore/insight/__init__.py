@@ -10,6 +10,8 @@ from importlib import import_module
 _LAZY = {
     "Profile": "profile",
     "build_profiles": "profile",
+    "effect_table": "effects",
+    "value_concentration": "effects",
     "explain_rules": "explain",
     "RuleSet": "explain",
     "Embedding": "embed",

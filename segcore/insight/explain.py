@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError
-from segcore.insight.profile import Profile, _check_columns, _codes
+from segcore.insight.effects import check_columns, segment_codes
+from segcore.insight.profile import Profile
 
 FORMAT_VERSION = 1
 # The tree is fit on at most this many rows: plenty for a depth-3 tree (on 200k generated customers, 20k rows
@@ -299,12 +300,12 @@ def explain_rules(
     """
     from sklearn.tree import DecisionTreeClassifier
 
-    segments, idx = _codes(labels, len(df))
+    segments, idx = segment_codes(labels, len(df))
     y_all = segments[idx]
     columns = list(dict.fromkeys(columns))
     if not columns:
         raise SpecError("Choose at least one column to explain the segments with.")
-    _check_columns(df, columns, "column")
+    check_columns(df, columns, "column")
     if not isinstance(max_depth, int) or not 1 <= max_depth <= MAX_DEPTH_LIMIT:
         raise SpecError(f"Rule depth must be a whole number from 1 to {MAX_DEPTH_LIMIT}; got {max_depth!r}.")
     feats, texts, notes = _design(df, columns)

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segcore.insight.effects import effect_table, value_concentration
 from segcore.insight.embed import Embedding
-from segcore.insight.profile import effect_table, value_concentration
 
 SUMMARY_VERSION = 1
 # Segments with fewer customers than this are not shown individually in shared views (issue: default 10).

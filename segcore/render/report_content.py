@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from segcore.errors import SpecError
-from segcore.insight.profile import fmt_number, fmt_percent
+from segcore.insight.sentences import fmt_number, fmt_percent
 from segcore.insight.summary import concentration_frame, effects_frame
 from segcore.render.charts import pareto_chart
 from segcore.render.density import density_chart, display_name, segment_colors

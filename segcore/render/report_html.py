@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import escape
 
 from segcore.errors import SpecError
-from segcore.insight.profile import fmt_percent
+from segcore.insight.sentences import fmt_percent
 from segcore.render.chartkit import chart_svg
 from segcore.render.density import display_name, segment_color
 from segcore.render.report_content import (

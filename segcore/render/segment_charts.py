@@ -48,7 +48,7 @@ def effect_heatmap(
 ) -> alt.Chart:
     """Segments x columns, coloured blue (below average) - white - orange (above), the effect printed in each cell.
 
-    ``effect_table`` is segcore.insight.profile.effect_table(): index = segment ids, columns = profile columns, values =
+    ``effect_table`` is segcore.insight.effects.effect_table(): index = segment ids, columns = profile columns, values =
     standardised effect sizes. Colours are clipped at +-2; the printed value and tooltip show the true effect.
     """
     if effect_table.empty:

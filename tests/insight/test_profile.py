@@ -11,17 +11,10 @@ import pandas as pd
 import pytest
 
 from segcore.errors import DataError, NotEnoughData, SpecError
+from segcore.insight.effects import Concentration, effect_table, value_concentration
 from segcore.insight.naming import ACTIONS, SegmentSignals, auto_name, humanize, name_segments, suggest_action
-from segcore.insight.profile import (
-    Concentration,
-    Profile,
-    boolean_sentence,
-    build_profiles,
-    category_sentence,
-    effect_table,
-    numeric_sentence,
-    value_concentration,
-)
+from segcore.insight.profile import Profile, build_profiles
+from segcore.insight.sentences import boolean_sentence, category_sentence, numeric_sentence
 
 
 @dataclass(frozen=True)
