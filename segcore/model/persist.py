@@ -30,7 +30,10 @@ from segcore.model.pinned import PinRule
 from segcore.model.spec import FeatureSpec
 
 FORMAT_NAME = "segcore-model"
-FORMAT_VERSION = 2  # 2: fitted objects as allow-listed JSON + arrays (1 used skops)
+# 2: fitted objects as allow-listed JSON + arrays (1 used skops); 3: transformers under segcore.model.transformers.
+FORMAT_VERSION = 3
+# Versions this segcore still reads (2 differs only in where the transformer classes live, see statefile).
+READABLE_VERSIONS = (2, 3)
 
 
 def dumps(seg) -> bytes:
@@ -90,7 +93,7 @@ def load_segmentation(source: str | Path | bytes):
     if manifest.get("format") != FORMAT_NAME:
         raise ModelError(f"{name} is not a segcore model file (unknown format). Refit the segmentation.")
     version = manifest.get("version")
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise ModelError(
             f"{name} uses model format version {version}, but this segcore reads version {FORMAT_VERSION}. "
             "Open it with the segcore version that wrote it, or refit the segmentation."

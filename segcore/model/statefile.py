@@ -20,18 +20,26 @@ from segcore.errors import ModelError
 STATE_VERSION = 1
 
 
-def _allowed_classes() -> dict[str, type]:
+# Where segcore's own allow-listed classes lived in earlier releases (model format 2). Files written then name them
+# there; reading maps those names to the same classes. Writing always uses the current path.
+FORMER_MODULES = ("segcore.prep", "segcore.model.prep")
+
+
+def _allowed_classes(*, reading: bool = False) -> dict[str, type]:
     """Every class a segcore model may contain (the preprocessing steps and the mixture model)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.mixture import GaussianMixture
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    from segcore.model import prep
+    from segcore.model import transformers
 
-    classes = [ColumnTransformer, Pipeline, StandardScaler, OneHotEncoder, GaussianMixture, prep.ToFloat,
-               prep.MedianImputer, prep.SkewLog, prep.RareGrouper]
-    return {_name(c): c for c in classes}
+    own = [transformers.ToFloat, transformers.MedianImputer, transformers.SkewLog, transformers.RareGrouper]
+    classes = [ColumnTransformer, Pipeline, StandardScaler, OneHotEncoder, GaussianMixture, *own]
+    allowed = {_name(c): c for c in classes}
+    if reading:
+        allowed |= {f"{module}.{c.__qualname__}": c for module in FORMER_MODULES for c in own}
+    return allowed
 
 
 # Plain types that appear as values (OneHotEncoder(dtype=np.float64)); they are data, not code to run.
@@ -62,7 +70,7 @@ def loads(text: str, arrays: dict[str, np.ndarray], *, what: str = "the model fi
         raise ModelError(f"{what} is damaged (its fitted-state part is not readable). Refit the model.") from None
     if state.get("version") != STATE_VERSION:
         raise ModelError(f"{what} stores fitted objects in an unknown layout. Refit with this segcore version.")
-    return _decode(state["root"], arrays, _allowed_classes(), what)
+    return _decode(state["root"], arrays, _allowed_classes(reading=True), what)
 
 
 def _name(cls: type) -> str:

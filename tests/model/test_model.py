@@ -159,7 +159,7 @@ def test_load_refuses_unknown_versions_and_foreign_files(tmp_path, fitted):
     _, _, seg = fitted
     newer = tmp_path / "newer.segcore"
     newer.write_bytes(_rewrite_manifest(seg.to_bytes(), lambda m: m.update(version=99)))
-    with pytest.raises(ModelError, match="version 99.*reads version 2"):
+    with pytest.raises(ModelError, match="version 99.*reads version 3"):
         Segmentation.load(newer)
     junk = tmp_path / "junk.segcore"
     junk.write_bytes(b"not a zip at all")

@@ -10,16 +10,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from segcore.errors import NotEnoughData, SegcoreError, SpecError
-from segcore.model.prep import (
-    CATEGORY_SCALE,
-    MedianImputer,
-    RareGrouper,
-    SkewLog,
-    ToFloat,
-    make_preprocessor,
-    prepare,
-)
+from segcore.errors import ModelError, NotEnoughData, SegcoreError, SpecError
+from segcore.model.prep import CATEGORY_SCALE, make_preprocessor, prepare
+from segcore.model.transformers import MedianImputer, RareGrouper, SkewLog, ToFloat
 
 SPENDS = ["Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen"]
 
@@ -226,7 +219,21 @@ def test_fitted_preprocessor_round_trips_through_the_state_file(small):
 
     p = prepare(small, numeric=["spend", "vip"], categorical=["plan"], weights={"spend": 2})
     text, arrays = statefile.dumps(p.preprocessor)
-    assert "segcore.model.prep.SkewLog" in text and "segcore.model.prep.RareGrouper" in text
+    assert "segcore.model.transformers.SkewLog" in text and "segcore.model.transformers.RareGrouper" in text
     loaded = statefile.loads(text, arrays)
     np.testing.assert_array_equal(loaded.transform(small), p.X)
     assert loaded.get_feature_names_out().tolist() == p.feature_names
+
+
+@pytest.mark.parametrize("former", ["segcore.prep", "segcore.model.prep"])
+def test_state_files_naming_the_former_transformer_paths_still_load(small, former):
+    """Model format 2 files name the transformers where they lived before segcore.model.transformers."""
+    from segcore.model import statefile
+
+    p = prepare(small, numeric=["spend", "vip"], categorical=["plan"])
+    text, arrays = statefile.dumps(p.preprocessor)
+    old = text.replace("segcore.model.transformers.", f"{former}.")
+    assert "segcore.model.transformers" not in old
+    np.testing.assert_array_equal(statefile.loads(old, arrays).transform(small), p.X)
+    with pytest.raises(ModelError):
+        statefile.loads(text.replace("segcore.model.transformers.SkewLog", "segcore.model.SkewLog"), arrays)
