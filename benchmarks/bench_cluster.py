@@ -33,8 +33,9 @@ from sklearn.compose import ColumnTransformer  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
 
-from segcore.model.cluster import fit_clusters, sweep  # noqa: E402
+from segcore.model.cluster import fit_clusters  # noqa: E402
 from segcore.model.prep import prepare  # noqa: E402
+from segcore.model.sweep import sweep  # noqa: E402
 
 K = 6
 N_NUMERIC, N_SKEWED, N_CATEGORICAL = 20, 8, 5

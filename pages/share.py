@@ -10,6 +10,7 @@ import streamlit as st
 from pages.common import cache, run_view, state, ui
 from segcore.errors import SegcoreError
 from segcore.insight import compare, summary
+from segcore.model import persist
 from segcore.render import report
 
 EXPIRY = {"Never (until revoked)": None, "1 day": timedelta(days=1), "7 days": timedelta(days=7),
@@ -56,7 +57,7 @@ else:
             try:
                 info = store.save_run(
                     title=title, note=note, spec=seg.spec.to_dict(), profiles=[p.to_dict() for p in seg.profiles],
-                    aggregates=agg, model_bytes=seg.to_bytes(), fingerprint=data.fingerprint,
+                    aggregates=agg, model_bytes=persist.dumps(seg), fingerprint=data.fingerprint,
                     load_report=data.report.to_dict(), rows=rows, n_customers=seg.n_rows,
                 )
             except SegcoreError as error:

@@ -128,7 +128,8 @@ def _inspect(args) -> int:
 def _fit(args) -> int:
     from segcore.columns.roles import infer_roles
     from segcore.columns.transactions import detect_transactions
-    from segcore.model.segmentation import Segmentation, segment
+    from segcore.model.persist import load_segmentation, save_segmentation
+    from segcore.model.segmentation import segment
     from segcore.model.spec import FeatureSpec
     from segcore.render.export import profiles_json, safe_csv
 
@@ -147,7 +148,7 @@ def _fit(args) -> int:
     schema = infer_roles(df)
     features = _features(args.features, schema)
     k = None if str(args.k).lower() == "auto" else _positive_int(args.k, "--k")
-    previous = Segmentation.load(args.previous) if args.previous else None
+    previous = load_segmentation(args.previous) if args.previous else None
     spec = FeatureSpec(
         features=tuple(features),
         profile_columns=tuple(schema.names(use="profile")),
@@ -162,7 +163,7 @@ def _fit(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "assignments.csv").write_bytes(safe_csv(seg.assignments()))
     (out / "profiles.json").write_text(profiles_json(seg.profiles), encoding="utf-8")
-    seg.save(out / "model.segcore")
+    save_segmentation(seg, out / "model.segcore")
     for note in seg.notes:
         _say(f"note: {note}")
     grade = f", quality {seg.quality.grade}" if seg.quality else ""
@@ -173,10 +174,10 @@ def _fit(args) -> int:
 
 def _assign(args) -> int:
     from segcore.columns.transactions import detect_transactions
-    from segcore.model.segmentation import Segmentation
+    from segcore.model.persist import load_segmentation
     from segcore.render.export import safe_csv
 
-    seg = Segmentation.load(args.model)
+    seg = load_segmentation(args.model)
     table = _load(args.data, args.sheet)
     df = table.df
     missing = [c for c in (*seg.numeric, *seg.categorical) if c not in df.columns]

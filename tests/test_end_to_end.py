@@ -27,6 +27,7 @@ from segcore.columns.transactions import TransactionColumns, detect_transactions
 from segcore.errors import ModelError, SpecError
 from segcore.insight.summary import build_summary
 from segcore.io.load import load_table
+from segcore.model.persist import load_segmentation, save_segmentation
 from segcore.model.pinned import PinRule
 from segcore.model.segmentation import Segmentation, segment
 from segcore.model.spec import FeatureSpec
@@ -158,8 +159,8 @@ def test_bank_model_saved_and_loaded_scores_the_repaired_full_file(shared_data, 
     direct = _direct_mangled_rows(path, 200)
     pd.testing.assert_frame_equal(table.df.head(200), direct, check_dtype=False)
 
-    seg.save(tmp_path / "bank.segcore")
-    loaded = Segmentation.load(tmp_path / "bank.segcore")
+    save_segmentation(seg, tmp_path / "bank.segcore")
+    loaded = load_segmentation(tmp_path / "bank.segcore")
     scored = loaded.assign(table.df)
     assert len(scored) == 32_799
     assert set(scored["segment"]) <= {p.segment for p in seg.profiles}
@@ -582,7 +583,7 @@ def test_cli_fit_keeps_ids_and_input_order(sample_data, tmp_path):
     assert assignments["客户编号"].tolist() == source["客户编号"].tolist()  # "0001"...: text, input order
     profiles = json.loads((tmp_path / "profiles.json").read_text(encoding="utf-8"))
     assert len(profiles) == 3 and sum(p["size"] for p in profiles) == 400
-    model = Segmentation.load(tmp_path / "model.segcore")
+    model = load_segmentation(tmp_path / "model.segcore")
     rescored = model.assign(source)
     assert rescored["客户编号"].tolist() == assignments["客户编号"].tolist()
     assert (rescored["segment"].astype(str) == assignments["segment"]).mean() > 0.99

@@ -22,10 +22,11 @@ from segcore.columns import rfm, roles, transactions
 from segcore.columns.schema import Schema
 from segcore.insight import embed
 from segcore.io import load as io
+from segcore.model import features
 from segcore.model import segmentation as model
-from segcore.model.cluster import sweep as run_sweep
 from segcore.model.prep import prepare
 from segcore.model.spec import FeatureSpec
+from segcore.model.sweep import sweep as run_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = {
@@ -79,7 +80,7 @@ def _schema_key(schema: Schema) -> str:
 
 @st.cache_resource(max_entries=8, show_spinner="Preparing the data…")
 def _prepared(fingerprint: str, schema_key: str, prep_key: str, _df, _spec, _schema):
-    return model.prepare_spec(_df, spec=_spec, schema=_schema)
+    return features.prepare_spec(_df, spec=_spec, schema=_schema)
 
 
 def _prep_key(spec: FeatureSpec) -> str:
@@ -200,7 +201,7 @@ def prefetch_idle() -> bool:
 @st.cache_resource(max_entries=8, show_spinner="Preparing the map…")
 def map_matrix(map_key: str, _df, _spec, _schema) -> np.ndarray:
     """All customers (pinned ones too) in the prepared space the map is drawn from."""
-    numeric, categorical, _ = model.split_features(_df, _schema, _spec)
+    numeric, categorical, _ = features.split_features(_df, _schema, _spec)
     return prepare(_df, numeric=numeric, categorical=categorical, weights=_spec.weight_map).X
 
 

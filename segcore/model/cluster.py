@@ -353,21 +353,3 @@ def _result(X, labels, *, k, method, n_fit, notes, estimator=None) -> ClusterRes
         notes=tuple(notes),
         estimator=estimator,
     )
-
-
-from segcore.model.quality import Quality, quality  # noqa: E402  (re-exported: `from segcore.model.cluster import quality`)
-from segcore.model.sweep import SweepResult, sweep  # noqa: E402
-
-__all__ = [
-    "METHODS",
-    "ClusterResult",
-    "Method",
-    "Quality",
-    "SweepResult",
-    "align_labels",
-    "assign_to_centers",
-    "fit_clusters",
-    "order_labels",
-    "quality",
-    "sweep",
-]

@@ -25,9 +25,11 @@ from segcore.insight.explain import RuleSet, SegmentRules
 from segcore.insight.profile import Profile
 from segcore.jsonsafe import plain
 from segcore.model import statefile
-from segcore.model.cluster import Quality, SweepResult
 from segcore.model.pinned import PinRule
+from segcore.model.quality import Quality
+from segcore.model.segmentation import Segmentation
 from segcore.model.spec import FeatureSpec
+from segcore.model.sweep import SweepResult
 
 FORMAT_NAME = "segcore-model"
 # 2: fitted objects as allow-listed JSON + arrays (1 used skops); 3: transformers under segcore.model.transformers.
@@ -36,7 +38,7 @@ FORMAT_VERSION = 3
 READABLE_VERSIONS = (2, 3)
 
 
-def dumps(seg) -> bytes:
+def dumps(seg: Segmentation) -> bytes:
     """The model file's bytes (for downloads and the run store)."""
     manifest = {
         "format": FORMAT_NAME,
@@ -70,14 +72,12 @@ def dumps(seg) -> bytes:
     return buffer.getvalue()
 
 
-def save_segmentation(seg, path: str | Path) -> None:
+def save_segmentation(seg: Segmentation, path: str | Path) -> None:
     Path(path).write_bytes(dumps(seg))
 
 
-def load_segmentation(source: str | Path | bytes):
+def load_segmentation(source: str | Path | bytes) -> Segmentation:
     """Read a model file; raises ModelError for anything that is not a segcore model of a known version."""
-    from segcore.model.segmentation import Segmentation
-
     name = "the model file" if isinstance(source, bytes) else f"'{Path(source).name}'"
     try:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()

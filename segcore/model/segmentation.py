@@ -1,8 +1,8 @@
 """The fitted segmentation: everything needed to reproduce, explain and reuse a result.
 
 ``segment()`` runs the whole engine (prepare -> sweep/choose k -> cluster -> order/align ids -> profiles -> rules) and
-returns a frozen ``Segmentation``. ``Segmentation.assign()`` scores new customers into the same segments, and
-``save()``/``load()`` persist it as a versioned file that loads without executing code (see ``segcore.model.persist``).
+returns a frozen ``Segmentation``. ``Segmentation.assign()`` scores new customers into the same segments;
+``segcore.model.persist`` saves and loads it as a versioned file that loads without executing code.
 
 Segment ids are stable and documented: pinned segments come first, in the order their rules are listed; clustered
 segments follow, ordered by mean value (highest first; by size when there is no value column); -1 is "Unassigned"
@@ -16,30 +16,21 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from segcore.columns.roles import infer_roles
 from segcore.columns.schema import Schema, validate_roles
-from segcore.errors import ModelError, NotEnoughData, SpecError
+from segcore.errors import ModelError, NotEnoughData
 from segcore.insight.explain import RuleSet, attach_rules, explain_rules
 from segcore.insight.profile import Profile, build_profiles
-from segcore.model.cluster import (
-    Quality,
-    SweepResult,
-    align_labels,
-    assign_to_centers,
-    fit_clusters,
-    order_labels,
-    quality,
-    sweep,
-)
+from segcore.model.cluster import align_labels, assign_to_centers, fit_clusters, order_labels
+from segcore.model.features import prepare_spec, resolve_pins, split_features
 from segcore.model.pinned import PinRule, apply_pins
-from segcore.model.prep import prepare
+from segcore.model.quality import Quality, quality
 from segcore.model.spec import FeatureSpec
-from segcore.model.sweep import stability
+from segcore.model.sweep import SweepResult, stability, sweep
 
 Progress = Callable[[float, str], None]
 UNASSIGNED = -1
@@ -47,8 +38,6 @@ UNASSIGNED_NAME = "Unassigned"
 # A new customer farther from every segment centre than 99% of the fitted customers were from theirs is flagged:
 # they are scored, but marketing should look at them before trusting the label.
 FAR_QUANTILE = 0.99
-NUMERIC_ROLES = ("numeric", "boolean")
-CATEGORICAL_ROLES = ("categorical",)
 
 
 @dataclass(frozen=True)
@@ -150,22 +139,6 @@ class Segmentation:
         out["segment"] = np.asarray(labels, dtype=np.int64)
         out["segment_name"] = [names.get(int(s), UNASSIGNED_NAME) for s in labels]
         return pd.DataFrame(out)
-
-    def save(self, path: str | Path) -> None:
-        from segcore.model.persist import save_segmentation
-
-        save_segmentation(self, path)
-
-    def to_bytes(self) -> bytes:
-        from segcore.model.persist import dumps
-
-        return dumps(self)
-
-    @classmethod
-    def load(cls, path: str | Path) -> Segmentation:
-        from segcore.model.persist import load_segmentation
-
-        return load_segmentation(path)
 
 
 def segment(
@@ -289,80 +262,6 @@ def segment(
         ids=ids,
         estimator=result.estimator if spec.method == "gmm" else None,
     )
-
-
-def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema):
-    """The prepared matrix ``segment()`` clusters: chosen columns, weights, pinned customers taken out.
-
-    Exposed so a caller can cache it: it depends on the columns, weights and pins, not on k, method or seed.
-    """
-    numeric, categorical, _ = split_features(df, schema, spec)
-    pins = resolve_pins(df, spec.pins)
-    rest = apply_pins(df, pins) < 0 if pins else np.ones(len(df), dtype=bool)
-    return prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
-
-
-def split_features(
-    df: pd.DataFrame, schema: Schema, spec: FeatureSpec
-) -> tuple[list[str], list[str], list[str]]:
-    """Numeric and categorical feature lists from the schema roles, with notes on what was left out and why.
-
-    Yes/no columns stored as numbers or booleans are used as 0/1; stored as words ("yes", "是", "да") they are
-    one-hot encoded, which clusters the same way and scores new files with the same words.
-    """
-    numeric: list[str] = []
-    categorical: list[str] = []
-    notes: list[str] = []
-    names = set(schema.names())
-    unknown = [c for c in spec.features if c not in names]
-    if unknown:
-        raise SpecError(
-            f"These feature columns are not in the data: {', '.join(unknown)}. "
-            f"Check the spelling; the data has: {', '.join(list(names)[:20])}."
-        )
-    for name in spec.features:
-        col = schema[name]
-        if col.sensitive and not spec.include_sensitive:
-            notes.append(
-                f"'{name}' is a sensitive attribute and was left out of clustering (it still appears on the "
-                "profile cards). Opt in explicitly to cluster on it."
-            )
-        elif col.role == "boolean" and not _is_number_like(df[name]):
-            categorical.append(name)
-        elif col.role in NUMERIC_ROLES:
-            numeric.append(name)
-        elif col.role in CATEGORICAL_ROLES:
-            categorical.append(name)
-        else:
-            notes.append(f"'{name}' is a {col.role.replace('_', ' ')} column and cannot be clustered on; left out.")
-    if not numeric and not categorical:
-        raise SpecError(
-            "None of the chosen columns can be used to segment on (they are IDs, dates, free text, constant, "
-            "mostly missing or sensitive). Choose numeric or category columns such as spend, visits or region."
-        )
-    return numeric, categorical, notes
-
-
-def resolve_pins(df: pd.DataFrame, pins: tuple[PinRule, ...]) -> tuple[PinRule, ...]:
-    """Turn "top N" / "bottom N" rules into fixed thresholds so new customers are judged by the same bar."""
-    resolved = []
-    for pin in pins:
-        if pin.op in ("top", "bottom"):
-            mask = pin.mask(df)
-            if not mask.any():
-                raise SpecError(f"The pinned segment '{pin.name}' ({pin.describe()}) matches no customers.")
-            values = pd.to_numeric(df.loc[mask, pin.column], errors="coerce")
-            if pin.op == "top":
-                resolved.append(PinRule(pin.name, pin.column, ">=", float(values.min())))
-            else:
-                resolved.append(PinRule(pin.name, pin.column, "<=", float(values.max())))
-        else:
-            resolved.append(pin)
-    return tuple(resolved)
-
-
-def _is_number_like(column: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
 
 
 def _transform(preprocessor, frame: pd.DataFrame) -> np.ndarray:

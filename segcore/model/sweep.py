@@ -15,6 +15,14 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import NotEnoughData, SpecError
+from segcore.model.cluster import (
+    METHODS,
+    assign_to_centers,
+    check_matrix,
+    fit_clusters,
+    sample_rows,
+    segment_means,
+)
 from segcore.model.quality import pairwise_distances_f32, silhouette_from_distances
 
 DEFAULT_K_RANGE = range(2, 13)  # 2..12: fewer than 2 is no segmentation, more than 12 is too many to act on
@@ -89,7 +97,6 @@ def sweep(
     ``progress(fraction, message)`` is called before the first k and after each one. k values that the data is too
     small for are skipped (and noted); SpecError for HDBSCAN (it picks its own k) or an unknown method.
     """
-    from segcore.model.cluster import METHODS, check_matrix, sample_rows
 
     X = check_matrix(X)
     if method not in METHODS:
@@ -180,7 +187,6 @@ def stability(X, *, k: int, method: str = "kmeans", random_state: int = 0) -> fl
 
     Same sample, subsets and refits as the sweep, so the number matches the sweep table's for the same seed.
     """
-    from segcore.model.cluster import check_matrix, sample_rows
 
     X = check_matrix(X)
     rows = sample_rows(X.shape[0], SWEEP_MAX_ROWS, random_state)
@@ -231,7 +237,6 @@ def _score_k(
 def compactness_scores(X: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     """Inertia, Calinski-Harabasz and Davies-Bouldin in one pass over X (same formulas as scikit-learn's, which
     take three passes; 1.7 s of the 100k sweep before). Rows labelled -1 are left out."""
-    from segcore.model.cluster import segment_means
 
     keep = labels >= 0
     X, labels = X[keep], labels[keep]
@@ -263,7 +268,6 @@ def compactness_scores(X: np.ndarray, labels: np.ndarray) -> dict[str, float]:
 def _fit(X: np.ndarray, method: str, k: int, seed: int, n_init: int):
     """A fitted model with ``predict``: the bare KMeans for k-means (no per-segment means needed here),
     otherwise the ClusterResult of fit_clusters."""
-    from segcore.model.cluster import fit_clusters
 
     if method == "kmeans":
         from sklearn.cluster import KMeans
@@ -273,7 +277,6 @@ def _fit(X: np.ndarray, method: str, k: int, seed: int, n_init: int):
 
 
 def _predict(res, X_eval: np.ndarray, method: str) -> np.ndarray:
-    from segcore.model.cluster import assign_to_centers
 
     if method == "kmeans":
         return res.predict(X_eval)

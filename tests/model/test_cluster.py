@@ -15,20 +15,10 @@ from sklearn.metrics import (
 
 import segcore.model.cluster as cluster
 from segcore.errors import DataError, NotEnoughData, SpecError
-from segcore.model.cluster import (
-    ClusterResult,
-    Quality,
-    SweepResult,
-    align_labels,
-    assign_to_centers,
-    fit_clusters,
-    order_labels,
-    quality,
-    sweep,
-)
+from segcore.model.cluster import ClusterResult, align_labels, assign_to_centers, fit_clusters, order_labels
 from segcore.model.prep import prepare
-from segcore.model.quality import sampled_silhouette
-from segcore.model.sweep import compactness_scores, recommend
+from segcore.model.quality import Quality, quality, sampled_silhouette
+from segcore.model.sweep import SweepResult, compactness_scores, recommend, sweep
 
 FOUR = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
 

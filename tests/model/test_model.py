@@ -14,8 +14,9 @@ from sklearn.metrics import adjusted_rand_score
 
 from segcore.columns.roles import infer_roles
 from segcore.errors import ModelError, NotEnoughData, SpecError
+from segcore.model.persist import dumps, load_segmentation, save_segmentation
 from segcore.model.pinned import PinRule
-from segcore.model.segmentation import Segmentation, segment
+from segcore.model.segmentation import segment
 from segcore.model.spec import FeatureSpec
 
 FEATURES = ("total_spend", "visits_90d", "tenure_months", "region")
@@ -124,8 +125,8 @@ def test_refit_keeps_segment_ids_aligned_to_the_previous_model():
 def test_save_and_load_round_trip(tmp_path, fitted):
     df, _, seg = fitted
     path = tmp_path / "model.segcore"
-    seg.save(path)
-    loaded = Segmentation.load(path)
+    save_segmentation(seg, path)
+    loaded = load_segmentation(path)
     assert loaded.segment_names == seg.segment_names
     assert loaded.spec == seg.spec
     pd.testing.assert_frame_equal(loaded.assign(df), seg.assign(df))
@@ -135,7 +136,7 @@ def test_save_and_load_round_trip(tmp_path, fitted):
 
 def test_model_file_holds_no_customer_ids(fitted):
     _, _, seg = fitted
-    blob = seg.to_bytes()
+    blob = dumps(seg)
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:
         text = b"".join(zf.read(name) for name in zf.namelist())
     assert b"C00001" not in text
@@ -158,13 +159,13 @@ def _rewrite_manifest(blob: bytes, change) -> bytes:
 def test_load_refuses_unknown_versions_and_foreign_files(tmp_path, fitted):
     _, _, seg = fitted
     newer = tmp_path / "newer.segcore"
-    newer.write_bytes(_rewrite_manifest(seg.to_bytes(), lambda m: m.update(version=99)))
+    newer.write_bytes(_rewrite_manifest(dumps(seg), lambda m: m.update(version=99)))
     with pytest.raises(ModelError, match="version 99.*reads version 3"):
-        Segmentation.load(newer)
+        load_segmentation(newer)
     junk = tmp_path / "junk.segcore"
     junk.write_bytes(b"not a zip at all")
     with pytest.raises(ModelError, match="is not a segcore model file"):
-        Segmentation.load(junk)
+        load_segmentation(junk)
 
 
 @pytest.mark.parametrize(
@@ -179,7 +180,7 @@ def test_load_refuses_unknown_versions_and_foreign_files(tmp_path, fitted):
 def test_load_refuses_untrusted_objects(tmp_path, fitted, entry, message):
     """A file naming any class or type outside the allow-list is refused before anything is built."""
     _, _, seg = fitted
-    source = zipfile.ZipFile(io.BytesIO(seg.to_bytes()))
+    source = zipfile.ZipFile(io.BytesIO(dumps(seg)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
         for name in source.namelist():
@@ -192,7 +193,7 @@ def test_load_refuses_untrusted_objects(tmp_path, fitted, entry, message):
     path = tmp_path / "evil.segcore"
     path.write_bytes(out.getvalue())
     with pytest.raises(ModelError, match=message):
-        Segmentation.load(path)
+        load_segmentation(path)
 
 
 def test_clear_errors_for_impossible_requests():
@@ -210,8 +211,8 @@ def test_other_methods_fit_assign_and_persist(tmp_path, method):
     df, persona = customers(450, seed=9)
     seg = segment(df, spec=FeatureSpec(features=FEATURES, k=3, method=method))
     assert adjusted_rand_score(persona[seg.labels >= 0], seg.labels[seg.labels >= 0]) > 0.8
-    seg.save(tmp_path / "m.segcore")
-    again = Segmentation.load(tmp_path / "m.segcore")
+    save_segmentation(seg, tmp_path / "m.segcore")
+    again = load_segmentation(tmp_path / "m.segcore")
     agreement = (again.assign(df)["segment"].to_numpy() == seg.labels).mean()
     assert agreement > 0.9
 

@@ -33,8 +33,9 @@ def fit_summary(df: pd.DataFrame, *, numeric: list[str], categorical: list[str],
     from segcore.insight.embed import pca_2d
     from segcore.insight.explain import attach_rules, explain_rules
     from segcore.insight.profile import build_profiles
-    from segcore.model.cluster import fit_clusters, order_labels, quality
+    from segcore.model.cluster import fit_clusters, order_labels
     from segcore.model.prep import prepare
+    from segcore.model.quality import quality
 
     schema = infer_roles(df)
     prepared = prepare(df, numeric=numeric, categorical=categorical)

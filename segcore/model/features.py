@@ -1,0 +1,93 @@
+"""Which chosen columns the clustering sees, and how: numeric or one-hot, sensitive ones left out, pins resolved.
+
+``prepare_spec`` is the one place a FeatureSpec becomes the prepared matrix; ``segment()`` and the studio both call
+it (and may pass its result on), so feature splitting and pins run once per spec.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from segcore.columns.schema import Schema
+from segcore.errors import SpecError
+from segcore.model.pinned import PinRule, apply_pins
+from segcore.model.prep import prepare
+from segcore.model.spec import FeatureSpec
+
+NUMERIC_ROLES = ("numeric", "boolean")
+CATEGORICAL_ROLES = ("categorical",)
+
+
+def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema):
+    """The prepared matrix ``segment()`` clusters: chosen columns, weights, pinned customers taken out.
+
+    Exposed so a caller can cache it: it depends on the columns, weights and pins, not on k, method or seed.
+    """
+    numeric, categorical, _ = split_features(df, schema, spec)
+    pins = resolve_pins(df, spec.pins)
+    rest = apply_pins(df, pins) < 0 if pins else np.ones(len(df), dtype=bool)
+    return prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
+
+
+def split_features(
+    df: pd.DataFrame, schema: Schema, spec: FeatureSpec
+) -> tuple[list[str], list[str], list[str]]:
+    """Numeric and categorical feature lists from the schema roles, with notes on what was left out and why.
+
+    Yes/no columns stored as numbers or booleans are used as 0/1; stored as words ("yes", "是", "да") they are
+    one-hot encoded, which clusters the same way and scores new files with the same words.
+    """
+    numeric: list[str] = []
+    categorical: list[str] = []
+    notes: list[str] = []
+    names = set(schema.names())
+    unknown = [c for c in spec.features if c not in names]
+    if unknown:
+        raise SpecError(
+            f"These feature columns are not in the data: {', '.join(unknown)}. "
+            f"Check the spelling; the data has: {', '.join(list(names)[:20])}."
+        )
+    for name in spec.features:
+        col = schema[name]
+        if col.sensitive and not spec.include_sensitive:
+            notes.append(
+                f"'{name}' is a sensitive attribute and was left out of clustering (it still appears on the "
+                "profile cards). Opt in explicitly to cluster on it."
+            )
+        elif col.role == "boolean" and not _is_number_like(df[name]):
+            categorical.append(name)
+        elif col.role in NUMERIC_ROLES:
+            numeric.append(name)
+        elif col.role in CATEGORICAL_ROLES:
+            categorical.append(name)
+        else:
+            notes.append(f"'{name}' is a {col.role.replace('_', ' ')} column and cannot be clustered on; left out.")
+    if not numeric and not categorical:
+        raise SpecError(
+            "None of the chosen columns can be used to segment on (they are IDs, dates, free text, constant, "
+            "mostly missing or sensitive). Choose numeric or category columns such as spend, visits or region."
+        )
+    return numeric, categorical, notes
+
+
+def resolve_pins(df: pd.DataFrame, pins: tuple[PinRule, ...]) -> tuple[PinRule, ...]:
+    """Turn "top N" / "bottom N" rules into fixed thresholds so new customers are judged by the same bar."""
+    resolved = []
+    for pin in pins:
+        if pin.op in ("top", "bottom"):
+            mask = pin.mask(df)
+            if not mask.any():
+                raise SpecError(f"The pinned segment '{pin.name}' ({pin.describe()}) matches no customers.")
+            values = pd.to_numeric(df.loc[mask, pin.column], errors="coerce")
+            if pin.op == "top":
+                resolved.append(PinRule(pin.name, pin.column, ">=", float(values.min())))
+            else:
+                resolved.append(PinRule(pin.name, pin.column, "<=", float(values.max())))
+        else:
+            resolved.append(pin)
+    return tuple(resolved)
+
+
+def _is_number_like(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
