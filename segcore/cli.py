@@ -193,10 +193,10 @@ def _assign(args) -> int:
 
 
 def _sql(args) -> int:
-    from segcore.model.segmentation import Segmentation
+    from segcore.model.persist import load_segmentation
     from segcore.sql.scoring import scoring_sql
 
-    seg = Segmentation.load(args.model)
+    seg = load_segmentation(args.model)
     print(scoring_sql(seg, dialect=args.dialect, table=args.table) + ";")
     return EXIT_OK
 

@@ -68,7 +68,7 @@ def prepared_columns(preprocessor) -> list[PreparedColumn]:
 
 def level_text(name: str) -> exp.Expression:
     """The column as trimmed text with blanks and missing values as "missing" (``RareGrouper._as_text``)."""
-    from segcore.model.prep import MISSING_LABEL
+    from segcore.model.transformers import MISSING_LABEL
 
     text = exp.Trim(this=exp.cast(column(name), TEXT))
     blank = exp.or_(exp.Is(this=column(name), expression=exp.Null()), exp.EQ(this=text.copy(), expression=_s("")))
