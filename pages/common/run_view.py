@@ -7,7 +7,7 @@ import streamlit as st
 from pages.common import cards, ui
 from segcore.insight import summary
 from segcore.insight.profile import Profile
-from segcore.render import charts, density, report, segment_charts
+from segcore.render import charts, density, report, report_content, segment_charts
 
 
 def render(view: dict, *, title: str, created_at: str, key: str) -> None:
@@ -25,10 +25,9 @@ def render(view: dict, *, title: str, created_at: str, key: str) -> None:
     if headline.get("rules_fidelity") is not None:
         cols[3].metric("Rules match", f"{headline['rules_fidelity']:.0%}",
                        help="Share of customers the simple CRM rules place in the same segment as the model.")
-    hidden = view.get("hidden_segments") or {"count": 0}
-    if hidden["count"]:
-        st.caption(f"{hidden['count']} segment(s) with fewer than {view['min_segment_size']} customers "
-                   f"({hidden['customers']:,} customers in all) are not shown individually.")
+    hidden = report_content.hidden_note(view)
+    if hidden:
+        st.caption(hidden)
 
     profiles = [Profile.from_dict(p) for p in view["profiles"]]
     st.subheader("Segments")
@@ -61,3 +60,6 @@ def render(view: dict, *, title: str, created_at: str, key: str) -> None:
     right.download_button("Report (PDF)", lambda: report.pdf_report(view, **args), "segment_report.pdf",
                           "application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", width="stretch",
                           key=f"pdf_{key}")
+    rule = report_content.disclosure_note(view)
+    if rule:
+        st.caption(ui.md(rule), help="How this shared view keeps small groups of customers from being singled out.")

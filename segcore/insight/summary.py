@@ -1,7 +1,8 @@
 """The aggregate-only summary of a segmentation: what a saved run, a shared link and the report show.
 
 It holds counts, shares, means, traits, rules and binned map densities, never a customer id or row. ``for_sharing``
-additionally hides segments smaller than a minimum size, so no small group of people can be singled out.
+applies statistical disclosure control on top (``segcore.insight.disclosure``: threshold rule, complementary
+suppression, rounding), so no small group of people can be seen or worked out by subtracting totals.
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segcore.insight import disclosure
 from segcore.insight.effects import effect_table, value_concentration
 from segcore.insight.embed import Embedding
 
 SUMMARY_VERSION = 1
-# Segments with fewer customers than this are not shown individually in shared views (issue: default 10).
-MIN_SHARED_SEGMENT_SIZE = 10
+# Segments, category levels and map squares with fewer customers than this are not shown in shared views.
+MIN_SHARED_SEGMENT_SIZE = disclosure.MIN_GROUP
 # The shared map is a grid of counts, not points: 36 x 36 cells keep the shape readable at a glance.
 DENSITY_BINS = 36
-# A map cell holding fewer customers than this is left out of the shared map.
+# A map cell holding fewer customers than this is left out of the owner's map (the shared map uses the threshold rule).
 MIN_CELL_COUNT = 3
+# The shared map merges neighbouring squares by these factors (36 / f bins) until this share of customers is shown.
+SHARED_MERGE_FACTORS = (1, 2, 3, 4, 6, 9, 12, 18, 36)
+SHARED_MAP_COVERAGE = 0.8
 
 
 def build_summary(seg, df: pd.DataFrame, *, embedding: Embedding | None = None) -> dict[str, Any]:
@@ -51,6 +56,8 @@ def build_summary(seg, df: pd.DataFrame, *, embedding: Embedding | None = None) 
         "density": density_grid(embedding, seg.labels) if embedding is not None else None,
         "notes": list(seg.notes),
         "features": [*seg.numeric, *seg.categorical],
+        # private: which category levels too few customers hold, so for_sharing can leave them out
+        "rare_levels": disclosure.rare_levels(df, [c for c in columns if c in df.columns]),
     }
     if schema.value_column and schema.value_column in df.columns:
         conc = value_concentration(df[schema.value_column])
@@ -88,29 +95,100 @@ def density_grid(embedding: Embedding, labels: np.ndarray) -> dict[str, Any]:
 
 
 def for_sharing(summary: dict[str, Any], *, min_size: int = MIN_SHARED_SEGMENT_SIZE) -> dict[str, Any]:
-    """The summary a read-only link may show: segments under ``min_size`` customers are folded away."""
-    kept = [p for p in summary["profiles"] if p["size"] >= min_size]
-    hidden = [p for p in summary["profiles"] if p["size"] < min_size]
-    kept_ids = {p["segment"] for p in kept}
+    """The summary a read-only link may show (and its HTML/PDF reports are built from).
+
+    Segments under ``min_size`` customers are hidden together with enough others that the hidden ones cannot be
+    derived from the totals; traits, rules and names that mention a category level held by fewer than
+    ``min_size`` customers are left out; every count, share, mean and rule threshold is rounded (the rule is
+    ``disclosure.rule_text``, repeated in the view's footnote).
+    """
+    sizes = {int(p["segment"]): int(p["size"]) for p in summary["profiles"]}
+    hidden_ids = disclosure.suppressed_segments(sizes, min_size=min_size)
+    total = int(summary["headline"]["customers"])
+    rare = summary.get("rare_levels") or {}
+    kept = [
+        disclosure.share_profile(p, total=total, rare=rare, min_size=min_size)
+        for p in summary["profiles"]
+        if int(p["segment"]) not in hidden_ids
+    ]
     effects = summary["effects"]
-    rows = [i for i, s in enumerate(effects["segments"]) if s in kept_ids]
-    density = summary.get("density")
-    if density:
-        density = {**density, "cells": [c for c in density["cells"] if c["segment"] in kept_ids]}
+    rows = [i for i, s in enumerate(effects["segments"]) if s not in hidden_ids]
+    headline = summary["headline"]
     shared = {
         **summary,
+        "headline": {
+            **headline,
+            "customers": disclosure.round_count(total),
+            **{k: _rounded(headline.get(k), 2) for k in ("silhouette", "stability", "rules_fidelity")},
+        },
         "profiles": kept,
         "effects": {
             "segments": [effects["segments"][i] for i in rows],
             "columns": effects["columns"],
-            "values": [effects["values"][i] for i in rows],
+            "values": [[_rounded(v, 2) for v in effects["values"][i]] for i in rows],
         },
-        "density": density,
-        "hidden_segments": {"count": len(hidden), "customers": int(sum(p["size"] for p in hidden))},
+        "concentration": _shared_concentration(summary.get("concentration")),
+        "density": _shared_density(summary.get("density"), hidden_ids, min_size),
+        "hidden_segments": {
+            "count": len(hidden_ids),
+            "customers": disclosure.round_count(sum(sizes[s] for s in hidden_ids)),
+        },
         "min_segment_size": min_size,
+        "disclosure": {
+            "rule": disclosure.rule_text(min_size),
+            "min_group": min_size,
+            "rounding_base": disclosure.ROUNDING_BASE,
+        },
     }
     shared.pop("notes", None)  # notes can quote column values; the shared view keeps to the figures
+    shared.pop("rare_levels", None)  # names the very levels that must not be shown
     return shared
+
+
+def _shared_concentration(conc: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not conc:
+        return conc
+    return {
+        **conc,
+        "top20_share": _rounded(conc.get("top20_share"), 2),
+        "gini": _rounded(conc.get("gini"), 2),
+        "curve": {c: [_rounded(v, 2) for v in values] for c, values in conc["curve"].items()},
+    }
+
+
+def _shared_density(density: dict[str, Any] | None, hidden_ids: set[int], min_size: int) -> dict[str, Any] | None:
+    """The map as squares of at least ``min_size`` customers, counts rounded; squares whose main segment is hidden
+    are left out. Neighbouring squares are merged (2x2, 3x3, ...) until most customers sit in squares that pass."""
+    if not density:
+        return density
+    cells = [c for c in density["cells"] if c["segment"] not in hidden_ids]
+    total = sum(c["count"] for c in cells)
+    bins = int(density["bins"])
+    for factor in (f for f in SHARED_MERGE_FACTORS if bins % f == 0):
+        merged = _merge_cells(cells, factor)
+        kept = [c for c in merged if c["count"] >= min_size]
+        if sum(c["count"] for c in kept) >= SHARED_MAP_COVERAGE * total:
+            break
+    kept = [{**c, "count": disclosure.round_count(c["count"])} for c in kept]
+    return {**density, "bins": bins // factor, "cells": kept}
+
+
+def _merge_cells(cells: list[dict[str, Any]], factor: int) -> list[dict[str, Any]]:
+    """Squares of ``factor`` x ``factor`` cells: customers summed, coloured by the segment with most of them."""
+    if factor == 1:
+        return cells
+    blocks: dict[tuple[int, int], dict[int, int]] = {}
+    for c in cells:
+        per_segment = blocks.setdefault((c["x"] // factor, c["y"] // factor), {})
+        per_segment[c["segment"]] = per_segment.get(c["segment"], 0) + int(c["count"])
+    return [
+        {"x": x, "y": y, "segment": max(per, key=lambda s: (per[s], -s)), "count": sum(per.values())}
+        for (x, y), per in sorted(blocks.items())
+    ]
+
+
+def _rounded(value, digits: int) -> float | None:
+    return None if value is None or not np.isfinite(float(value)) else round(float(value), digits)
 
 
 def effects_frame(summary: dict[str, Any]) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from segcore.render.theme import SEGMENT_COLORS, UNASSIGNED_COLOR, UNASSIGNED_NA
 
 # Square size in px for a 36 x 36 grid: 360 px wide, the width of a report column and of a third of the studio.
 CELL_PX = 10
+MAP_PX = 36 * CELL_PX
 # Sparse cells fade so the dense core of a segment stands out; never fully transparent, so no cell disappears.
 MIN_OPACITY = 0.35
 MAX_OPACITY = 1.0
@@ -106,8 +107,8 @@ def density_chart(
         )
         .properties(
             title=alt.Title(title, subtitle=subtitle),
-            width=bins * CELL_PX,
-            height=bins * CELL_PX,
+            width=MAP_PX,  # the same size for a coarser shared grid (segcore.insight.summary merges squares)
+            height=MAP_PX,
         )
     )
 

@@ -76,7 +76,11 @@ def kpi_text(value: Any, fmt: str) -> str:
 
 
 def hidden_note(summary: Mapping[str, Any]) -> str:
-    """'2 segments with fewer than 10 customers are not shown (13 customers).' or '' when nothing was hidden."""
+    """'2 segments with fewer than 10 customers are not shown (about 15 customers).' or '' when nothing was hidden.
+
+    In a shared summary a hidden segment can be a bigger one hidden with a small one (complementary suppression),
+    so the note says "hidden" and gives the rounded total.
+    """
     hidden = summary.get("hidden_segments") or {}
     count = int(hidden.get("count") or 0)
     if not count:
@@ -84,10 +88,17 @@ def hidden_note(summary: Mapping[str, Any]) -> str:
     limit = int(summary.get("min_segment_size") or 0)
     verb = "is" if count == 1 else "are"
     people = int(hidden.get("customers") or 0)
+    about = "about " if summary.get("disclosure") else ""
     return (
-        f"{_plural(count, 'segment')} with fewer than {limit:,} customers {verb} not shown "
-        f"({_plural(people, 'customer')}), so that no small group of people can be singled out."
+        f"{_plural(count, 'segment')} {verb} not shown ({about}{_plural(people, 'customer')}): "
+        f"segments with fewer than {limit:,} customers are hidden, so that no small group of people can be "
+        "singled out."
     )
+
+
+def disclosure_note(summary: Mapping[str, Any]) -> str:
+    """The disclosure-control rule a shared summary was made with ('' for the owner's own, unrounded report)."""
+    return str((summary.get("disclosure") or {}).get("rule") or "")
 
 
 def quality_facts(headline: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -199,6 +210,7 @@ __all__ = [
     "finite",
     "format_date",
     "hidden_note",
+    "disclosure_note",
     "kpi_text",
     "lift_text",
     "precision_text",

@@ -22,6 +22,7 @@ from segcore.render.report_content import (
     GRADE_FALLBACK_COLOR,
     card_facts,
     chart_parts,
+    disclosure_note,
     finite,
     format_date,
     hidden_note,
@@ -234,8 +235,11 @@ def render_html(
     notes = [*(str(n) for n in summary.get("notes") or []), *chart_notes]
     if notes:
         out.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
+    rule = disclosure_note(summary)
     out.append(
-        "<footer>Made with segcore. This report holds aggregate figures only: no customer-level data.</footer>"
+        "<footer>Made with segcore. This report holds aggregate figures only: no customer-level data."
+        + (f"<p>{_e(rule)}</p>" if rule else "")
+        + "</footer>"
     )
     out.append("</main></body></html>")
     return "\n".join(out)

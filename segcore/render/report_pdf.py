@@ -21,6 +21,7 @@ from segcore.render.report_content import (
     GRADE_COLORS,
     card_facts,
     chart_parts,
+    disclosure_note,
     format_date,
     hidden_note,
     kpi_text,
@@ -362,6 +363,8 @@ def render_pdf(
     if hidden_note(summary):
         doc.ln(1)
         r.write(doc, hidden_note(summary), bold=True, color=NOTE_COLOR)
+    if disclosure_note(summary):
+        r.write(doc, disclosure_note(summary), size=PDF_SMALL_PT, color=MUTED_COLOR)
 
     images = {p.key: p for p in parts}
 

@@ -252,8 +252,9 @@ def test_html_hand_summary_values(hand_summary):
 @pytest.mark.parametrize(
     ("min_size", "note"),
     [
-        (11, "1 segment with fewer than 11 customers is not shown (10 customers)"),
-        (751, "2 segments with fewer than 751 customers are not shown (760 customers)"),
+        # "Tiny" (10) is under 11, so "New" (750) is hidden with it: the total minus "Loyal" gives only their sum
+        (11, "2 segments are not shown (about 760 customers): segments with fewer than 11 customers are hidden"),
+        (751, "2 segments are not shown (about 760 customers): segments with fewer than 751 customers are hidden"),
     ],
 )
 def test_html_says_when_small_segments_are_hidden(hand_summary, min_size, note):
@@ -266,7 +267,7 @@ def test_html_says_when_small_segments_are_hidden(hand_summary, min_size, note):
 def test_reports_when_every_segment_is_hidden(hand_summary):
     shared = for_sharing(hand_summary, min_size=5000)
     html = html_report(shared, title="t")
-    assert "3 segments with fewer than 5,000 customers are not shown (2,000 customers)" in html
+    assert "3 segments are not shown (about 2,000 customers): segments with fewer than 5,000 customers" in html
     assert '<section class="card">' in html and "<h3><span" not in html  # quality card only, no segment cards
     assert html.count("<svg") == 1 and "Where the value is" in html  # only the all-customer Pareto is left
     assert pdf_report(shared, title="t").startswith(b"%PDF-")
@@ -277,7 +278,7 @@ def test_html_no_hidden_note_when_nothing_hidden(hand_summary):
 
 
 def test_html_colours_follow_segment_ids_even_when_one_is_hidden(hand_summary):
-    shared = for_sharing(hand_summary, min_size=800)  # hides "New" (id 1) and "Tiny" (id 2)
+    shared = for_sharing(hand_summary, min_size=700)  # hides "Tiny" (id 2) and, with it, "New" (id 1)
     shared["profiles"].append(profile(2, "Back", 900, 0.45))
     html = html_report(shared, title="t")
     assert f'<span class="chip" style="background:{SEGMENT_COLORS[0]}"></span>Loyal' in html
@@ -350,7 +351,7 @@ def test_density_chart_colours_squares_by_segment_id(hand_summary):
         (3, 3, "Tiny", 4),
     ]
     assert rows[0]["opacity"] == pytest.approx(1.0) and rows[1]["opacity"] < rows[2]["opacity"] < 1
-    assert spec["width"] == spec["height"] == 40
+    assert spec["width"] == spec["height"] == 360  # a fixed size, whatever the grid (shared maps are coarser)
 
 
 def test_density_chart_without_cells_raises():
