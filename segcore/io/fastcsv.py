@@ -2,7 +2,7 @@
 
 A clean file gets exactly the table and report the careful reader (``_carefulcsv``) would give, in a fraction of the
 time and memory. Whenever that cannot be guaranteed (ragged rows, invalid UTF-8, whitespace columns, blank lines
-inside multi-line records, ...) it raises ``_Fallback`` internally and ``_fast_delimited`` returns None, so the file
+inside multi-line records, ...) it raises ``Fallback`` internally and ``_fast_delimited`` returns None, so the file
 is read again row by row.
 """
 
@@ -19,31 +19,19 @@ import numpy as np
 import pandas as pd
 
 from segcore.io import sniff as _sniff
+from segcore.io.arrownumbers import PY_SPACES, Fallback, fast_convert
 from segcore.io.carefulcsv import MAX_RECORD_LINES, NUMBER_STYLE_ROWS, _header_names, _no_header_warning
 from segcore.io.parsed import MAX_REPORTED_LINES, NA_TOKENS, SkippedRows, _Parsed
 
 # Head of the file decoded in Python to sniff the delimiter and header: 1 MiB holds the 200,000 characters and
 # 50 records the sniffer looks at, whatever the script (4 bytes per character at most).
 HEAD_BYTES = 1 << 20
-# Python's str.strip() characters (Unicode White_Space plus the ASCII separators), so trimming matches exactly.
-_PY_SPACES = "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
 _BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
-# RE2 versions of the _sniff number patterns (\p{Nd} is what Python's \d matches), anchored as fullmatch.
-_RE2_DIGIT = r"\p{Nd}"
-_RE2_PLAIN = r"[+-]?(?:D+\.?D*|\.D+)(?:[eE][+-]?D+)?".replace("D", _RE2_DIGIT)
-_RE2_DECIMAL_COMMA = r"[+-]?(?:D{1,3}(?:\.D{3})+|D+)(?:,D+)?".replace("D", _RE2_DIGIT)
-_RE2_THOUSANDS_COMMA = r"[+-]?D{1,3}(?:,D{3})+(?:\.D+)?".replace("D", _RE2_DIGIT)
-_RE2_THOUSANDS_DOT = r"^[+-]?D{1,3}(?:\.D{3})+(?:,D+)?$".replace("D", _RE2_DIGIT)
-_RE2_LEADING_ZERO = r"^[+-]?0D+$".replace("D", _RE2_DIGIT)
 # pyarrow's CSV threads: on a quiet 2-core machine they cut a 200k-row read from 0.58 s to 0.47 s (the CLI and
 # the app own the machine while they read); under heavy load from other processes they can be erratic.
 ARROW_THREADS = True
 # Bytes scanned at a time for leading-zero codes: bounds the temporary arrays on a big file.
 LEADING_ZERO_CHUNK = 1 << 24
-
-
-class _Fallback(Exception):
-    """The fast reader cannot give exactly the careful reader's answer; read the file row by row instead."""
 
 
 def _fast_delimited(data: bytes, source: str, *, start: int = 0) -> _Parsed | None:
@@ -54,7 +42,7 @@ def _fast_delimited(data: bytes, source: str, *, start: int = 0) -> _Parsed | No
     """
     try:
         return _fast_delimited_or_raise(data, source, start)
-    except _Fallback:
+    except Fallback:
         return None
 
 
@@ -66,7 +54,7 @@ def _fast_delimited_or_raise(data: bytes, source: str, start: int) -> _Parsed:
     head, names, header, delimiter = _fast_head(data[start : start + HEAD_BYTES], len(data) - start)
     data_start = start + (len(head.encode("utf-8")) if header else 0)
     if data.find(b"\x00", data_start) >= 0:  # the csv module refuses NUL bytes: let it say so
-        raise _Fallback
+        raise Fallback
     decimal, thousands = _sniff.number_style(_style_cells(data, data_start, delimiter))
     reader = _ArrowReader(data, data_start, len(names), delimiter)
     columns = None
@@ -82,14 +70,14 @@ def _fast_delimited_or_raise(data: bytes, source: str, start: int) -> _Parsed:
             keep = pa.array(~blank)
             columns = [col.filter(keep) for col in columns]
     if not len(columns[0]):
-        raise _Fallback
+        raise Fallback
     series = {}
     for i in range(len(columns)):
         col, columns[i] = columns[i], None  # free each text column once converted
-        series[i] = _fast_convert(col, decimal, thousands)
+        series[i] = fast_convert(col, decimal, thousands)
     df = pd.DataFrame(series)
     if len(series) == 1 and not pd.api.types.is_numeric_dtype(df[0]):
-        raise _Fallback  # a single text column: the careful reader raises the right message
+        raise Fallback  # a single text column: the careful reader raises the right message
     warnings = []
     if not header:
         warnings.append(_no_header_warning(source, len(names)))
@@ -101,7 +89,7 @@ def _fast_delimited_or_raise(data: bytes, source: str, start: int) -> _Parsed:
 
 
 class _ArrowReader:
-    """pyarrow's CSV reader over the data rows, with the careful reader's quoting; _Fallback on any parse error."""
+    """pyarrow's CSV reader over the data rows, with the careful reader's quoting; Fallback on any parse error."""
 
     def __init__(self, data: bytes, start: int, n_columns: int, delimiter: str):
         self.data, self.start, self.delimiter = data, start, delimiter
@@ -141,15 +129,15 @@ class _ArrowReader:
                 convert_options=convert,
             )
         except pa.ArrowException as exc:  # ragged rows, invalid UTF-8, ...
-            raise _Fallback from exc
+            raise Fallback from exc
         if table.num_rows == 0:
-            raise _Fallback
+            raise Fallback
         self.num_rows = table.num_rows
         columns = table.columns
         limit = csv.field_size_limit()
         for col in columns:
             if pa.types.is_string(col.type) and (pc_max_length(col) or 0) > limit:
-                raise _Fallback  # the csv module refuses fields this long; its error message is the one to show
+                raise Fallback  # the csv module refuses fields this long; its error message is the one to show
         return columns
 
 
@@ -184,7 +172,7 @@ def _typed_columns(reader: _ArrowReader) -> list | None:
     for col in columns:
         cell = pc.is_null(col)
         if pa.types.is_string(col.type):
-            cell = pc.or_(cell, pc.equal(pc.binary_length(pc.utf8_trim(col, _PY_SPACES)), 0))
+            cell = pc.or_(cell, pc.equal(pc.binary_length(pc.utf8_trim(col, PY_SPACES)), 0))
         maybe_blank = cell if maybe_blank is None else pc.and_(maybe_blank, cell)
         if not pc.any(maybe_blank).as_py():
             break
@@ -253,13 +241,13 @@ def _style_cells(data: bytes, start: int, delimiter: str) -> list[str]:
         try:
             text, _ = codecs.utf_8_decode(window, "strict", final)
         except UnicodeDecodeError as exc:
-            raise _Fallback from exc
+            raise Fallback from exc
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
         try:
             rows = (row for row in reader if any(cell.strip() for cell in row))
             records = list(itertools.islice(rows, NUMBER_STYLE_ROWS + 1))
         except csv.Error as exc:
-            raise _Fallback from exc
+            raise Fallback from exc
         if len(records) > NUMBER_STYLE_ROWS:
             break  # the window holds whole records past the ones needed
         if not final:
@@ -278,36 +266,36 @@ def _style_cells(data: bytes, start: int, delimiter: str) -> list[str]:
 
 
 def _fast_head(head_bytes: bytes, total: int) -> tuple[str, list[str], bool, str]:
-    """Decode and sniff the head: (first line with its break, names, header?, delimiter); _Fallback if irregular."""
+    """Decode and sniff the head: (first line with its break, names, header?, delimiter); Fallback if irregular."""
     final = len(head_bytes) >= total
     try:
         head, _ = codecs.utf_8_decode(head_bytes, "strict", final)
     except UnicodeDecodeError as exc:
-        raise _Fallback from exc
+        raise Fallback from exc
     breaks = head.count("\n") + head.count("\r")
     if not final and (len(head) < 200_000 or breaks <= 2 * _sniff.SNIFF_RECORDS):
-        raise _Fallback  # too few records in the head to sniff exactly as the careful reader does
+        raise Fallback  # too few records in the head to sniff exactly as the careful reader does
     if _sniff.unwrap_quoted_lines(head) is not None:
-        raise _Fallback
+        raise Fallback
     delimiter = _sniff.sniff_delimiter(head)
     if delimiter not in _sniff.DELIMITERS:
-        raise _Fallback  # whitespace-separated or single column: the careful reader handles them
-    line_end = _sniff._LINE_BREAK.search(head)
+        raise Fallback  # whitespace-separated or single column: the careful reader handles them
+    line_end = _sniff.LINE_BREAK.search(head)
     if line_end is None:
-        raise _Fallback
+        raise Fallback
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter, quotechar='"', strict=False)
     try:
         record = next(reader)
     except (csv.Error, StopIteration) as exc:
-        raise _Fallback from exc
+        raise Fallback from exc
     if reader.line_num != 1 or not any(cell.strip() for cell in record):
-        raise _Fallback  # a blank first line or a header spanning lines
+        raise Fallback  # a blank first line or a header spanning lines
     names, header = _header_names(record)
     return head[: line_end.end()], names, header, delimiter
 
 
 def _runaway_check(columns: list) -> bool:
-    """Whether any record spans lines; _Fallback if one spans MAX_RECORD_LINES or more (an unclosed quote)."""
+    """Whether any record spans lines; Fallback if one spans MAX_RECORD_LINES or more (an unclosed quote)."""
     import pyarrow.compute as pc
 
     per_row = None
@@ -319,7 +307,7 @@ def _runaway_check(columns: list) -> bool:
     if per_row is None:
         return False
     if pc.max(per_row).as_py() >= MAX_RECORD_LINES:
-        raise _Fallback
+        raise Fallback
     return True
 
 
@@ -329,7 +317,7 @@ def _blank_rows(columns: list) -> np.ndarray | None:
 
     mask = None
     for col in columns:
-        empty = pc.equal(pc.utf8_length(pc.utf8_trim(col, _PY_SPACES)), 0)
+        empty = pc.equal(pc.utf8_length(pc.utf8_trim(col, PY_SPACES)), 0)
         mask = empty if mask is None else pc.and_(mask, empty)
         if not pc.any(mask).as_py():
             return None
@@ -344,7 +332,7 @@ def _empty_lines(
     if not suspected and blank is None:
         return []
     if multiline:
-        raise _Fallback  # line numbers would need the careful reader's record-by-record count
+        raise Fallback  # line numbers would need the careful reader's record-by-record count
     empty, line, previous_end = [], lines_before, start
     if suspected:
         for match in _BYTE_LINE_BREAK.finditer(data, start):
@@ -360,71 +348,3 @@ def _empty_lines(
             record_line += 1
         blank_lines.append(record_line)
     return sorted(empty + blank_lines)
-
-
-def _fast_convert(col: Any, decimal: str, thousands: str | None) -> pd.Series:
-    """``_convert`` on a pyarrow text column: int64/float64 numbers (leading-zero codes stay text), else str."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if pa.types.is_null(col.type):
-        return pd.Series(np.full(len(col), np.nan))
-    if pa.types.is_integer(col.type) and col.null_count == 0:
-        return pd.Series(col.to_numpy().astype(np.int64, copy=False))
-    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
-        return pd.Series(col.to_numpy(zero_copy_only=False).astype(np.float64, copy=False))
-    trimmed = pc.utf8_trim(col, _PY_SPACES)
-    na = pc.is_in(trimmed, value_set=pa.array(sorted(NA_TOKENS)))
-    if col.null_count:  # typed read: exact NA tokens are already nulls
-        na = pc.or_(na, pc.is_null(col))
-    n_missing = pc.sum(na).as_py() or 0
-    if n_missing == len(col):
-        return pd.Series(np.full(len(col), np.nan))
-    present = pc.if_else(na, pa.scalar(None, pa.string()), trimmed)
-    del trimmed
-    number = _numbers(present, decimal, thousands)
-    if number is None or pc.any(pc.match_substring_regex(present, _RE2_LEADING_ZERO)).as_py():
-        return pd.Series(pc.if_else(na, pa.scalar(None, pa.string()), col), dtype="str")
-    cleaned, floats = number
-    if n_missing == 0:
-        try:
-            ints = pc.cast(pc.replace_substring_regex(cleaned, "^\\+", ""), pa.int64())
-            return pd.Series(ints.to_numpy())
-        except pa.ArrowInvalid:  # decimals, exponents or beyond int64: floats, as the careful reader does
-            pass
-    return pd.Series(floats.to_numpy(zero_copy_only=False).astype(np.float64, copy=False))
-
-
-def _numbers(present: Any, decimal: str, thousands: str | None) -> tuple[Any, Any] | None:
-    """(cleaned text, float64) when every present cell is a number in the file's style, else None (text)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    plain = decimal == "." and thousands is None
-    if not plain:
-        pattern = _RE2_PLAIN + "|" + (_RE2_DECIMAL_COMMA if decimal == "," else _RE2_THOUSANDS_COMMA)
-        if not _all_match(present, pattern):
-            return None
-    cleaned = present
-    if decimal == ",":
-        if thousands == ".":
-            dotted = pc.match_substring_regex(cleaned, _RE2_THOUSANDS_DOT)
-            cleaned = pc.if_else(dotted, pc.replace_substring(cleaned, ".", ""), cleaned)
-        cleaned = pc.replace_substring(cleaned, ",", ".")
-    elif thousands == ",":
-        cleaned = pc.replace_substring(cleaned, ",", "")
-    try:
-        floats = pc.cast(cleaned, pa.float64())
-    except pa.ArrowInvalid as exc:
-        if plain and not (_all_match(present.slice(0, 1000), _RE2_PLAIN) and _all_match(present, _RE2_PLAIN)):
-            return None  # text, as expected for most text columns
-        raise _Fallback from exc  # numbers pyarrow cannot read (e.g. non-ASCII digits): let Python read them
-    if plain and not pc.all(pc.is_finite(floats)).as_py() and not _all_match(present, _RE2_PLAIN):
-        return None  # "inf", "-nan" and the like are text to the careful reader
-    return cleaned, floats
-
-
-def _all_match(values: Any, pattern: str) -> bool:
-    import pyarrow.compute as pc
-
-    return bool(pc.all(pc.match_substring_regex(values, f"^(?:{pattern})$")).as_py())

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 
 from segcore.errors import DataError
+from segcore.io import encoding as _encoding
 from segcore.io import sniff as _sniff
 from segcore.io.carefulcsv import (
     _read_delimited,  # called through this module: tests patch io._read_delimited
@@ -134,7 +135,7 @@ def load_table(
         raise DataError(
             f"{source_name} {what}. Export the table again and check the file has rows before uploading."
         )
-    fmt, warning = _sniff.format_of(data, source_name)
+    fmt, warning = _encoding.format_of(data, source_name)
     meta: dict[str, Any] = {"encoding": None, "delimiter": None, "decimal": None, "thousands": None}
     if fmt == "excel":
         parsed = _read_excel(data, source_name, sheet)
@@ -188,23 +189,23 @@ def _read_source(source: Any, name: str | None) -> tuple[bytes, str]:
     return (data.encode("utf-8") if isinstance(data, str) else bytes(data)), label
 
 
-def _read_text(data: bytes, source: str, fmt: str, *, fast: bool) -> tuple[_Parsed, _sniff.Decoded]:
+def _read_text(data: bytes, source: str, fmt: str, *, fast: bool) -> tuple[_Parsed, _encoding.Decoded]:
     """Fast reader on the raw bytes when they are strict UTF-8, else on the decoded text; careful reader otherwise."""
     decoded = None
     if fast and fmt == "csv":
-        candidate = _sniff.utf8_candidate(data)
+        candidate = _encoding.utf8_candidate(data)
         if candidate is not None:
             start, encoding = candidate
             parsed = _fast_delimited(data, source, start=start)
             if parsed is not None:
-                return parsed, _sniff.Decoded("", encoding)
-        decoded = _sniff.decode(data, source)
+                return parsed, _encoding.Decoded("", encoding)
+        decoded = _encoding.decode(data, source)
         if candidate is None or decoded.encoding != candidate[1] or decoded.replaced:
             # Different text from the bytes tried above (UTF-16, legacy code page, replaced stray bytes).
             parsed = _fast_delimited(decoded.text.encode("utf-8", errors="surrogatepass"), source)
             if parsed is not None:
                 return parsed, decoded
-    decoded = decoded or _sniff.decode(data, source)
+    decoded = decoded or _encoding.decode(data, source)
     reader = _read_json if fmt == "json" else _read_delimited
     return reader(decoded.text, source), decoded
 
