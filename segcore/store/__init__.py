@@ -10,7 +10,9 @@ from importlib import import_module
 _LAZY = {
     "open_store": "runs",
     "Store": "runs",
-    "SavedRun": "runs",
+    "SavedRun": "records",
+    "RunInfo": "records",
+    "ShareLink": "records",
 }
 
 __all__ = list(_LAZY)

@@ -8,11 +8,9 @@ Streamlit's session threads and several processes can save at once.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import uuid
-from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +18,7 @@ from segcore.errors import StoreError
 from segcore.store import backend as store_sql
 from segcore.store import tokens
 from segcore.store.backend import Backend
+from segcore.store.records import RunInfo, SavedRun, ShareLink, run_info_from_row, share_link_from_row
 
 # Titles show up in lists and link previews; 200 characters is a long sentence, more would only be pasted junk.
 TITLE_MAX_CHARS = 200
@@ -33,85 +32,6 @@ MISSING_SHARE_MESSAGE = (
     "Check the link, or create a new one."
 )
 RUN_INFO_COLUMNS = "run_id, title, note, created_at, fingerprint, n_customers, n_segments, has_rows"
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """A saved run as listed: who, when, how big; no payloads. ``created_at`` is UTC ISO-8601."""
-
-    run_id: str
-    title: str
-    note: str
-    created_at: str
-    fingerprint: str
-    n_customers: int
-    n_segments: int
-    has_rows: bool
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> RunInfo:
-        return cls(**{f.name: d[f.name] for f in fields(cls)})
-
-
-@dataclass(frozen=True)
-class SavedRun:
-    """Everything saved for one run. ``rows`` is None unless the user chose to keep the customer rows."""
-
-    run_id: str
-    title: str
-    note: str
-    created_at: str
-    fingerprint: str
-    n_customers: int
-    n_segments: int
-    has_rows: bool
-    spec: dict
-    profiles: list[dict]
-    aggregates: dict
-    model_bytes: bytes
-    load_report: dict
-    rows: bytes | None
-
-    @property
-    def info(self) -> RunInfo:
-        return RunInfo(**{f.name: getattr(self, f.name) for f in fields(RunInfo)})
-
-    def to_dict(self) -> dict:
-        """JSON-able: bytes become base64 text."""
-        d = asdict(self)
-        d["model_bytes"] = base64.b64encode(self.model_bytes).decode("ascii")
-        d["rows"] = None if self.rows is None else base64.b64encode(self.rows).decode("ascii")
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> SavedRun:
-        values = {f.name: d[f.name] for f in fields(cls)}
-        values["model_bytes"] = base64.b64decode(d["model_bytes"])
-        values["rows"] = None if d["rows"] is None else base64.b64decode(d["rows"])
-        return cls(**values)
-
-
-@dataclass(frozen=True)
-class ShareLink:
-    """A share link. ``token`` is only known right after ``create_share``; the database keeps just its hash,
-    so links listed later have ``token=None`` and are revoked by ``share_id``."""
-
-    share_id: str
-    token: str | None
-    run_id: str
-    created_at: str
-    expires_at: str | None
-    revoked: bool
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> ShareLink:
-        return cls(**{f.name: d[f.name] for f in fields(cls)})
 
 
 class Store:
@@ -203,7 +123,7 @@ class Store:
         """All saved runs, newest first."""
         with store_sql.transaction(self._backend) as tx:
             rows = tx.all(f"SELECT {RUN_INFO_COLUMNS} FROM runs ORDER BY created_at DESC, run_id")
-        return [_run_info(r) for r in rows]
+        return [run_info_from_row(r) for r in rows]
 
     def runs_for_fingerprint(self, fingerprint: str) -> list[RunInfo]:
         """Saved runs made from exactly this data (same content fingerprint), newest first."""
@@ -212,7 +132,7 @@ class Store:
                 f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE fingerprint = ? ORDER BY created_at DESC, run_id",
                 (str(fingerprint),),
             )
-        return [_run_info(r) for r in rows]
+        return [run_info_from_row(r) for r in rows]
 
     def get_run(self, run_id: str) -> SavedRun:
         """The full run, payloads included. Raises StoreError when it does not exist."""
@@ -224,7 +144,7 @@ class Store:
             )
         if row is None:
             raise StoreError(MISSING_RUN_MESSAGE)
-        info = _run_info(row)
+        info = run_info_from_row(row)
         return SavedRun(
             **info.to_dict(),
             spec=json.loads(row["spec"]),
@@ -242,7 +162,7 @@ class Store:
             if tx.execute("UPDATE runs SET title = ? WHERE run_id = ?", (clean, _check_id(run_id))) == 0:
                 raise StoreError(MISSING_RUN_MESSAGE)
             row = tx.one(f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE run_id = ?", (run_id,))
-        return _run_info(row)
+        return run_info_from_row(row)
 
     def delete_run(self, run_id: str) -> None:
         """Delete a run and every share link to it (those links stop working at once)."""
@@ -300,7 +220,7 @@ class Store:
             or (row["expires_at"] is not None and _parse(row["expires_at"]) <= store_sql.utc_now())
         ):
             raise StoreError(tokens.INVALID_LINK_MESSAGE)
-        return _run_info(row)
+        return run_info_from_row(row)
 
     def revoke_share(self, token_or_id: str) -> ShareLink:
         """Stop a link from working, given its token or its ``share_id``. Revoking twice is harmless."""
@@ -318,7 +238,7 @@ class Store:
             row = tx.one(f"SELECT * FROM shares WHERE {where}", (key,))
         if row is None:
             raise StoreError(MISSING_SHARE_MESSAGE)
-        return _share_link(row)
+        return share_link_from_row(row)
 
     def list_shares(self, run_id: str) -> list[ShareLink]:
         """Every link ever made for a run (revoked and expired included), newest first; tokens are not recoverable."""
@@ -328,7 +248,7 @@ class Store:
             rows = tx.all(
                 "SELECT * FROM shares WHERE run_id = ? ORDER BY created_at DESC, share_id", (run_id,)
             )
-        return [_share_link(r) for r in rows]
+        return [share_link_from_row(r) for r in rows]
 
 
 def open_store(url: str | None = None) -> Store:
@@ -400,30 +320,6 @@ def _to_json(value: Any, what: str) -> str:
             f"Could not save: the {what} contain a value that cannot be stored ({e}). "
             "This is a bug in segcore; please report it with the steps that led here."
         ) from e
-
-
-def _run_info(row: dict[str, Any]) -> RunInfo:
-    return RunInfo(
-        run_id=row["run_id"],
-        title=row["title"],
-        note=row["note"],
-        created_at=row["created_at"],
-        fingerprint=row["fingerprint"],
-        n_customers=int(row["n_customers"]),
-        n_segments=int(row["n_segments"]),
-        has_rows=bool(row["has_rows"]),
-    )
-
-
-def _share_link(row: dict[str, Any]) -> ShareLink:
-    return ShareLink(
-        share_id=row["share_id"],
-        token=None,
-        run_id=row["run_id"],
-        created_at=row["created_at"],
-        expires_at=row["expires_at"],
-        revoked=row["revoked_at"] is not None,
-    )
 
 
 __all__ = ["RunInfo", "SavedRun", "ShareLink", "Store", "open_store"]

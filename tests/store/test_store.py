@@ -21,7 +21,8 @@ from segcore.errors import StoreError
 from segcore.insight.compare import NOT_IN_A, NOT_IN_B, compare_runs
 from segcore.store import backend as store_sql
 from segcore.store import tokens
-from segcore.store.runs import SavedRun, Store, open_store
+from segcore.store.records import SavedRun
+from segcore.store.runs import Store, open_store
 
 INVALID = tokens.INVALID_LINK_MESSAGE
 TRICKY_TITLE = "<script>alert('x')</script> Kunden Müller & Söhne — 東京 😀 \"quoted\""
