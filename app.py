@@ -15,10 +15,9 @@ from pages.common import cache, state, ui  # noqa: E402
 from segcore.i18n import _  # noqa: E402
 
 state.init()
-language = ui.apply_language()
 st.set_page_config(page_title=_("segcore · customer segments"), page_icon=":material/donut_large:", layout="wide")
 ui.apply_theme()
-ui.language_picker(language)
+ui.language_picker()
 
 share_token = st.query_params.get("share")
 if share_token:

@@ -8,22 +8,23 @@ from pages.common import state, ui
 from segcore.columns import checks
 from segcore.columns.schema import PRESETS, default_preset, preset_features
 from segcore.errors import SegcoreError
+from segcore.i18n import N_, _
 from segcore.render import charts, segment_charts
 
 PRESET_LABELS = {
-    "everything": "Everything sensible",
-    "behavioral": "Behavioral (what they do)",
-    "value": "Value / RFM (what they are worth)",
-    "demographic": "Demographic (who they are)",
-    "geographic": "Geographic (where they are)",
-    "firmographic": "Firmographic (B2B: industry, size, revenue)",
-    "needs": "Needs & attitudes",
-    "technographic": "Technographic (devices, tools)",
-    "lifecycle": "Lifecycle stage",
+    "everything": N_("Everything sensible"),
+    "behavioral": N_("Behavioral (what they do)"),
+    "value": N_("Value / RFM (what they are worth)"),
+    "demographic": N_("Demographic (who they are)"),
+    "geographic": N_("Geographic (where they are)"),
+    "firmographic": N_("Firmographic (B2B: industry, size, revenue)"),
+    "needs": N_("Needs & attitudes"),
+    "technographic": N_("Technographic (devices, tools)"),
+    "lifecycle": N_("Lifecycle stage"),
 }
 MAX_DISTRIBUTIONS = 12
 
-st.title("What to segment on")
+st.title(_("What to segment on"))
 data = state.dataset()
 if data is None:
     ui.require("Data")
@@ -33,12 +34,12 @@ previous = state.choices()
 
 presets = [p for p in PRESET_LABELS if p in PRESETS]
 preset = st.segmented_control(
-    "Start from a segmentation scheme",
+    _("Start from a segmentation scheme"),
     presets,
-    format_func=PRESET_LABELS.get,
+    format_func=lambda p: _(PRESET_LABELS[p]),
     default=previous.preset if previous else default_preset(schema),
     key=state.PRESET,
-    help="A scheme picks columns by what they describe. You can add or remove columns below.",
+    help=_("A scheme picks columns by what they describe. You can add or remove columns below."),
 ) or "everything"
 try:
     suggested = preset_features(schema, preset)
@@ -46,34 +47,34 @@ except SegcoreError as error:
     suggested = []
     ui.show_error(error)
 if not suggested:
-    st.warning(f"No column in this data set belongs to the {PRESET_LABELS.get(preset, preset)} scheme. "
-               "Pick columns by hand or choose another scheme.")
+    st.warning(_("No column in this data set belongs to the {scheme} scheme. "
+                 "Pick columns by hand or choose another scheme.", scheme=_(PRESET_LABELS.get(preset, preset))))
 
 if previous and previous.preset == preset:
     default_features = [c for c in previous.features if c in eligible]
 else:
     default_features = suggested
 include_sensitive = st.toggle(
-    "Allow sensitive attributes as features",
+    _("Allow sensitive attributes as features"),
     value=previous.include_sensitive if previous else False,
-    help="Gender, ethnicity, religion, health, marital status… are left out of clustering by default. "
-         "They still appear on the profile cards.",
+    help=_("Gender, ethnicity, religion, health, marital status… are left out of clustering by default. "
+           "They still appear on the profile cards."),
 )
 features = st.multiselect(
-    "Columns to segment on",
+    _("Columns to segment on"),
     eligible,
     default=default_features,
     key=f"{state.FEATURES}_{preset}",
-    help="Customers are grouped by how similar they are on these columns.",
+    help=_("Customers are grouped by how similar they are on these columns."),
 )
 profile_default = [c for c in (previous.profile_columns if previous else schema.names(use="profile"))
                    if c in data.df.columns and c not in features]
 profile_columns = st.multiselect(
-    "Columns to show on the segment cards only (KPIs such as churn, NPS, CSAT)",
+    _("Columns to show on the segment cards only (KPIs such as churn, NPS, CSAT)"),
     [c for c in data.df.columns if c not in features],
     default=profile_default,
     key=state.PROFILE_COLUMNS,
-    help="Not used to form segments; reported per segment so you can compare outcomes.",
+    help=_("Not used to form segments; reported per segment so you can compare outcomes."),
 )
 
 for warning in checks.feature_warnings(data.df, schema, features):
@@ -92,22 +93,22 @@ state.set_choices(
 )
 
 if not features:
-    st.info("Choose at least one column to segment on.")
+    st.info(_("Choose at least one column to segment on."))
     st.stop()
 
-st.subheader("Distributions")
-st.caption(f"How the chosen columns are spread across all {len(data.df):,} customers.")
+st.subheader(_("Distributions"))
+st.caption(_("How the chosen columns are spread across all {n} customers.", n=len(data.df)))
 grid = st.columns(3)
 for i, name in enumerate(features[:MAX_DISTRIBUTIONS]):
     with grid[i % 3]:
         st.altair_chart(segment_charts.distribution_chart(data.df, name), width="stretch")
 if len(features) > MAX_DISTRIBUTIONS:
-    st.caption(f"Showing the first {MAX_DISTRIBUTIONS} of {len(features)} columns.")
+    st.caption(_("Showing the first {shown} of {total} columns.", shown=MAX_DISTRIBUTIONS, total=len(features)))
 
 corr = checks.correlations(data.df, schema, features)
 if not corr.empty:
-    st.subheader("Which columns move together")
-    st.caption("Strongly related columns (dark cells) say the same thing twice; keeping both doubles their weight.")
+    st.subheader(_("Which columns move together"))
+    st.caption(_("Strongly related columns (dark cells) say the same thing twice; keeping both doubles their weight."))
     st.altair_chart(charts.correlation_chart(corr), width="stretch")
 
-st.page_link("pages/segments.py", label="Next: find the segments", icon=":material/arrow_forward:")
+st.page_link("pages/segments.py", label=_("Next: find the segments"), icon=":material/arrow_forward:")

@@ -6,10 +6,11 @@ import streamlit as st
 
 from pages.common import cache, cards, state, ui
 from segcore.errors import SegcoreError
+from segcore.i18n import _, format_number, format_percent
 from segcore.insight.effects import effect_table, value_concentration
 from segcore.render import chartkit, charts, export, segment_charts
 
-st.title("Segment profiles")
+st.title(_("Segment profiles"))
 data = state.dataset()
 if data is None:
     ui.require("Data")
@@ -27,13 +28,13 @@ seg = seg.rename(state.segment_names())
 profiles = seg.profiles
 
 cols = st.columns(4)
-cols[0].metric("Customers", f"{seg.n_rows:,}")
-cols[1].metric("Segments", seg.n_segments)
+cols[0].metric(_("Customers"), format_number(seg.n_rows))
+cols[1].metric(_("Segments"), seg.n_segments)
 if seg.quality is not None:
-    cols[2].metric("Quality", seg.quality.grade.title(), help=seg.quality.explanation)
+    cols[2].metric(_("Quality"), ui.grade_label(seg.quality.grade), help=str(seg.quality.explanation))
 if seg.rules is not None:
-    cols[3].metric("Rules match", f"{seg.rules.fidelity:.0%}",
-                   help="Share of customers the simple CRM rules below place in the same segment as the model.")
+    cols[3].metric(_("Rules match"), format_percent(seg.rules.fidelity, digits=0),
+                   help=_("Share of customers the simple CRM rules below place in the same segment as the model."))
 
 
 cards.card_grid(profiles, on_rename=state.set_segment_name)
@@ -41,41 +42,42 @@ cards.card_grid(profiles, on_rename=state.set_segment_name)
 features = [*seg.numeric, *seg.categorical, *[c for c in spec.profile_columns if c in data.df.columns]]
 effects = effect_table(data.df, seg.labels, columns=features)
 heatmap = segment_charts.effect_heatmap(effects, seg.segment_names)
-st.subheader("Side by side")
-st.caption("How far each segment sits from the average on each column (orange = above, blue = below).")
+st.subheader(_("Side by side"))
+st.caption(_("How far each segment sits from the average on each column (orange = above, blue = below)."))
 st.altair_chart(heatmap, width="stretch")
 
 pareto = None
 if data.schema.value_column:
-    st.subheader("Where the value is")
+    st.subheader(_("Where the value is"))
     concentration = value_concentration(data.df[data.schema.value_column])
-    st.caption(f"The top 20% of customers bring {concentration.top20_share:.0%} of "
-               f"{ui.md(data.schema.value_column)} (Gini {concentration.gini:.2f}).")
+    st.caption(_("The top 20% of customers bring {share} of {column} (Gini {gini}).",
+                 share=format_percent(concentration.top20_share, digits=0), column=ui.md(data.schema.value_column),
+                 gini=format_number(concentration.gini, digits=2)))
     pareto = charts.pareto_chart(concentration.curve, concentration.top20_share)
     st.altair_chart(pareto, width="stretch")
 
-st.subheader("Drill down")
+st.subheader(_("Drill down"))
 options = [p.segment for p in profiles]
-chosen = st.selectbox("Show the customers of", options, format_func=seg.segment_names.get, key=state.SEGMENT_FILTER)
+chosen = st.selectbox(_("Show the customers of"), options, format_func=seg.segment_names.get, key=state.SEGMENT_FILTER)
 members = data.df.loc[seg.labels == chosen]
-st.caption(f"{len(members):,} customers (first 1,000 shown; download the full list below).")
+st.caption(_("{n} customers (first {shown} shown; download the full list below).", n=len(members), shown=1000))
 st.dataframe(members.head(1000), hide_index=True, height=300)
 
-st.subheader("Downloads")
+st.subheader(_("Downloads"))
 d = st.columns(5)
-d[0].download_button("Assignments (CSV)", lambda: export.safe_csv(seg.assignments()), "segment_assignments.csv",
+d[0].download_button(_("Assignments (CSV)"), lambda: export.safe_csv(seg.assignments()), "segment_assignments.csv",
                      "text/csv", on_click="ignore", icon=":material/download:", width="stretch")
-d[1].download_button("Assignments (Excel)", lambda: export.to_excel(seg.assignments()), "segment_assignments.xlsx",
+d[1].download_button(_("Assignments (Excel)"), lambda: export.to_excel(seg.assignments()), "segment_assignments.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
                      icon=":material/download:", width="stretch")
-d[2].download_button("Profiles (JSON)", lambda: export.profiles_json(profiles), "segment_profiles.json",
+d[2].download_button(_("Profiles (JSON)"), lambda: export.profiles_json(profiles), "segment_profiles.json",
                      "application/json", on_click="ignore", icon=":material/download:", width="stretch")
-d[3].download_button("Model file", seg.to_bytes, "model.segcore", "application/zip", on_click="ignore",
+d[3].download_button(_("Model file"), seg.to_bytes, "model.segcore", "application/zip", on_click="ignore",
                      icon=":material/download:", width="stretch",
-                     help="Score next month's customers into the same segments: python -m segcore assign …")
-d[4].download_button("Heat map (PNG)", lambda: chartkit.chart_png(heatmap), "segment_heatmap.png", "image/png",
+                     help=_("Score next month's customers into the same segments: python -m segcore assign …"))
+d[4].download_button(_("Heat map (PNG)"), lambda: chartkit.chart_png(heatmap), "segment_heatmap.png", "image/png",
                      on_click="ignore", icon=":material/image:", width="stretch")
 if pareto is not None:
-    st.download_button("Value concentration (PNG)", lambda: chartkit.chart_png(pareto), "value_concentration.png",
+    st.download_button(_("Value concentration (PNG)"), lambda: chartkit.chart_png(pareto), "value_concentration.png",
                        "image/png", on_click="ignore", icon=":material/image:")
-st.page_link("pages/share.py", label="Next: save and share with leadership", icon=":material/share:")
+st.page_link("pages/share.py", label=_("Next: save and share with leadership"), icon=":material/share:")

@@ -9,23 +9,24 @@ import streamlit as st
 
 from pages.common import cache, state, ui
 from segcore.errors import SegcoreError
+from segcore.i18n import N_, _, format_number, ngettext
 from segcore.insight import mapview
 from segcore.model.pinned import PinRule
 from segcore.render import charts, segment_charts
 
 METHOD_LABELS = {
-    "kmeans": "k-means (fast, even-sized groups)",
-    "gmm": "Gaussian mixture (soft, oval groups)",
-    "agglomerative": "Hierarchical / Ward (nested groups)",
-    "hdbscan": "HDBSCAN (finds dense groups, leaves outliers unassigned)",
+    "kmeans": N_("k-means (fast, even-sized groups)"),
+    "gmm": N_("Gaussian mixture (soft, oval groups)"),
+    "agglomerative": N_("Hierarchical / Ward (nested groups)"),
+    "hdbscan": N_("HDBSCAN (finds dense groups, leaves outliers unassigned)"),
 }
-K_HELP = (
+K_HELP = N_(
     "k is the number of segments. 'Auto' picks the k whose segments are best separated (silhouette) among those "
     "that come out the same when the data is resampled (stability)."
 )
 PIN_OPS = ["top", "bottom", "==", "!=", ">", ">=", "<", "<=", "in", "contains"]
 
-st.title("Find the segments")
+st.title(_("Find the segments"))
 data = state.dataset()
 if data is None:
     ui.require("Data")
@@ -37,49 +38,53 @@ state.mark_seen("segments")
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 2, 1])
     method = c1.selectbox(
-        "Method", list(METHOD_LABELS), format_func=METHOD_LABELS.get, key=state.METHOD,
+        _("Method"), list(METHOD_LABELS), format_func=lambda m: _(METHOD_LABELS[m]), key=state.METHOD,
         index=list(METHOD_LABELS).index(choices.method),
-        help="How customers are grouped. k-means suits most marketing data; HDBSCAN finds only clear groups.",
+        help=_("How customers are grouped. k-means suits most marketing data; HDBSCAN finds only clear groups."),
     )
     k_options = ["Auto", *range(2, 13)]
-    k_choice = c2.selectbox("Number of segments (k)", k_options, key=state.K_CHOICE,
+    k_choice = c2.selectbox(_("Number of segments (k)"), k_options, key=state.K_CHOICE,
+                            format_func=lambda k: _("Auto") if k == "Auto" else str(k),
                             index=k_options.index(choices.k) if choices.k in k_options else 0,
-                            help=K_HELP, disabled=method == "hdbscan")
-    seed = c3.number_input("Seed", min_value=0, max_value=10_000, value=choices.seed, key=state.SEED,
-                           help="Same seed, same segments. Change it to check the segments do not depend on luck.")
+                            help=_(K_HELP), disabled=method == "hdbscan")
+    seed = c3.number_input(_("Seed"), min_value=0, max_value=10_000, value=choices.seed, key=state.SEED,
+                           help=_("Same seed, same segments. Change it to check the segments do not depend on luck."))
 
-with st.expander("Pinned segments (e.g. key accounts)", expanded=bool(state.pins()), icon=":material/push_pin:"):
-    st.caption("Customers matching a rule are taken out before clustering and kept as a segment of their own.")
+with st.expander(_("Pinned segments (e.g. key accounts)"), expanded=bool(state.pins()), icon=":material/push_pin:"):
+    st.caption(_("Customers matching a rule are taken out before clustering and kept as a segment of their own."))
     for i, pin in enumerate(state.pins()):
         left, right = st.columns([5, 1])
         left.markdown(f"**{ui.md(pin.name)}** — {ui.md(pin.describe())}")
-        if right.button("Remove", key=f"unpin_{i}"):
+        if right.button(_("Remove"), key=f"unpin_{i}"):
             state.set_pins(tuple(p for j, p in enumerate(state.pins()) if j != i))
             st.rerun()
+    PIN_OP_LABELS = {"top": _("top N"), "bottom": _("bottom N"), "in": _("one of"), "contains": _("contains")}
     with st.form("add_pin", clear_on_submit=True, border=False):
         a, b, c, d = st.columns([2, 2, 1, 2])
         default_column = data.schema.value_column or data.df.columns[0]
-        pin_name = a.text_input("Segment name", value="Key accounts")
-        pin_column = b.selectbox("Column", list(data.df.columns), index=list(data.df.columns).index(default_column))
-        pin_op = c.selectbox("Rule", PIN_OPS, help="top/bottom N: the N largest/smallest values.")
-        pin_value = d.text_input("Value", value="20", help="A number, a text, or for 'in' a comma-separated list.")
-        if st.form_submit_button("Add pinned segment", icon=":material/add:"):
+        pin_name = a.text_input(_("Segment name"), value=_("Key accounts"))
+        pin_column = b.selectbox(_("Column"), list(data.df.columns), index=list(data.df.columns).index(default_column))
+        pin_op = c.selectbox(_("Rule"), PIN_OPS, format_func=lambda op: PIN_OP_LABELS.get(op, op),
+                             help=_("top/bottom N: the N largest/smallest values."))
+        pin_value = d.text_input(_("Value"), value="20", help=_("A number, a text, or for 'in' a comma-separated list."))
+        if st.form_submit_button(_("Add pinned segment"), icon=":material/add:"):
             value: object = [v.strip() for v in pin_value.split(",")] if pin_op == "in" else pin_value.strip()
             if pin_op in ("top", "bottom", ">", ">=", "<", "<="):
                 try:
                     value = float(pin_value)
                 except ValueError:
-                    st.error(f"'{ui.md(pin_value)}' is not a number; the rule '{pin_op}' needs one.")
+                    st.error(_("'{value}' is not a number; the rule '{rule}' needs one.", value=ui.md(pin_value),
+                               rule=PIN_OP_LABELS.get(pin_op, pin_op)))
                     value = None
             if value is not None:
                 try:
-                    rule = PinRule(pin_name.strip() or "Pinned", pin_column, pin_op, value)
+                    rule = PinRule(pin_name.strip() or _("Pinned"), pin_column, pin_op, value)
                     count = int(rule.mask(data.df).sum())
                 except SegcoreError as error:
                     ui.show_error(error)
                 else:
                     if count == 0:
-                        st.warning(f"No customer matches {ui.md(rule.describe())}; nothing was pinned.")
+                        st.warning(_("No customer matches {rule}; nothing was pinned.", rule=ui.md(rule.describe())))
                     else:
                         state.set_pins((*state.pins(), rule))
                         st.rerun()
@@ -91,24 +96,25 @@ try:
     sweep = cache.sweep_for(data.fingerprint, data.df, spec, data.schema)
     seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema)
 except SegcoreError as error:
-    ui.show_error(error, hint="Change the columns, the method or k and try again.")
+    ui.show_error(error, hint=_("Change the columns, the method or k and try again."))
     st.stop()
 seg = seg.rename(state.segment_names())
 
 quality = seg.quality
 cols = st.columns(4)
-cols[0].metric("Segments", seg.n_segments)
-cols[1].metric("Customers", f"{seg.n_rows:,}")
+cols[0].metric(_("Segments"), seg.n_segments)
+cols[1].metric(_("Customers"), format_number(seg.n_rows))
 if quality is not None:
-    cols[2].metric("Separation (silhouette)", f"{quality.silhouette:.2f}",
-                   help="From -1 to 1: how much closer customers are to their own segment than to the next one. "
-                        "Above 0.35 is clear, below 0.15 is blurry.")
-    cols[3].metric("Stability", "—" if quality.stability is None else f"{quality.stability:.2f}",
-                   help="0 to 1: how often the same segments come back when the data is resampled. "
-                        "Above 0.8 is solid.")
-    st.markdown(f"Quality: {ui.grade_badge(quality.grade)} {ui.md(quality.explanation)}")
+    cols[2].metric(_("Separation (silhouette)"), format_number(quality.silhouette, digits=2),
+                   help=_("From -1 to 1: how much closer customers are to their own segment than to the next one. "
+                          "Above 0.35 is clear, below 0.15 is blurry."))
+    cols[3].metric(_("Stability"), "—" if quality.stability is None else format_number(quality.stability, digits=2),
+                   help=_("0 to 1: how often the same segments come back when the data is resampled. "
+                          "Above 0.8 is solid."))
+    st.markdown(_("Quality: {grade} {explanation}", grade=ui.grade_badge(quality.grade),
+                  explanation=ui.md(quality.explanation)))
 if seg.notes:
-    with st.expander(f"Notes on this segmentation ({len(seg.notes)})"):
+    with st.expander(_("Notes on this segmentation ({n})", n=len(seg.notes))):
         for note in seg.notes:
             st.markdown(f"- {ui.md(note)}")
 
@@ -116,7 +122,7 @@ if sweep is not None:
     st.altair_chart(charts.sweep_chart(sweep.table, sweep.recommended_k), width="stretch")  # titled by the chart
     st.caption(ui.md(sweep.reason))
 
-st.subheader("Customer map")
+st.subheader(_("Customer map"))
 features = [*seg.numeric, *seg.categorical]
 map_key = cache.map_key(data.fingerprint, data.schema, features, spec.weights)
 X = cache.map_matrix(map_key, data.df, spec, data.schema)
@@ -130,7 +136,7 @@ def customer_map() -> None:
         try:
             embedding = job.result()
         except Exception as error:  # noqa: BLE001 - a failed background map must not take the page down
-            st.warning(f"The UMAP map could not be computed ({ui.md(error)}); showing the PCA map instead.")
+            st.warning(_("The UMAP map could not be computed ({error}); showing the PCA map instead.", error=ui.md(error)))
             embedding = cache.pca_map(map_key, X)
         if state.map_polling():
             state.set_map_polling(False)
@@ -140,12 +146,13 @@ def customer_map() -> None:
         elapsed = time.perf_counter() - started
         expected = cache.expected_umap_seconds(len(X))
         st.progress(min(0.97, elapsed / expected),
-                    text=f"Computing the UMAP map… {elapsed:.0f} s (about {expected:.0f} s). Instant PCA preview below.")
+                    text=_("Computing the UMAP map… {elapsed} s (about {expected} s). Instant PCA preview below.",
+                           elapsed=round(elapsed), expected=round(expected)))
         embedding = cache.pca_map(map_key, X)
     how = "UMAP" if embedding.method == "umap" else "PCA"
     st.caption(
-        f"Each dot is a customer; nearby dots are similar on the chosen columns ({how}). Drag a rectangle or click a "
-        "dot to see who they are and how they differ from everyone."
+        _("Each dot is a customer; nearby dots are similar on the chosen columns ({method}). Drag a rectangle or "
+          "click a dot to see who they are and how they differ from everyone.", method=how)
     )
     for note in embedding.notes:
         st.caption(ui.md(note))
@@ -156,16 +163,17 @@ def customer_map() -> None:
                             width="stretch")
     rows = mapview.selected_rows(points, event.selection, id_column=data.schema.id_column)
     if len(rows):
-        st.markdown(f"**{len(rows):,} customers selected.** How they differ from everyone:")
+        st.markdown(ngettext("**{n} customer selected.** How they differ from everyone:",
+                             "**{n} customers selected.** How they differ from everyone:", len(rows)))
         traits = mapview.describe_selection(data.df, rows, schema=data.schema, columns=features + list(spec.profile_columns))
         st.markdown("\n".join(f"- {ui.md(trait.sentence)}" for trait in traits))  # one list, not one per trait
         st.dataframe(data.df.iloc[rows[:500]], hide_index=True, height=240)
     else:
-        st.caption("Nothing selected yet.")
+        st.caption(_("Nothing selected yet."))
 
 
 customer_map()
 
-st.subheader("Segment sizes")
+st.subheader(_("Segment sizes"))
 st.altair_chart(segment_charts.size_chart(seg.profiles), width="stretch")
-st.page_link("pages/profiles.py", label="Next: read the segment profiles", icon=":material/arrow_forward:")
+st.page_link("pages/profiles.py", label=_("Next: read the segment profiles"), icon=":material/arrow_forward:")

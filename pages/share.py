@@ -9,20 +9,21 @@ import streamlit as st
 
 from pages.common import cache, run_view, state, ui
 from segcore.errors import SegcoreError
+from segcore.i18n import N_, _, ngettext
 from segcore.insight import compare, summary
 from segcore.model import persist
 from segcore.render import report
 
-EXPIRY = {"Never (until revoked)": None, "1 day": timedelta(days=1), "7 days": timedelta(days=7),
-          "30 days": timedelta(days=30)}
+EXPIRY = {N_("Never (until revoked)"): None, N_("1 day"): timedelta(days=1), N_("7 days"): timedelta(days=7),
+          N_("30 days"): timedelta(days=30)}
 
-st.title("Save & share")
-st.caption("Saved runs keep the segment profiles, chart figures and the model. Share links open a read-only "
-           "leadership view with aggregates only: no customer ids or rows, and no segment under 10 customers.")
+st.title(_("Save & share"))
+st.caption(_("Saved runs keep the segment profiles, chart figures and the model. Share links open a read-only "
+             "leadership view with aggregates only: no customer ids or rows, and no segment under 10 customers."))
 try:
     store = cache.store()
 except SegcoreError as error:
-    ui.show_error(error, hint="Check the database setting (SEGCORE_DATABASE_URL) or the data folder.")
+    ui.show_error(error, hint=_("Check the database setting (SEGCORE_DATABASE_URL) or the data folder."))
     st.stop()
 
 data = state.dataset()
@@ -35,20 +36,20 @@ if data is not None and state.segments_done():
         ui.show_error(error)
 
 if seg is None:
-    st.info("Build a segmentation first to save or report it. Saved runs are listed below.")
-    st.page_link("pages/segments.py", label="Go to Segments", icon=":material/arrow_forward:")
+    st.info(_("Build a segmentation first to save or report it. Saved runs are listed below."))
+    st.page_link("pages/segments.py", label=_("Go to {step}", step=_("Segments")), icon=":material/arrow_forward:")
 else:
     embedding = cache.finished_map(cache.map_key(data.fingerprint, data.schema, [*seg.numeric, *seg.categorical], spec.weights))
     agg = summary.build_summary(seg, data.df, embedding=embedding)
     with st.form("save_run"):
-        st.subheader("Save this segmentation")
-        title = st.text_input("Title", value=f"{data.name}: {seg.n_segments} segments")
-        note = st.text_area("Note for readers", placeholder="What this is for, what to look at first…")
+        st.subheader(_("Save this segmentation"))
+        title = st.text_input(_("Title"), value=data.name + ": " + ngettext("{n} segment", "{n} segments", seg.n_segments))
+        note = st.text_area(_("Note for readers"), placeholder=_("What this is for, what to look at first…"))
         keep_rows = st.checkbox(
-            "Also store the customer rows (ids and their segments)",
-            help="Off by default: saved runs keep aggregates only. Turn on to reopen who is in which segment later.",
+            _("Also store the customer rows (ids and their segments)"),
+            help=_("Off by default: saved runs keep aggregates only. Turn on to reopen who is in which segment later."),
         )
-        if st.form_submit_button("Save", type="primary", icon=":material/save:"):
+        if st.form_submit_button(_("Save"), type="primary", icon=":material/save:"):
             rows = None
             if keep_rows:
                 buffer = _io.BytesIO()
@@ -63,62 +64,65 @@ else:
             except SegcoreError as error:
                 ui.show_error(error)
             else:
-                st.success(f"Saved “{ui.md(info.title)}”.", icon=":material/check:")
-    subtitle = f"{seg.n_rows:,} customers · {seg.method}"
+                st.success(_("Saved “{title}”.", title=ui.md(info.title)), icon=":material/check:")
+    subtitle = ngettext("{n} customer", "{n} customers", seg.n_rows) + f" · {seg.method}"
     r1, r2 = st.columns(2)
-    r1.download_button("Report (HTML, opens offline)",
+    r1.download_button(_("Report (HTML, opens offline)"),
                        lambda: report.html_report(agg, title=data.name, subtitle=subtitle,
                                                   data_summary=data.report.summary()),
                        "segment_report.html", "text/html", on_click="ignore", icon=":material/description:",
                        width="stretch")
-    r2.download_button("Report (PDF)",
+    r2.download_button(_("Report (PDF)"),
                        lambda: report.pdf_report(agg, title=data.name, subtitle=subtitle,
                                                  data_summary=data.report.summary()),
                        "segment_report.pdf", "application/pdf", on_click="ignore", icon=":material/picture_as_pdf:",
                        width="stretch")
 
-st.subheader("Saved segmentations")
+st.subheader(_("Saved segmentations"))
 runs = store.list_runs()
 if not runs:
-    st.caption("Nothing saved yet.")
+    st.caption(_("Nothing saved yet."))
 base_url = (st.context.url or "").split("?")[0].rsplit("/share", 1)[0]
 for run in runs:
     with st.container(border=True):
         top = st.columns([4, 1, 1])
-        rows_badge = " :orange-badge[customer rows stored]" if run.has_rows else " :gray-badge[aggregates only]"
+        rows_badge = (" :orange-badge[" + _("customer rows stored") + "]" if run.has_rows
+                      else " :gray-badge[" + _("aggregates only") + "]")
         top[0].markdown(f"**{ui.md(run.title)}**{rows_badge}")
-        top[0].caption(f"{run.created_at[:16].replace('T', ' ')} UTC · {run.n_customers:,} customers · "
-                       f"{run.n_segments} segments" + (f" · {ui.md(run.note[:120])}" if run.note else ""))
-        if top[2].button("Delete", key=f"del_{run.run_id}", icon=":material/delete:"):
+        top[0].caption(f"{ui.when(run.created_at)} UTC · " + ngettext("{n} customer", "{n} customers", run.n_customers)
+                       + " · " + ngettext("{n} segment", "{n} segments", run.n_segments)
+                       + (f" · {ui.md(run.note[:120])}" if run.note else ""))
+        if top[2].button(_("Delete"), key=f"del_{run.run_id}", icon=":material/delete:"):
             store.delete_run(run.run_id)
             st.rerun()
-        if top[1].button("Open", key=f"open_{run.run_id}", icon=":material/open_in_full:"):
+        if top[1].button(_("Open"), key=f"open_{run.run_id}", icon=":material/open_in_full:"):
             state.set_open_run(run.run_id)
-        with top[1].popover("Rename"):
-            new_title = st.text_input("New title", value=run.title, key=f"title_{run.run_id}")
-            if st.button("Rename", key=f"ren_{run.run_id}"):
+        with top[1].popover(_("Rename")):
+            new_title = st.text_input(_("New title"), value=run.title, key=f"title_{run.run_id}")
+            if st.button(_("Rename"), key=f"ren_{run.run_id}"):
                 try:
                     store.rename_run(run.run_id, new_title)
                     st.rerun()
                 except SegcoreError as error:
                     ui.show_error(error)
         link_cols = st.columns([2, 2, 3])
-        expiry = link_cols[0].selectbox("Link expires", list(EXPIRY), key=f"exp_{run.run_id}",
+        expiry = link_cols[0].selectbox(_("Link expires"), list(EXPIRY), key=f"exp_{run.run_id}", format_func=_,
                                         label_visibility="collapsed")
-        if link_cols[1].button("Create share link", key=f"share_{run.run_id}", icon=":material/link:"):
+        if link_cols[1].button(_("Create share link"), key=f"share_{run.run_id}", icon=":material/link:"):
             link = store.create_share(run.run_id, expires_in=EXPIRY[expiry])
             state.set_share_link(run.run_id, f"{base_url}/?share={link.token}")
         if state.share_link(run.run_id):
             st.code(state.share_link(run.run_id), language=None)
-            st.caption("Copy it now: for safety only a fingerprint of the link is stored, so it cannot be shown again.")
+            st.caption(_("Copy it now: for safety only a fingerprint of the link is stored, so it cannot be shown again."))
         shares = store.list_shares(run.run_id)
         if shares:
-            with st.expander(f"Share links ({len(shares)})"):
+            with st.expander(_("Share links ({n})", n=len(shares))):
                 for link in shares:
-                    status = "revoked" if link.revoked else (f"expires {link.expires_at[:16]}" if link.expires_at else "active")
+                    status = (_("revoked") if link.revoked else
+                              _("expires {when}", when=ui.when(link.expires_at)) if link.expires_at else _("active"))
                     c = st.columns([4, 1])
-                    c[0].caption(f"created {link.created_at[:16].replace('T', ' ')} · {status}")
-                    if not link.revoked and c[1].button("Revoke", key=f"rev_{link.share_id}"):
+                    c[0].caption(_("created {when}", when=ui.when(link.created_at)) + f" · {status}")
+                    if not link.revoked and c[1].button(_("Revoke"), key=f"rev_{link.share_id}"):
                         store.revoke_share(link.share_id)
                         st.rerun()
 
@@ -127,28 +131,28 @@ if opened and any(r.run_id == opened for r in runs):
     saved = store.get_run(opened)
     st.divider()
     head, close = st.columns([5, 1])
-    head.subheader(f"Opened: {ui.md(saved.title)}")
-    if close.button("Close", key="close_run", icon=":material/close:"):
+    head.subheader(_("Opened: {title}", title=ui.md(saved.title)))
+    if close.button(_("Close"), key="close_run", icon=":material/close:"):
         state.set_open_run(None)
         st.rerun()
-    st.caption(f"Saved {saved.created_at[:16].replace('T', ' ')} UTC"
-               + (" · customer rows stored with it" if saved.has_rows else " · aggregates only"))
+    st.caption(_("Saved {when} UTC", when=ui.when(saved.created_at)) + " · "
+               + (_("customer rows stored with it") if saved.has_rows else _("aggregates only")))
     if saved.note:
         st.markdown(ui.md(saved.note))
     run_view.render(saved.aggregates, title=saved.title, created_at=saved.created_at, key=saved.run_id)
     st.divider()
 
-st.subheader("Compare two runs")
-st.caption("How many customers moved from which segment to which, scoring the customers loaded now with both runs.")
+st.subheader(_("Compare two runs"))
+st.caption(_("How many customers moved from which segment to which, scoring the customers loaded now with both runs."))
 comparable = store.runs_for_fingerprint(data.fingerprint) if data is not None else []
 if len(comparable) < 2:
-    st.caption("Save two runs of the data loaded now (for example with different k or columns) to compare them.")
+    st.caption(_("Save two runs of the data loaded now (for example with different k or columns) to compare them."))
 else:
-    labels = {r.run_id: f"{r.title} ({r.created_at[:16].replace('T', ' ')})"
-              + (" · customer rows stored" if r.has_rows else "") for r in comparable}
+    labels = {r.run_id: f"{r.title} ({ui.when(r.created_at)})"
+              + (" · " + _("customer rows stored") if r.has_rows else "") for r in comparable}
     a_col, b_col = st.columns(2)
-    a = a_col.selectbox("Run A", list(labels), format_func=labels.get, key="cmp_a")
-    b = b_col.selectbox("Run B", list(labels), format_func=labels.get, index=1, key="cmp_b")
+    a = a_col.selectbox(_("Run A"), list(labels), format_func=labels.get, key="cmp_a")
+    b = b_col.selectbox(_("Run B"), list(labels), format_func=labels.get, index=1, key="cmp_b")
     if a != b:
         try:
             model_a = cache.saved_model(a, store.get_run(a).model_bytes)
@@ -159,5 +163,5 @@ else:
             ui.show_error(error)
         else:
             moved = table.attrs.get("n_matched", int(table.to_numpy().sum()))
-            st.caption(f"{moved:,} customers matched in both runs. Rows: run A's segments; columns: run B's.")
+            st.caption(_("{n} customers matched in both runs. Rows: run A's segments; columns: run B's.", n=moved))
             st.dataframe(table.rename(index=model_a.segment_names, columns=model_b.segment_names), width="stretch")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from pages.common import cache, run_view, ui
 from segcore.errors import SegcoreError
+from segcore.i18n import _
 from segcore.insight import summary
 
 token = st.query_params.get("share", "")
@@ -18,7 +19,7 @@ except SegcoreError as error:
     st.stop()
 
 st.title(ui.md(run.title))
-st.caption(f"Shared segmentation · saved {run.created_at[:10]} · read-only")
+st.caption(_("Shared segmentation · saved {when} · read-only", when=ui.when(run.created_at, length="date")))
 if run.note:
     st.markdown(ui.md(run.note))
 run_view.render(summary.for_sharing(run.aggregates), title=run.title, created_at=run.created_at, key="shared")

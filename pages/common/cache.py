@@ -20,6 +20,7 @@ import streamlit as st
 
 from segcore.columns import rfm, roles, transactions
 from segcore.columns.schema import Schema
+from segcore.i18n import N_
 from segcore.insight import embed
 from segcore.io import load as io
 from segcore.model import features
@@ -29,10 +30,11 @@ from segcore.model.spec import FeatureSpec
 from segcore.model.sweep import sweep as run_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
+# Labels are marked for translation (N_) and translated where the Data page shows them.
 SAMPLES = {
-    "Retail customers (B2C, 5,000)": ROOT / "sample_data" / "retail_customers.csv",
-    "B2B accounts (1,500)": ROOT / "sample_data" / "b2b_accounts.csv",
-    "Transaction log (100k rows)": ROOT / "sample_data" / "transactions.csv",
+    N_("Retail customers (B2C, 5,000)"): ROOT / "sample_data" / "retail_customers.csv",
+    N_("B2B accounts (1,500)"): ROOT / "sample_data" / "b2b_accounts.csv",
+    N_("Transaction log (100k rows)"): ROOT / "sample_data" / "transactions.csv",
     "Клиенты (Russian, CP1251)": ROOT / "sample_data" / "klienty_cp1251.csv",
     "客户 (Chinese, GBK)": ROOT / "sample_data" / "kehu_gbk.csv",
 }

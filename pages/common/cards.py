@@ -7,6 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from pages.common import ui
+from segcore.i18n import _, format_number, format_percent
 from segcore.insight.profile import Profile
 
 CARDS_PER_ROW = 2
@@ -25,38 +26,38 @@ def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, sho
     with st.container(border=True):
         if on_rename is not None:
             key = f"name_{p.segment}"
-            st.text_input("Segment name", value=p.name, key=key, label_visibility="collapsed",
+            st.text_input(_("Segment name"), value=p.name, key=key, label_visibility="collapsed",
                           on_change=lambda: on_rename(p.segment, st.session_state[key]),
-                          help="Rename the segment; the new name is used everywhere.")
+                          help=_("Rename the segment; the new name is used everywhere."))
         else:
             st.markdown(f"### {ui.md(p.name)}")
-        label = "Pinned segment" if p.pinned else ("Unassigned" if p.segment < 0 else f"Segment {p.segment}")
+        label = _("Pinned segment") if p.pinned else (_("Unassigned") if p.segment < 0 else _("Segment {n}", n=p.segment))
         st.caption(label)
         m = st.columns(3)
-        m[0].metric("Customers", f"{p.size:,}")
-        m[1].metric("Share", f"{p.share:.0%}")
+        m[0].metric(_("Customers"), format_number(p.size))
+        m[1].metric(_("Share"), format_percent(p.share, digits=0))
         if p.value_share is not None:
-            m[2].metric("Share of value", f"{p.value_share:.0%}",
-                        delta=f"{(p.value_share - p.share) * 100:+.0f} pts", delta_color="normal")
+            m[2].metric(_("Share of value"), format_percent(p.value_share, digits=0),
+                        delta=_("{points:+.0f} pts", points=(p.value_share - p.share) * 100), delta_color="normal")
         if p.traits:
-            st.markdown("**What stands out**")
+            st.markdown(_("**What stands out**"))
             st.markdown("\n".join(f"- {ui.md(t.sentence)}" for t in p.traits))
         if p.kpis:
             k = st.columns(min(3, len(p.kpis)))
             for i, kpi in enumerate(p.kpis[:6]):
                 k[i % len(k)].metric(ui.md(kpi.label), format_value(kpi.value, kpi.fmt),
-                                     delta=f"{format_value(kpi.overall, kpi.fmt)} overall", delta_color="off",
+                                     delta=_("{value} overall", value=format_value(kpi.overall, kpi.fmt)), delta_color="off",
                                      delta_arrow=_arrow(kpi.value, kpi.overall))
         if p.lift is not None:
-            st.caption(f"Outcome lift: {p.lift:.2f}× the overall rate.")
+            st.caption(_("Outcome lift: {lift}× the overall rate.", lift=format_number(p.lift, digits=2)))
         st.info(ui.md(p.action), icon=":material/lightbulb:")
         if p.rules:
-            with st.expander("How to find them in your CRM"):
+            with st.expander(_("How to find them in your CRM")):
                 st.markdown("\n".join(f"- {ui.md(r)}" for r in p.rules))
                 if show_sql:
                     st.code(p.sql or "-- no simple rule", language="sql")
                 if p.rule_precision is not None:
-                    st.caption(f"{p.rule_precision:.0%} of customers matching these rules are in this segment.")
+                    st.caption(_("{share} of customers matching these rules are in this segment.", share=format_percent(p.rule_precision, digits=0)))
 
 
 def _arrow(value: float | None, overall: float | None) -> str:
@@ -70,7 +71,7 @@ def format_value(value: float | None, fmt: str) -> str:
     if value is None:
         return "—"
     if fmt == "percent":
-        return f"{value:.0%}"
+        return format_percent(value, digits=0)
     if fmt == "money":
-        return f"{value:,.0f}"
-    return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.0f}"
+        return format_number(value, digits=0)
+    return format_number(value, digits=2 if abs(value) < 10 else 0)

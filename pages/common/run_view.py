@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.common import cards, ui
+from segcore.i18n import _, format_number, format_percent, ngettext
 from segcore.insight import summary
 from segcore.insight.profile import Profile
 from segcore.render import charts, density, report, report_content, segment_charts
@@ -18,46 +19,49 @@ def render(view: dict, *, title: str, created_at: str, key: str) -> None:
     """
     headline = view["headline"]
     cols = st.columns(4)
-    cols[0].metric("Customers", f"{headline['customers']:,}")
-    cols[1].metric("Segments", headline["segments"])
+    cols[0].metric(_("Customers"), format_number(headline["customers"]))
+    cols[1].metric(_("Segments"), headline["segments"])
     if headline.get("grade"):
-        cols[2].metric("Quality", str(headline["grade"]).title(), help=headline.get("quality_explanation") or None)
+        cols[2].metric(_("Quality"), ui.grade_label(headline["grade"]), help=headline.get("quality_explanation") or None)
     if headline.get("rules_fidelity") is not None:
-        cols[3].metric("Rules match", f"{headline['rules_fidelity']:.0%}",
-                       help="Share of customers the simple CRM rules place in the same segment as the model.")
+        cols[3].metric(_("Rules match"), format_percent(headline["rules_fidelity"], digits=0),
+                       help=_("Share of customers the simple CRM rules place in the same segment as the model."))
     hidden = report_content.hidden_note(view)
     if hidden:
         st.caption(hidden)
 
     profiles = [Profile.from_dict(p) for p in view["profiles"]]
-    st.subheader("Segments")
+    st.subheader(_("Segments"))
     cards.card_grid(profiles, show_sql=True)
 
     names = {p.segment: p.name for p in profiles}
     effects = summary.effects_frame(view)
     if not effects.empty:
-        st.subheader("Side by side")
+        st.subheader(_("Side by side"))
         st.altair_chart(segment_charts.effect_heatmap(effects, names), width="stretch")
     curve = summary.concentration_frame(view)
     if curve is not None:
         conc = view["concentration"]
-        st.subheader("Where the value is")
-        st.caption(f"The top 20% of customers bring {conc['top20_share']:.0%} of {ui.md(conc['value_column'])}.")
+        st.subheader(_("Where the value is"))
+        st.caption(_("The top 20% of customers bring {share} of {column}.",
+                     share=format_percent(conc["top20_share"], digits=0), column=ui.md(conc["value_column"])))
         st.altair_chart(charts.pareto_chart(curve, conc["top20_share"]), width="stretch")
     if view.get("density") and view["density"]["cells"]:
-        st.subheader("Customer map")
-        st.caption("Where segments sit relative to each other: each square counts customers, coloured by the "
-                   "segment most of them belong to. No individual customer is shown.")
+        st.subheader(_("Customer map"))
+        st.caption(_("Where segments sit relative to each other: each square counts customers, coloured by the "
+                     "segment most of them belong to. No individual customer is shown."))
         st.altair_chart(density.density_chart(view["density"], names), width="stretch")
 
-    st.subheader("Take it with you")
-    args = {"title": title, "subtitle": f"{headline['customers']:,} customers · {headline['segments']} segments",
+    st.subheader(_("Take it with you"))
+    subtitle = (ngettext("{n} customer", "{n} customers", headline["customers"]) + " · "
+                + ngettext("{n} segment", "{n} segments", headline["segments"]))
+    args = {"title": title, "subtitle": subtitle,
             "created_at": created_at}
     left, right = st.columns(2)
-    left.download_button("Report (HTML, opens offline)", lambda: report.html_report(view, **args),
+    left.download_button(_("Report (HTML, opens offline)"), lambda: report.html_report(view, **args),
                          "segment_report.html", "text/html", on_click="ignore", icon=":material/description:",
                          width="stretch", key=f"html_{key}")
-    right.download_button("Report (PDF)", lambda: report.pdf_report(view, **args), "segment_report.pdf",
+    right.download_button(_("Report (PDF)"), lambda: report.pdf_report(view, **args), "segment_report.pdf",
                           "application/pdf", on_click="ignore", icon=":material/picture_as_pdf:", width="stretch",
                           key=f"pdf_{key}")
     rule = report_content.disclosure_note(view)

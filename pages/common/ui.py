@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pages.common import state
 from segcore.errors import SegcoreError
-from segcore.i18n import LANGUAGE_NAMES, LANGUAGES, _, choose_language, set_language
+from segcore.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    N_,
+    _,
+    choose_language,
+    current_language,
+    format_date,
+    format_datetime,
+    ngettext,
+    set_language_resolver,
+)
 
+# Step names are marked here and translated where they are shown.
 STEP_PAGES = {
-    "Data": "pages/data.py",
-    "Features": "pages/features.py",
-    "Segments": "pages/segments.py",
-    "Profiles": "pages/profiles.py",
+    N_("Data"): "pages/data.py",
+    N_("Features"): "pages/features.py",
+    N_("Segments"): "pages/segments.py",
+    N_("Profiles"): "pages/profiles.py",
 }
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -24,16 +38,23 @@ def md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-def apply_language() -> str:
-    """Make this run's language current before anything is drawn: the sidebar pick, else ``?lang=``, else the
-    browser's language (``st.context.locale``), else English. The picker is bound to the URL, so a copied link
-    carries the language and it holds across pages and reruns."""
-    language = choose_language(state.language_wanted(), st.query_params.get(state.LANGUAGE), st.context.locale)
-    set_language(language)
-    return language
+def session_language() -> str | None:
+    """This session's language: the sidebar pick, else ``?lang=``, else the browser's (``st.context.locale``).
+
+    Installed as segcore.i18n's resolver when this module is imported, so every page, fragment and cached call of
+    a session reads its own choice; outside a script run (background threads) it gives None (English).
+    """
+    if get_script_run_ctx() is None:
+        return None
+    return choose_language(state.language_wanted(), st.query_params.get(state.LANGUAGE), st.context.locale)
 
 
-def language_picker(language: str) -> None:
+set_language_resolver(session_language)
+
+
+def language_picker() -> None:
+    """The sidebar picker, bound to the URL: a copied link carries ``?lang=`` and the choice holds across pages."""
+    language = current_language()
     st.sidebar.selectbox(_("Language"), LANGUAGES, index=LANGUAGES.index(language), key=state.LANGUAGE,
                          format_func=LANGUAGE_NAMES.get, bind="query-params")
 
@@ -63,20 +84,20 @@ def password_gate() -> bool:
     secrets = _secrets()
     if secrets and "auth" in secrets and not st.user.get("is_logged_in", False):
         st.title("segcore")
-        st.caption("This studio is private. Log in with your organisation's account.")
-        st.button("Log in", on_click=st.login, type="primary", icon=":material/login:")
+        st.caption(_("This studio is private. Log in with your organisation's account."))
+        st.button(_("Log in"), on_click=st.login, type="primary", icon=":material/login:")
         return False
     expected = app_password(secrets=secrets)
     if not expected or state.authenticated():
         return True
     st.title("segcore")
     with st.form("login"):
-        given = st.text_input("Password", type="password", help="This studio is protected; ask its owner.")
-        if st.form_submit_button("Open"):
+        given = st.text_input(_("Password"), type="password", help=_("This studio is protected; ask its owner."))
+        if st.form_submit_button(_("Open")):
             if check_password(given, expected):
                 state.set_authenticated()
                 st.rerun()
-            st.error("That password is not right. Try again or ask the owner of this studio.")
+            st.error(_("That password is not right. Try again or ask the owner of this studio."))
     return False
 
 
@@ -84,22 +105,24 @@ def sidebar_status() -> None:
     data = state.dataset()
     with st.container():
         if data is None:
-            st.caption("No data loaded yet.")
+            st.caption(_("No data loaded yet."))
         else:
-            st.markdown(f"**Data set:** {md(data.name)}")
-            st.caption(f"{len(data.df):,} customers · {data.df.shape[1]} columns")
+            st.markdown(_("**Data set:** {name}", name=md(data.name)))
+            st.caption(ngettext("{n} customer", "{n} customers", len(data.df)) + " · "
+                       + ngettext("{n} column", "{n} columns", data.df.shape[1]))
         done = state.progress()
         # Material icons ship with Streamlit; emoji need a system emoji font (missing on many Linux machines).
         steps = " → ".join((":material/check_circle: " if ok else ":material/radio_button_unchecked: ") + name
-                           for name, ok in done.items())
+                           for name, ok in ((_(step), ok) for step, ok in done.items()))
         st.caption(steps)
-        st.progress(sum(done.values()) / len(done), text=f"{sum(done.values())} of {len(done)} steps done")
+        st.progress(sum(done.values()) / len(done),
+                    text=_("{done} of {total} steps done", done=sum(done.values()), total=len(done)))
 
 
 def require(step: str) -> None:
     """Stop the page with a pointer to the step the user has to finish first."""
-    st.info(f"This page needs the **{step}** step first.", icon=":material/arrow_back:")
-    st.page_link(STEP_PAGES[step], label=f"Go to {step}", icon=":material/arrow_forward:")
+    st.info(_("This page needs the **{step}** step first.", step=_(step)), icon=":material/arrow_back:")
+    st.page_link(STEP_PAGES[step], label=_("Go to {step}", step=_(step)), icon=":material/arrow_forward:")
     st.stop()
 
 
@@ -109,6 +132,23 @@ def show_error(error: SegcoreError, *, hint: str | None = None) -> None:
         st.caption(hint)
 
 
+GRADES = {"good": N_("good"), "fair": N_("fair"), "poor": N_("poor")}
+
+
+def when(iso: str, *, length: str = "short") -> str:
+    """A stored ISO timestamp (UTC) as the current language writes dates and times."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    return format_datetime(moment, length=length) if length != "date" else format_date(moment)
+
+
+def grade_label(grade: str) -> str:
+    """A quality grade (good/fair/poor) in the current language."""
+    return _(GRADES[grade]).capitalize() if grade in GRADES else str(grade).title()
+
+
 def grade_badge(grade: str) -> str:
     colour = {"good": "green", "fair": "orange", "poor": "red"}.get(grade, "gray")
-    return f":{colour}-badge[{grade.upper()}]"
+    return f":{colour}-badge[{_(GRADES[grade]).upper() if grade in GRADES else grade.upper()}]"

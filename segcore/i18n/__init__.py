@@ -20,8 +20,9 @@ How to wrap a string (engine, CLI, pages; the catalogs are checked by a test on 
 - Don't use ``_`` as a throwaway variable in a function that also translates (it would shadow the function).
 - Short words whose meaning depends on the place: ``pgettext("chart axis", "Share")``.
 
-The current language is a context variable: the studio sets it at the top of every script run (``?lang=``, the
-browser's language, the sidebar picker), the CLI from ``--lang``; ``use_language("zh")`` runs a block in another.
+The current language: the studio installs a resolver that reads the session's choice (sidebar picker, ``?lang=``,
+the browser's language); the CLI sets a context variable from ``--lang``; ``use_language("zh")`` runs a block in
+another language (reports, tests).
 Numbers, percentages and dates: ``format_number``, ``format_percent``, ``format_date`` (Babel, CLDR data).
 
 Catalogs live in ``segcore/i18n/locale/<lang>/LC_MESSAGES/segcore.po`` and are read directly (no compile step):
@@ -48,6 +49,7 @@ from segcore.i18n.language import (
     current_language,
     normalize_language,
     set_language,
+    set_language_resolver,
     use_language,
 )
 from segcore.i18n.translate import (
@@ -91,5 +93,6 @@ __all__ = [
     "reload_catalogs",
     "render",
     "set_language",
+    "set_language_resolver",
     "use_language",
 ]

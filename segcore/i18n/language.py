@@ -1,12 +1,14 @@
-"""The current language: one context variable that the studio sets per script run and the CLI sets from ``--lang``.
+"""The current language: a context variable set by the CLI (``--lang``), reports and tests, else a resolver.
 
 A context variable (not a global) because one Streamlit server runs many sessions at once, each in its own thread
 with its own language; engine code reads it through ``current_language()`` and never takes a language argument.
+The studio installs a resolver that reads the session's choice (picker, ``?lang=``, browser) whenever nothing was
+set explicitly, so every page, fragment and cached call of a session sees that session's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from typing import Literal
@@ -20,7 +22,8 @@ LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "zh": "中文", "ko": "�
 # The Babel locale used for numbers, dates and plural rules (Simplified Chinese, mainland conventions).
 BABEL_LOCALES: dict[Language, str] = {"en": "en_US", "zh": "zh_Hans_CN", "ko": "ko_KR", "ru": "ru_RU"}
 
-_CURRENT: ContextVar[Language] = ContextVar("segcore_language", default=DEFAULT_LANGUAGE)
+_CURRENT: ContextVar[Language | None] = ContextVar("segcore_language", default=None)
+_RESOLVER: list[Callable[[], str | None]] = []  # at most one; a list so installing it needs no `global`
 
 
 def normalize_language(value: str | None) -> Language | None:
@@ -41,7 +44,17 @@ def choose_language(*candidates: str | None) -> Language:
 
 
 def current_language() -> Language:
-    return _CURRENT.get()
+    explicit = _CURRENT.get()
+    if explicit is not None:
+        return explicit
+    return choose_language(_RESOLVER[0]()) if _RESOLVER else DEFAULT_LANGUAGE
+
+
+def set_language_resolver(resolver: Callable[[], str | None] | None) -> None:
+    """Where the language comes from when none was set in this context (the studio: the session's choice)."""
+    _RESOLVER.clear()
+    if resolver is not None:
+        _RESOLVER.append(resolver)
 
 
 def set_language(language: str | None) -> Token:

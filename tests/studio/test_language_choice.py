@@ -3,18 +3,8 @@ and holds across pages."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 import pytest
-from conftest import ROOT
-
-os.environ["SEGCORE_FAST_MAP"] = "1"
-os.environ.setdefault("SEGCORE_DATA_DIR", tempfile.mkdtemp(prefix="segcore-apptest-"))
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-APP = str(ROOT / "app.py")
+from apptest_support import APP, AppTest
 LABELS = {"en": "Language", "zh": "语言", "ko": "언어", "ru": "Язык"}
 
 
@@ -52,8 +42,9 @@ def test_picker_changes_the_language_and_it_holds_across_pages():
     at.run()
     at.session_state["lang"] = "ko"
     at.run()
+    assert at.title[0].value == "우리 고객"
     at.switch_page("pages/features.py").run()
     assert not at.exception
-    assert at.session_state["lang"] == "ko"
+    assert at.session_state["lang"] == "ko" and at.title[0].value == "세분화 기준"
     at.switch_page("pages/data.py").run()
-    assert at.session_state["lang"] == "ko"
+    assert at.session_state["lang"] == "ko" and at.title[0].value == "우리 고객"
