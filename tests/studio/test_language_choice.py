@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from apptest_support import APP, AppTest
+
 LABELS = {"en": "Language", "zh": "语言", "ko": "언어", "ru": "Язык"}
 
 
