@@ -45,3 +45,18 @@ def customers(n: int = 600, *, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]
         }
     )
     return df, persona
+
+
+def rewrite_model(blob: bytes, member: str, change) -> bytes:
+    """A model file with one part changed by ``change(bytes) -> bytes`` and sealed again with the test key, so
+    the crafted content reaches the parser (an unsealed edit is refused earlier, by the seal check)."""
+    import io
+    import zipfile
+
+    from segcore.model import integrity
+    from segcore.model.persist import write_archive
+
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        members = {n: zf.read(n) for n in zf.namelist() if n != integrity.SEAL_NAME}
+    members[member] = change(members.get(member, b""))
+    return write_archive(members)

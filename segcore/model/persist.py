@@ -5,8 +5,11 @@ A ``.segcore`` file is a zip archive holding
 - ``arrays.npz``: segment centres and their ids (numpy, read with ``allow_pickle=False``),
 - ``preprocessor.json`` + ``preprocessor.npz`` (and ``estimator.*`` for Gaussian mixtures): the fitted
   scikit-learn objects as plain data, rebuilt only from an explicit allow-list of classes (``segcore.model.statefile``;
-  no pickle, nothing in the file is run).
+  no pickle, nothing in the file is run),
+- ``integrity.json``: the seal (SHA-256 and HMAC-SHA256 with the deployment's key, ``segcore.model.integrity``).
 Customer ids and per-row labels are not stored: the file carries the model and aggregates only.
+Loading checks sizes before unpacking, then the seal, then rebuilds and test-scores one made-up row, so an edited,
+crafted or damaged file fails with a ModelError at load time, never later and never with another exception.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from segcore.errors import ModelError
 from segcore.insight.explain import RuleSet, SegmentRules
 from segcore.insight.profile import Profile
 from segcore.jsonsafe import plain
-from segcore.model import statefile
+from segcore.model import integrity, statefile
 from segcore.model.pinned import PinRule
 from segcore.model.quality import Quality
 from segcore.model.segmentation import Segmentation
@@ -32,14 +35,18 @@ from segcore.model.spec import FeatureSpec
 from segcore.model.sweep import SweepResult
 
 FORMAT_NAME = "segcore-model"
-# 2: fitted objects as allow-listed JSON + arrays (1 used skops); 3: transformers under segcore.model.transformers.
-FORMAT_VERSION = 3
-# Versions this segcore still reads (2 differs only in where the transformer classes live, see statefile).
-READABLE_VERSIONS = (2, 3)
+# 2: fitted objects as allow-listed JSON + arrays (1 used skops); 3: transformers under segcore.model.transformers;
+# 4: sealed (integrity.json). Unsealed files (3 and older) are refused: nothing shows they were not edited.
+FORMAT_VERSION = 4
+READABLE_VERSIONS = (4,)
+MEMBERS = frozenset({"manifest.json", "arrays.npz", "preprocessor.json", "preprocessor.npz", "estimator.json",
+                     "estimator.npz", integrity.SEAL_NAME})
+# Sealing/checking with the deployment's key (integrity.deployment_key); pass key=None for the content hash only.
+DEPLOYMENT = "deployment"
 
 
-def dumps(seg: Segmentation) -> bytes:
-    """The model file's bytes (for downloads and the run store)."""
+def dumps(seg: Segmentation, *, key: bytes | str | None = DEPLOYMENT) -> bytes:
+    """The model file's bytes (for downloads and the run store), sealed with ``key`` (the deployment's by default)."""
     manifest = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -60,15 +67,25 @@ def dumps(seg: Segmentation) -> bytes:
         "notes": list(seg.notes),
         "fingerprint": seg.fingerprint,
     }
+    arrays = io.BytesIO()
+    np.savez(arrays, centers=np.asarray(seg.centers, dtype=np.float64), center_ids=seg.center_ids)
+    members = {
+        "manifest.json": json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"),
+        "arrays.npz": arrays.getvalue(),
+        **_state_members("preprocessor", seg.preprocessor),
+        **(_state_members("estimator", seg.estimator) if seg.estimator is not None else {}),
+    }
+    return write_archive(members, key=key)
+
+
+def write_archive(members: dict[str, bytes], *, key: bytes | str | None = DEPLOYMENT) -> bytes:
+    """A zip of ``members`` plus their seal. (Tests use it to build crafted files that pass the seal.)"""
+    key = integrity.deployment_key() if key == DEPLOYMENT else key
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        arrays = io.BytesIO()
-        np.savez(arrays, centers=np.asarray(seg.centers, dtype=np.float64), center_ids=seg.center_ids)
-        zf.writestr("arrays.npz", arrays.getvalue())
-        _write_state(zf, "preprocessor", seg.preprocessor)
-        if seg.estimator is not None:
-            _write_state(zf, "estimator", seg.estimator)
+        for name, data in members.items():
+            zf.writestr(name, data)
+        zf.writestr(integrity.SEAL_NAME, integrity.seal(members, key))
     return buffer.getvalue()
 
 
@@ -76,32 +93,61 @@ def save_segmentation(seg: Segmentation, path: str | Path) -> None:
     Path(path).write_bytes(dumps(seg))
 
 
-def load_segmentation(source: str | Path | bytes) -> Segmentation:
-    """Read a model file; raises ModelError for anything that is not a segcore model of a known version."""
+def load_segmentation(source: str | Path | bytes, *, key: bytes | str | None = DEPLOYMENT) -> Segmentation:
+    """Read a model file; ModelError for anything that is not an unchanged segcore model of a known version."""
     name = "the model file" if isinstance(source, bytes) else f"'{Path(source).name}'"
+    data = source if isinstance(source, bytes) else _read_file(Path(source), name)
+    members = integrity.read_members(data, allowed=MEMBERS.__contains__, what=name)
+    sealed = members.pop(integrity.SEAL_NAME, None)
+    manifest = _manifest(members, name)  # format and version first: an old file gets "refit", not "edited"
+    integrity.verify(members, sealed, integrity.deployment_key() if key == DEPLOYMENT else key, what=name)
     try:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        seg = _build(manifest, members, name)
+        _check_consistency(seg)
+    except ModelError:
+        raise
+    except Exception:  # noqa: BLE001 - the file is untrusted input: any failure to rebuild it means it is damaged
+        raise ModelError(
+            f"{name} is damaged or was not written by segcore (its content does not fit together), so it was not "
+            "loaded. Use the model.segcore file written by 'segcore fit' or the studio, or refit."
+        ) from None
+    return seg
+
+
+def _read_file(path: Path, name: str) -> bytes:
+    try:
+        integrity.check_file_size(path.stat().st_size, what=name)
+        return path.read_bytes()
     except FileNotFoundError:
-        raise ModelError(f"The model file {source} does not exist. Check the path.") from None
+        raise ModelError(f"The model file {path} does not exist. Check the path.") from None
+    except IsADirectoryError:
+        raise ModelError(f"{path} is a folder, not a model file. Give the path of the .segcore file.") from None
+    except PermissionError:
+        raise ModelError(f"segcore may not read {path}. Check the file's permissions.") from None
+
+
+def _manifest(members: dict[str, bytes], name: str) -> dict:
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        manifest = json.loads(zf.read("manifest.json"))
-    except (zipfile.BadZipFile, KeyError, ValueError):
+        manifest = json.loads(members["manifest.json"])
+    except (KeyError, ValueError, RecursionError):
+        manifest = None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise ModelError(
             f"{name} is not a segcore model file. Use the model.segcore file written by 'segcore fit' or the studio."
-        ) from None
-    if manifest.get("format") != FORMAT_NAME:
-        raise ModelError(f"{name} is not a segcore model file (unknown format). Refit the segmentation.")
+        )
     version = manifest.get("version")
     if version not in READABLE_VERSIONS:
         raise ModelError(
             f"{name} uses model format version {version}, but this segcore reads version {FORMAT_VERSION}. "
             "Open it with the segcore version that wrote it, or refit the segmentation."
         )
-    with zf:
-        arrays = np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False)
-        preprocessor = _read_state(zf, "preprocessor", name)
-        estimator = _read_state(zf, "estimator", name) if "estimator.json" in zf.namelist() else None
+    return manifest
+
+
+def _build(manifest: dict, members: dict[str, bytes], name: str) -> Segmentation:
+    arrays = integrity.read_npz(members["arrays.npz"], what=name)
+    preprocessor = _read_state(members, "preprocessor", name)
+    estimator = _read_state(members, "estimator", name) if "estimator.json" in members else None
     quality = manifest.get("quality")
     return Segmentation(
         spec=FeatureSpec.from_dict(manifest["spec"]),
@@ -128,23 +174,37 @@ def load_segmentation(source: str | Path | bytes) -> Segmentation:
     )
 
 
-def _write_state(zf: zipfile.ZipFile, stem: str, obj) -> None:
+def _check_consistency(seg: Segmentation) -> None:
+    """Shapes that must agree, then one made-up customer scored end to end: a file that cannot score fails now."""
+    centers, ids = seg.centers, seg.center_ids
+    if (
+        centers.ndim != 2 or len(centers) == 0 or ids.shape != (len(centers),) or len(set(ids.tolist())) != len(ids)
+        or not np.isfinite(centers).all() or not all(isinstance(c, str) for c in (*seg.numeric, *seg.categorical))
+    ):
+        raise ValueError("centres and their ids do not fit together")
+    probe = pd.DataFrame({**{c: [0.0] for c in seg.numeric}, **{c: ["x"] for c in seg.categorical}})
+    for pin in seg.pins:
+        if pin.column not in probe:
+            probe[pin.column] = [0.0]
+    scored = seg.assign(probe)
+    if scored.shape[0] != 1:
+        raise ValueError("scoring one customer did not give one row")
+
+
+def _state_members(stem: str, obj) -> dict[str, bytes]:
     text, arrays = statefile.dumps(obj)
-    zf.writestr(f"{stem}.json", text)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
-    zf.writestr(f"{stem}.npz", buffer.getvalue())
+    return {f"{stem}.json": text.encode("utf-8"), f"{stem}.npz": buffer.getvalue()}
 
 
-def _read_state(zf: zipfile.ZipFile, stem: str, name: str):
+def _read_state(members: dict[str, bytes], stem: str, name: str):
     try:
-        text = zf.read(f"{stem}.json").decode("utf-8")
-        arrays = dict(np.load(io.BytesIO(zf.read(f"{stem}.npz")), allow_pickle=False))
-    except (KeyError, ValueError, UnicodeDecodeError):
-        raise ModelError(
-            f"{name} is incomplete or damaged ({stem} missing). Refit the segmentation."
-        ) from None
-    return statefile.loads(text, arrays, what=name)
+        text = members[f"{stem}.json"].decode("utf-8")
+        npz = members[f"{stem}.npz"]
+    except (KeyError, UnicodeDecodeError):
+        raise ModelError(f"{name} is incomplete or damaged ({stem} missing). Refit the segmentation.") from None
+    return statefile.loads(text, integrity.read_npz(npz, what=name), what=name)
 
 
 def _rules_to_dict(rules: RuleSet | None) -> dict | None:

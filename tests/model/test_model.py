@@ -9,7 +9,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import customers
+from helpers import customers, rewrite_model
 from sklearn.metrics import adjusted_rand_score
 
 from segcore.columns.roles import infer_roles
@@ -143,24 +143,19 @@ def test_model_file_holds_no_customer_ids(fitted):
 
 
 def _rewrite_manifest(blob: bytes, change) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(blob))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "manifest.json":
-                manifest = json.loads(data)
-                change(manifest)
-                data = json.dumps(manifest).encode()
-            zf.writestr(name, data)
-    return out.getvalue()
+    def edit(data: bytes) -> bytes:
+        manifest = json.loads(data)
+        change(manifest)
+        return json.dumps(manifest).encode()
+
+    return rewrite_model(blob, "manifest.json", edit)
 
 
 def test_load_refuses_unknown_versions_and_foreign_files(tmp_path, fitted):
     _, _, seg = fitted
     newer = tmp_path / "newer.segcore"
     newer.write_bytes(_rewrite_manifest(dumps(seg), lambda m: m.update(version=99)))
-    with pytest.raises(ModelError, match="version 99.*reads version 3"):
+    with pytest.raises(ModelError, match="version 99.*reads version 4"):
         load_segmentation(newer)
     junk = tmp_path / "junk.segcore"
     junk.write_bytes(b"not a zip at all")
@@ -180,18 +175,14 @@ def test_load_refuses_unknown_versions_and_foreign_files(tmp_path, fitted):
 def test_load_refuses_untrusted_objects(tmp_path, fitted, entry, message):
     """A file naming any class or type outside the allow-list is refused before anything is built."""
     _, _, seg = fitted
-    source = zipfile.ZipFile(io.BytesIO(dumps(seg)))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "preprocessor.json":
-                state = json.loads(data)
-                state["root"]["state"]["__dict__"].append(["injected", entry])
-                data = json.dumps(state).encode()
-            zf.writestr(name, data)
+
+    def inject(data: bytes) -> bytes:
+        state = json.loads(data)
+        state["root"]["state"]["__dict__"].append(["injected", entry])
+        return json.dumps(state).encode()
+
     path = tmp_path / "evil.segcore"
-    path.write_bytes(out.getvalue())
+    path.write_bytes(rewrite_model(dumps(seg), "preprocessor.json", inject))
     with pytest.raises(ModelError, match=message):
         load_segmentation(path)
 
