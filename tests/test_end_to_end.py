@@ -409,7 +409,7 @@ def test_completejourney_demographics_categorical_only(shared_data):
     seg = fit(df, features, k=4, schema=schema, seed=0)
     assert seg.numeric == () and set(seg.categorical) == set(features)
     assert seg.n_segments == 4 and sum(p.size for p in seg.profiles) == 801
-    assert all(t.kind == "category" for p in seg.profiles for t in p.traits)
+    assert all(t.kind in ("level", "flag") for p in seg.profiles for t in p.traits)
     assert all(p.rules for p in seg.profiles)
 
 

@@ -97,6 +97,27 @@ SCHEME_KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# What a numeric column measures, for names and actions ("Lapsed", "Frequent", "Dissatisfied"). Only these meanings
+# name a segment; money is read from the column's scheme ("value") or the schema's value column instead. Checked in
+# this order, so "days since last purchase" is recency, not frequency.
+CONCEPT_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "recency": (
+        "recency", "days since", "since last", "days since last", "last purchase", "last order", "last visit",
+        "last seen", "last active", "inactive days", "days inactive", "dormant", "lapsed",
+        "最近", "距今", "未购买天数", "最后", "최근", "경과일", "마지막", "давност*", "последн*",
+    ),
+    "satisfaction": (
+        "satisfaction", "satisfied", "csat", "nps", "net promoter", "rating", "review score",
+        "满意度", "评分", "만족도", "평점", "удовлетворенност*", "удовлетворённост*", "оценк*",
+    ),
+    "frequency": (
+        "frequency", "freq", "visits", "orders", "order count", "purchases", "number of purchases",
+        "transactions", "trips", "baskets", "num purchases",
+        "购买次数", "次数", "频次", "频率", "订单数", "访问次数", "구매횟수", "횟수", "빈도", "방문수", "주문수",
+        "частот*", "покупок", "число покупок", "количество покупок", "заказов", "визитов",
+    ),
+}
+
 # Protected attributes (GDPR special categories and their usual proxies): clustering on them by default could
 # produce segments that discriminate, so they are profile-only until the user opts in.
 SENSITIVE_KEYWORDS: tuple[str, ...] = (

@@ -21,6 +21,8 @@ from typing import Any
 
 import pandas as pd
 
+from segcore.insight.traits import Trait
+
 MIN_GROUP = 10
 ROUNDING_BASE = 5
 # Significant figures kept for means and KPI values, and for the cut-offs in shared CRM rules.
@@ -142,16 +144,24 @@ def _rounded_match(m: re.Match) -> str:
     return f"{m.group('op')}{m.group('space')}{text}"
 
 
+SHARE_KINDS = ("category", "level", "flag")  # "category": traits saved before format 2
+
+
 def _share_trait(t: Mapping[str, Any], *, size: int, total: int, min_size: int) -> dict[str, Any] | None:
-    if t.get("kind") == "category":
+    if t.get("kind") in SHARE_KINDS:
         in_segment = float(t.get("segment_value") or 0) * size
         overall = float(t.get("overall_value") or 0) * total
         if round(overall) < min_size or 0 < round(in_segment) < min_size:
             return None
-        values = {"segment_value": round_share(t["segment_value"]), "overall_value": round_share(t["overall_value"])}
+        keys = ("segment_value", "overall_value", "share", "overall_share")
+        values = {k: round_share(t[k]) for k in keys if k in t}
     else:
         values = {k: round_sig(t.get(k), VALUE_DIGITS) for k in ("segment_value", "overall_value")}
-    return {**t, **values, "effect": round(float(t.get("effect") or 0), 2)}
+        values.update({k: round_share(t[k]) for k in ("share", "overall_share") if k in t})
+    shared = {**t, **values, "effect": round(float(t.get("effect") or 0), 2)}
+    if "direction" in t:  # a fact (format 2): the sentence is worded again from the rounded figures
+        shared["sentence"] = Trait.from_dict(shared).sentence
+    return shared
 
 
 def _share_kpi(k: Mapping[str, Any]) -> dict[str, Any]:
@@ -161,7 +171,7 @@ def _share_kpi(k: Mapping[str, Any]) -> dict[str, Any]:
 
 def _names_rare(trait: Mapping[str, Any], rare: Mapping[str, list | None]) -> bool:
     column = str(trait.get("column"))
-    if trait.get("kind") != "category" or column not in rare:
+    if trait.get("kind") not in ("category", "level") or column not in rare:
         return False
     levels = rare[column]
     return levels is None or str(trait.get("level")) in levels

@@ -1,10 +1,11 @@
 """Descriptive segment names and suggested actions, from a segment's strongest traits.
 
-A marketer reads "Lapsed bargain hunters" faster than "Segment 3". Names come from a small vocabulary keyed on
-what a column measures (its *concept*: value, recency, frequency, tenure, discount, digital, engagement, churn) and
-the direction of the segment's standardised effect on it. Concepts are found from the column's scheme and English
-keywords in its name; columns we cannot interpret (including non-English names) fall back to
-"Segment N: <column> high".
+A marketer reads "Lapsed high-value customers" faster than "Segment 3", but a name must not borrow a meaning the
+data does not carry: a sales-channel column is not "value", seniority is not "loyalty". So a column lends its
+*meaning* to a name only when its role and the vocabulary say what it measures, and only for four meanings:
+value (the value column, or a numeric column whose scheme is "value"), recency, frequency and satisfaction (numeric
+columns whose name matches ``segcore.columns.vocabulary.CONCEPT_KEYWORDS``, in any of our languages). Every other
+column names a segment by its own words, in the data's language: "Mostly Horeca Channel", "High seniority".
 
 Action rules (first match wins; "high"/"low" means a standardised effect beyond ``STRONG_EFFECT``):
 
@@ -15,7 +16,6 @@ segment is -1 (unassigned)                             Review individually; they
 pinned, and value not low                              Key account: named owner, quarterly business review.
 high value and (recency high or churn high)            Win back now: personal outreach and a tailored offer ...
 high value                                             Retain with high-touch service: dedicated account manager ...
-tenure low (new customers)                             Onboard: welcome journey and a second-purchase incentive.
 low value and frequency high                           Grow basket size: bundles and cross-sell.
 low value                                              Serve through low-cost self-service channels and automated ...
 anything else                                          Nurture: relevant offers, and test which ones move them.
@@ -27,6 +27,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from segcore.columns.vocabulary import CONCEPT_KEYWORDS, SCHEME_KEYWORDS, best_keyword, normalise_name
+from segcore.insight.sentences import flag_label, humanize
+from segcore.insight.traits import Trait
+
+__all__ = ["humanize"]  # re-exported: older callers read it from here
 
 # |standardised effect| above which a segment is clearly "high" or "low" on a concept: half a standard deviation is
 # the conventional "medium" effect size, so weaker differences never drive a name or an action.
@@ -45,122 +51,27 @@ ACTIONS: dict[str, str] = {
     "key_account": "Key account: named owner, quarterly business review.",
     "win_back": "Win back now: personal outreach and a tailored offer before they lapse.",
     "retain": "Retain with high-touch service: dedicated account manager, early access, loyalty rewards.",
-    "onboard": "Onboard: welcome journey and a second-purchase incentive.",
     "grow_basket": "Grow basket size: bundles and cross-sell.",
     "self_service": "Serve through low-cost self-service channels and automated nurture.",
     "nurture": "Nurture: relevant offers, and test which ones move them.",
 }
 
-# Concept -> name tokens that reveal it (matched on whole tokens of the column name, in this order of precedence,
-# so "web_visits" is digital rather than frequency and "visits_last_90d" is frequency rather than recency).
-CONCEPT_TOKENS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("recency", frozenset({"recency", "since", "inactive", "dormant", "lapsed", "recent"})),
-    ("churn", frozenset({"churn", "churned", "attrition", "cancelled", "canceled", "cancel"})),
-    ("tenure", frozenset({"tenure", "seniority", "membership", "member", "loyalty"})),
-    (
-        "discount",
-        frozenset(
-            {
-                "discount",
-                "discounts",
-                "coupon",
-                "coupons",
-                "promo",
-                "promos",
-                "deal",
-                "deals",
-                "voucher",
-                "vouchers",
-                "markdown",
-                "sale",
-            }
-        ),
-    ),
-    ("digital", frozenset({"app", "online", "digital", "web", "mobile", "ecommerce", "internet"})),
-    (
-        "engagement",
-        frozenset(
-            {"engagement", "engaged", "sessions", "opens", "clicks", "logins", "activity", "usage", "active"}
-        ),
-    ),
-    ("satisfaction", frozenset({"nps", "csat", "satisfaction", "satisfied", "promoter", "promoters"})),
-    ("support", frozenset({"tickets", "ticket", "complaints", "complaint", "support", "escalations"})),
-    (
-        "frequency",
-        frozenset(
-            {
-                "frequency",
-                "freq",
-                "visits",
-                "orders",
-                "purchases",
-                "transactions",
-                "trips",
-                "baskets",
-                "count",
-                "num",
-            }
-        ),
-    ),
-    (
-        "value",
-        frozenset(
-            {
-                "spend",
-                "spending",
-                "spent",
-                "revenue",
-                "monetary",
-                "sales",
-                "arr",
-                "mrr",
-                "ltv",
-                "clv",
-                "value",
-                "amount",
-                "balance",
-                "profit",
-                "margin",
-            }
-        ),
-    ),
-)
+# The only meanings a column may lend to a name.
+CONCEPTS = ("value", "recency", "frequency", "satisfaction")
 
 # (concept, direction) -> (adjective, noun). Either may be None. Adjectives are ordered lifecycle first, then value,
-# then behaviour, which reads naturally: "Lapsed high-value customers", "New app-first shoppers".
+# then behaviour, which reads naturally: "Lapsed high-value customers", "Frequent regulars".
 VOCABULARY: dict[tuple[str, int], tuple[str | None, str | None]] = {
     ("recency", 1): ("Lapsed", None),
     ("recency", -1): ("Recently active", None),
-    ("churn", 1): ("At-risk", None),
-    ("tenure", -1): ("New", None),
-    ("tenure", 1): (None, "loyalists"),
     ("value", 1): ("High-value", None),
     ("value", -1): ("Low-value", None),
-    ("discount", 1): (None, "bargain hunters"),
-    ("discount", -1): ("Full-price", None),
-    ("digital", 1): ("App-first", None),
-    ("digital", -1): ("Offline", None),
-    ("engagement", 1): ("Engaged", None),
-    ("engagement", -1): ("Low-engagement", None),
     ("frequency", 1): ("Frequent", "regulars"),
     ("frequency", -1): (None, "occasionals"),
-    ("satisfaction", 1): ("Happy", "promoters"),
-    ("satisfaction", -1): ("Unhappy", None),
-    ("support", 1): ("High-touch", None),
-    ("support", -1): ("Self-sufficient", None),
+    ("satisfaction", 1): ("Satisfied", None),
+    ("satisfaction", -1): ("Dissatisfied", None),
 }
-ADJECTIVE_ORDER = (
-    "recency",
-    "churn",
-    "tenure",
-    "value",
-    "satisfaction",
-    "digital",
-    "engagement",
-    "support",
-    "discount",
-    "frequency",
-)
+ADJECTIVE_ORDER = ("recency", "value", "satisfaction", "frequency")
 DEFAULT_NOUN = "customers"
 
 
@@ -168,8 +79,9 @@ DEFAULT_NOUN = "customers"
 class SegmentSignals:
     """What naming and actions need to know about one segment (computed by ``segcore.insight.profile``).
 
-    ``concept_effects`` maps a concept to the segment's standardised effect on the strongest column measuring it;
-    ``top_traits`` are (column, effect, level-or-None) of the traits shown on the card, strongest first.
+    ``concept_effects`` maps a concept (one of ``CONCEPTS``) to the segment's standardised effect on the strongest
+    column measuring it; ``top_traits`` are the traits shown on the card, strongest first; ``trait_concepts`` maps a
+    column to its concept when it has one.
     """
 
     segment: int
@@ -178,27 +90,37 @@ class SegmentSignals:
     value_effect: float | None = None
     churn_lift: float | None = None
     concept_effects: Mapping[str, float] = field(default_factory=dict)
-    top_traits: tuple[tuple[str, float, str | None], ...] = ()
+    top_traits: tuple[Trait, ...] = ()
     trait_concepts: Mapping[str, str] = field(default_factory=dict)
 
 
-def _tokens(column: str) -> list[str]:
-    return [t for t in re.split(r"[^0-9a-zA-Z]+|(?<=[a-z])(?=[A-Z])", column) if t]
+def concept_of(
+    column: str, *, role: str | None = "numeric", scheme: str | None = None, is_value_column: bool = False
+) -> str | None:
+    """The meaning a column lends to names (one of ``CONCEPTS``), or None: it then names by its own words.
 
-
-def concept_of(column: str, *, scheme: str | None = None, is_value_column: bool = False) -> str | None:
-    """The concept a column measures, or None when its name and scheme say nothing we can use."""
+    Only numeric columns carry a direction a name can use; value comes from the value column or a "value" scheme
+    (when the scheme is unknown, from the value vocabulary), the others from ``CONCEPT_KEYWORDS``.
+    """
     if is_value_column:
         return "value"
-    tokens = {t.lower() for t in _tokens(column)}
-    if "days" in tokens and "last" in tokens:
-        return "recency"
-    for concept, words in CONCEPT_TOKENS:
-        if tokens & words:
+    if role != "numeric":
+        return None
+    words = normalise_name(column)
+    for concept, keywords in CONCEPT_KEYWORDS.items():
+        if best_keyword(words, keywords) is not None:
             return concept
-    if scheme == "value":
+    if scheme == "value" or (scheme is None and best_keyword(words, SCHEME_KEYWORDS["value"]) is not None):
         return "value"
     return None
+
+
+# A target named like this is a churn flag: its per-segment rate lifts "win back" actions.
+CHURN_KEYWORDS = ("churn", "churned", "attrition", "cancelled", "canceled", "流失", "이탈", "отток*")
+
+
+def is_churn_target(column: str | None) -> bool:
+    return bool(column) and best_keyword(normalise_name(column), CHURN_KEYWORDS) is not None
 
 
 def _direction(effect: float | None, threshold: float) -> int:
@@ -217,10 +139,24 @@ def _concept_direction(sig: SegmentSignals, concept: str) -> int:
     return _direction(sig.concept_effects.get(concept), STRONG_EFFECT)
 
 
-def humanize(column: str) -> str:
-    """'total_spend_12m' -> 'total spend 12m'. Only separators change; words are never translated."""
-    text = re.sub(r"[_\s]+", " ", str(column)).strip()
-    return text or str(column)
+_NUMBER_LIKE = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$")
+
+
+def own_words(t: Trait) -> str:
+    """A trait in the column's own words, for names: 'mostly Horeca Channel', 'mostly Region 3', 'high seniority'."""
+    label = humanize(t.column)
+    if t.kind == "level":
+        level = str(t.level)
+        return f"mostly {label} {level}" if _NUMBER_LIKE.match(level) else f"mostly {level} {label}"
+    if t.kind == "flag":
+        return f"{'mostly' if t.segment_value >= 0.5 else 'often'} {flag_label(t.column)}" if t.direction > 0 else (
+            f"rarely {flag_label(t.column)}"
+        )
+    return f"{'high' if t.direction > 0 else 'low'} {label}"
+
+
+def _capital(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
 
 
 def auto_name(sig: SegmentSignals) -> str:
@@ -231,19 +167,19 @@ def auto_name(sig: SegmentSignals) -> str:
     value_dir = _value_direction(sig)
     if value_dir:
         directions["value"] = value_dir
-    for column, effect, level in sig.top_traits:
-        concept = sig.trait_concepts.get(column)
-        if concept is None or concept in directions or level is not None:
+    for t in sig.top_traits:
+        concept = sig.trait_concepts.get(t.column)
+        if concept is None or concept in directions or t.kind != "numeric":
             continue
-        d = _direction(effect, STRONG_EFFECT)
+        d = _direction(t.effect, STRONG_EFFECT)
         if d:
             directions[concept] = d
     adjectives: list[str] = []
     noun: str | None = None
     noun_concept: str | None = None
     # The noun comes from the strongest trait that has one; adjectives from the rest, in a fixed reading order.
-    for column, _effect, _level in sig.top_traits:
-        concept = sig.trait_concepts.get(column)
+    for t in sig.top_traits:
+        concept = sig.trait_concepts.get(t.column)
         if concept in directions and noun is None:
             candidate = VOCABULARY.get((concept, directions[concept]), (None, None))[1]
             if candidate:
@@ -261,30 +197,22 @@ def auto_name(sig: SegmentSignals) -> str:
     text = " ".join(
         [adjectives[0] if adjectives else "", *(a.lower() for a in adjectives[1:]), noun or DEFAULT_NOUN]
     )
-    text = text.strip()
-    return text[0].upper() + text[1:]
+    return _capital(text.strip())
 
 
 def _fallback_name(sig: SegmentSignals) -> str:
-    label = f"Segment {sig.segment}"
+    """No meaning to borrow: the strongest trait in its own words ('Mostly Horeca Channel'), else 'Segment N'."""
     if not sig.top_traits:
-        return label
-    column, effect, level = sig.top_traits[0]
-    if level is not None:
-        return f"{label}: mostly {level}"
-    return f"{label}: {humanize(column)} {'high' if effect > 0 else 'low'}"
+        return f"Segment {sig.segment}"
+    return _capital(own_words(sig.top_traits[0]))
 
 
 def _qualifier(sig: SegmentSignals) -> str | None:
     """The segment's strongest trait that did not already shape its name (columns without a concept first)."""
-    plain = [t for t in sig.top_traits if t[0] not in sig.trait_concepts]
-    named = [t for t in sig.top_traits if t[0] in sig.trait_concepts]
-    for column, effect, level in [*plain, *named]:
-        return (
-            f"mostly {level}"
-            if level is not None
-            else f"{humanize(column)} {'high' if effect > 0 else 'low'}"
-        )
+    plain = [t for t in sig.top_traits if t.column not in sig.trait_concepts]
+    named = [t for t in sig.top_traits if t.column in sig.trait_concepts]
+    for t in [*plain, *named]:
+        return own_words(t)
     return None
 
 
@@ -326,7 +254,6 @@ def suggest_action(sig: SegmentSignals) -> str:
     lapsing = (
         _concept_direction(sig, "recency") > 0
         or (sig.churn_lift is not None and sig.churn_lift >= HIGH_CHURN_LIFT)
-        or _concept_direction(sig, "churn") > 0
     )
     if sig.segment == -1:
         return ACTIONS["unassigned"]
@@ -334,8 +261,6 @@ def suggest_action(sig: SegmentSignals) -> str:
         return ACTIONS["key_account"]
     if value > 0:
         return ACTIONS["win_back"] if lapsing else ACTIONS["retain"]
-    if _concept_direction(sig, "tenure") < 0:
-        return ACTIONS["onboard"]
     if value < 0:
         return ACTIONS["grow_basket"] if _concept_direction(sig, "frequency") > 0 else ACTIONS["self_service"]
     return ACTIONS["nurture"]

@@ -1,8 +1,9 @@
 """Segment profiles: size, value share, KPIs, lift and the few traits that make each segment different.
 
 Everything is computed with ``np.bincount`` over integer segment codes, so a million rows x 25 columns x 8 segments
-takes about a second; there is no per-row Python. Traits are ranked by standardised effect size, so a column in
-euros and a column in visits compete on the same scale. Names and actions come from ``segcore.insight.naming``.
+takes about a second; there is no per-row Python. Traits (``segcore.insight.traits``) compare medians and rates with
+an effect size on Cohen's scale, so a column in euros and a column in visits compete on the same scale. Names and
+actions come from ``segcore.insight.naming``.
 """
 
 from __future__ import annotations
@@ -16,26 +17,29 @@ import numpy as np
 import pandas as pd
 
 from segcore.insight.effects import (
+    MISSING_LEVEL,
     as_flag,
     check_columns,
+    compare_flag,
+    compare_levels,
+    compare_numeric,
     is_numeric,
-    level_effects,
     numeric_effects,
+    numeric_trait,
     numeric_values,
     ordered_unique,
+    rank_sample,
     segment_codes,
 )
-from segcore.insight.naming import SegmentSignals, concept_of, humanize, name_segments, suggest_action
-from segcore.insight.sentences import (
-    boolean_sentence,
-    category_sentence,
-    currency_of,
-    name_tokens,
-    numeric_sentence,
-)
+from segcore.insight.naming import SegmentSignals, concept_of, is_churn_target, name_segments, suggest_action
+from segcore.insight.sentences import humanize, unit_of
+from segcore.insight.traits import Trait
 from segcore.jsonsafe import plain
 
-FORMAT_VERSION = 1
+__all__ = ["Kpi", "Profile", "Trait", "build_profiles"]
+
+# 2: traits are facts (medians/shares, effect on Cohen's scale, unit, share) worded by sentences.render_trait.
+FORMAT_VERSION = 2
 # Traits weaker than 0.2 standard deviations are "negligible" by Cohen's convention: not worth a line on a card.
 MIN_EFFECT = 0.2
 # Five traits fit on a segment card and are as many as a reader retains.
@@ -45,23 +49,6 @@ MAX_LEVELS = 500
 # Net Promoter Score bands on the 0-10 scale (Reichheld): 9-10 promoters, 0-6 detractors.
 NPS_PROMOTER_MIN = 9
 NPS_DETRACTOR_MAX = 6
-
-
-@dataclass(frozen=True)
-class Trait:
-    """One way a segment differs from everyone. ``effect`` is standardised (in overall standard deviations).
-
-    numeric: segment_value / overall_value are means. category: they are proportions (0-1) of ``level``
-    (for a yes/no column, of "yes").
-    """
-
-    column: str
-    sentence: str
-    effect: float
-    segment_value: float | str
-    overall_value: float | str
-    kind: Literal["numeric", "category"]
-    level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +78,7 @@ class Profile:
 
     def to_dict(self) -> dict:
         """Plain Python only (no numpy scalars, NaN as None), so ``json.dumps`` works on it."""
-        d = plain(asdict(self))
+        d = plain({**asdict(self), "traits": [t.to_dict() for t in self.traits]})
         d["format_version"] = FORMAT_VERSION
         return d
 
@@ -99,7 +86,7 @@ class Profile:
     def from_dict(cls, d: Mapping[str, Any]) -> Profile:
         d = dict(d)
         d.pop("format_version", None)
-        traits = tuple(Trait(**t) for t in d.pop("traits", ()))
+        traits = tuple(Trait.from_dict(t) for t in d.pop("traits", ()))
         kpis = tuple(
             Kpi(**{**k, "value": _nan(k.get("value")), "overall": _nan(k.get("overall"))})
             for k in d.pop("kpis", ())
@@ -158,7 +145,7 @@ def _kpis(df: pd.DataFrame, schema: Any, idx: np.ndarray, n_seg: int) -> list[li
             is_money = col == schema.value_column or concept_of(col, scheme=_role(schema, col)[1]) == "value"
             specs = [(f"avg {h}", means, overall, "money" if is_money else "number")]
             finite = x[~np.isnan(x)]
-            if "nps" in name_tokens(col) and len(finite) and finite.min() >= 0 and finite.max() <= 10:
+            if "nps" in humanize(col).lower().split() and len(finite) and finite.min() >= 0 and finite.max() <= 10:
                 nps = np.where(
                     np.isnan(x), np.nan, (x >= NPS_PROMOTER_MIN) * 100.0 - (x <= NPS_DETRACTOR_MAX) * 100.0
                 )
@@ -214,6 +201,12 @@ def build_profiles(
     ]
 
     sizes = np.bincount(idx, minlength=n_seg)
+    sample = rank_sample(idx, n_seg)
+    rows, weights = sample if sample is not None else (slice(None), None)
+
+    def compare(x: np.ndarray):
+        return compare_numeric(x[rows], idx[rows], n_seg, weights=weights)
+
     value_col = schema.value_column
     value_share: np.ndarray | None = None
     value_effect = np.full(n_seg, np.nan)
@@ -223,66 +216,67 @@ def build_profiles(
         total = np.nansum(v)
         if total > 0:
             value_share = np.bincount(idx, weights=np.nan_to_num(v), minlength=n_seg) / total
-        value_effect = numeric_effects(v, idx, n_seg)[2]
+        value_effect = compare(v).effects
 
     candidates: list[list[Trait]] = [[] for _ in range(n_seg)]
     concept_effects: list[dict[str, float]] = [{} for _ in range(n_seg)]
     concepts: dict[str, str] = {}
-    flags: set[str] = set()
     for col in columns:
         s = df[col]
         role, scheme = _role(schema, col)
         kind = _kind(s, role)
-        concept = concept_of(col, scheme=scheme, is_value_column=col == value_col)
+        concept = concept_of(
+            col, role="numeric" if kind == "numeric" else kind, scheme=scheme, is_value_column=col == value_col
+        )
         if concept:
             concepts[col] = concept
-        if kind == "boolean":
-            flags.add(col)
-        if kind in ("numeric", "boolean"):
-            x = numeric_values(s) if kind == "numeric" else as_flag(s)
-            means, overall, effects = numeric_effects(x, idx, n_seg)
-            money = currency_of(col) if concept == "value" else ""
+        if kind == "numeric":
+            cmp = compare(numeric_values(s))
+            unit = unit_of(col, money=concept == "value")
             for i in range(n_seg):
-                e = effects[i]
-                if not math.isfinite(e):
+                trait = numeric_trait(col, cmp, i, unit=unit)
+                if trait is None:
                     continue
-                if concept and abs(e) > abs(concept_effects[i].get(concept, 0.0)):
-                    concept_effects[i][concept] = float(e)
-                if kind == "numeric":
-                    sentence = numeric_sentence(col, means[i], overall, concept=concept, money=money)
+                if concept and abs(trait.effect) > abs(concept_effects[i].get(concept, 0.0)):
+                    concept_effects[i][concept] = trait.effect
+                candidates[i].append(trait)
+        elif kind == "boolean":
+            rate, overall, h = compare_flag(as_flag(s), idx, n_seg)
+            for i in range(n_seg):
+                if math.isfinite(h[i]) and h[i] != 0:
+                    r = float(rate[i])
                     candidates[i].append(
-                        Trait(col, sentence, float(e), float(means[i]), float(overall), "numeric")
-                    )
-                else:
-                    sentence = boolean_sentence(col, means[i], overall)
-                    candidates[i].append(
-                        Trait(col, sentence, float(e), float(means[i]), float(overall), "category", "yes")
+                        Trait(col, "flag", 1 if h[i] > 0 else -1, float(h[i]), r, overall, "%", r, overall, "yes")
                     )
         elif kind == "categorical":
-            levels, p_seg, p_all, effects = level_effects(s, idx, n_seg)
+            levels, p_seg, p_all, h = compare_levels(s, idx, n_seg, missing=MISSING_LEVEL)
             if len(levels) > MAX_LEVELS:
                 continue
             for i in range(n_seg):
-                row = np.where(np.isfinite(effects[i]), effects[i], -np.inf)
+                row = np.where(np.isfinite(h[i]), h[i], -np.inf)
                 j = int(np.argmax(row))
                 if row[j] <= 0:
                     continue
-                sentence = category_sentence(col, levels[j], p_seg[i, j], p_all[j], scheme=scheme)
+                share = float(p_seg[i, j])
                 candidates[i].append(
                     Trait(
                         col,
-                        sentence,
+                        "level",
+                        1,
                         float(row[j]),
-                        float(p_seg[i, j]),
+                        share,
                         float(p_all[j]),
-                        "category",
+                        "%",
+                        share,
+                        float(p_all[j]),
                         str(levels[j]),
+                        geographic=scheme == "geographic",
                     )
                 )
 
     kpis = _kpis(df, schema, idx, n_seg)
     lift = _target_lift(df, schema.target_column, idx, n_seg)
-    churn_lift = lift if lift is not None and concept_of(schema.target_column) == "churn" else None
+    churn_lift = lift if lift is not None and is_churn_target(schema.target_column) else None
 
     traits: list[tuple[Trait, ...]] = []
     signals: list[SegmentSignals] = []
@@ -303,7 +297,7 @@ def build_profiles(
                 if churn_lift is not None and math.isfinite(churn_lift[i])
                 else None,
                 concept_effects=concept_effects[i],
-                top_traits=tuple((t.column, t.effect, None if t.column in flags else t.level) for t in top),
+                top_traits=top,
                 trait_concepts=concepts,
             )
         )

@@ -1,15 +1,18 @@
-"""Plain-language trait sentences and human number formats ('spends 3.1x the average (€1,240 vs €400)')."""
+"""Plain-language wording of trait facts and human number formats: the only place a trait becomes words.
+
+``render_trait`` turns a ``segcore.insight.traits.Trait`` into the sentence on a card ('higher total spend: median
+€1,150 vs €625 overall (78% of the segment above €625)'); a translation renders the same facts in its language.
+"""
 
 from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
-from segcore.insight.naming import humanize
+if TYPE_CHECKING:
+    from segcore.insight.traits import Trait
 
-# "2.4x the average" reads better than "140% higher" only for big differences; in between we say higher/lower.
-RATIO_HIGH = 1.5
-RATIO_LOW = 0.67
 CURRENCY_TOKENS = {
     "eur": "€",
     "euro": "€",
@@ -25,30 +28,56 @@ CURRENCY_TOKENS = {
     "cny": "¥",
     "rmb": "¥",
     "inr": "₹",
+    "rub": "₽",
+    "руб": "₽",
+    "元": "¥",
+    "원": "₩",
 }
-SPEND_TOKENS = frozenset(
-    {"spend", "spending", "spent", "monetary", "revenue", "sales", "purchase", "purchases"}
-)
-FREQUENCY_VERBS = {
-    "visits": "visits",
-    "visit": "visits",
-    "orders": "orders",
-    "purchases": "buys",
-    "transactions": "buys",
-    "baskets": "buys",
-    "trips": "shops",
-    "frequency": "buys",
+# Units a column name states in words; shown after the number ("12 days").
+WORD_UNITS = {
+    "days": "days",
+    "day": "days",
+    "weeks": "weeks",
+    "months": "months",
+    "month": "months",
+    "years": "years",
+    "year": "years",
+    "hours": "hours",
+    "minutes": "minutes",
+    "mins": "minutes",
+    "km": "km",
+    "kg": "kg",
+    "pct": "%",
+    "percent": "%",
+    "天": "天",
+    "月": "月",
+    "年": "年",
+    "일": "일",
+    "дней": "дней",
+    "дни": "дней",
 }
 
 
-def name_tokens(column: str) -> set[str]:
-    return {t.lower() for t in re.split(r"[^0-9a-zA-Z]+", str(column)) if t}
+def humanize(column: str) -> str:
+    """'total_spend_12m' -> 'total spend 12m'. Only separators change; words are never translated."""
+    text = re.sub(r"[_\s]+", " ", str(column)).strip()
+    return text or str(column)
 
 
-def currency_of(column: str) -> str:
-    for token in name_tokens(column):
-        if token in CURRENCY_TOKENS:
-            return CURRENCY_TOKENS[token]
+def _name_words(column: str) -> list[str]:
+    return [t.lower() for t in re.split(r"[^\w]+|_|(?<=[a-z])(?=[A-Z])", str(column)) if t]
+
+
+def unit_of(column: str, *, money: bool) -> str:
+    """The unit a column's name states: a currency symbol for money columns, else a time/size word, else ''."""
+    words = _name_words(column)
+    if money:
+        for w in words:
+            if w in CURRENCY_TOKENS:
+                return CURRENCY_TOKENS[w]
+    for w in words:
+        if w in WORD_UNITS:
+            return WORD_UNITS[w]
     return ""
 
 
@@ -67,41 +96,44 @@ def fmt_percent(p: float) -> str:
     return f"{p * 100:.0f}%" if p * 100 >= 1 or p == 0 else f"{p * 100:.1f}%"
 
 
-# ---------------------------------------------------------------------------------------------------------- sentences
-def numeric_sentence(
-    column: str, segment_mean: float, overall_mean: float, *, concept: str | None = None, money: str = ""
-) -> str:
-    """'spends 3.1x the average (€1,240 vs €400)', '42% lower tenure months than average (8.1 vs 14.0)'."""
-    h = humanize(column)
-    both = f"({fmt_number(segment_mean, money=money)} vs {fmt_number(overall_mean, money=money)})"
-    if segment_mean > 0 and overall_mean > 0:
-        ratio = segment_mean / overall_mean
-        if ratio >= RATIO_HIGH:
-            tokens = name_tokens(column)
-            if concept == "value" and tokens & SPEND_TOKENS:
-                return f"spends {ratio:.1f}x the average {both}"
-            verb = next((FREQUENCY_VERBS[t] for t in sorted(tokens) if t in FREQUENCY_VERBS), None)
-            if concept == "frequency" and verb:
-                return f"{verb} {ratio:.1f}x as often {both}"
-            return f"{ratio:.1f}x the average {h} {both}"
-        if ratio <= RATIO_LOW:
-            return f"{(1 - ratio) * 100:.0f}% lower {h} than average {both}"
-    return f"{'higher' if segment_mean > overall_mean else 'lower'} {h} than average {both}"
+def fmt_quantity(x: float, unit: str) -> str:
+    """A number with its unit: '€1,240', '12.0 days', '35%' (a '%' unit means the number already is a percent)."""
+    if unit in set(CURRENCY_TOKENS.values()):
+        return fmt_number(x, money=unit)
+    if unit == "%":
+        return f"{fmt_number(x)}%"
+    return f"{fmt_number(x)} {unit}" if unit else fmt_number(x)
 
 
-def _flag_label(column: str) -> str:
+def flag_label(column: str) -> str:
     h = humanize(column)
     return re.sub(r"^(is|has|uses|flag)\s+", "", h, flags=re.IGNORECASE) or h
 
 
-def category_sentence(
-    column: str, level: str, p_segment: float, p_overall: float, *, scheme: str | None = None
-) -> str:
-    """'58% in Seoul vs 21% overall' (geographic) or '58% job: management vs 21% overall'."""
-    where = f"in {level}" if scheme == "geographic" else f"{humanize(column)}: {level}"
-    return f"{fmt_percent(p_segment)} {where} vs {fmt_percent(p_overall)} overall"
+def render_trait(t: Trait) -> str:
+    """The sentence on a card for one trait fact (the only place a trait becomes words).
+
+    numeric: 'higher total spend: median €1,150 vs €625 overall (78% of the segment above €625)'; when both medians
+    are equal (counts that are mostly 0): 'higher complaints: 41% of the segment above 0 vs 12% overall'.
+    flag: '71% app user vs 35% overall'. level: '58% in Seoul vs 21% overall', '58% job: management vs 21% overall'.
+    """
+    if t.kind == "flag":
+        return f"{fmt_percent(t.segment_value)} {flag_label(t.column)} vs {fmt_percent(t.overall_value)} overall"
+    if t.kind == "level":
+        where = f"in {t.level}" if t.geographic else f"{humanize(t.column)}: {t.level}"
+        return f"{fmt_percent(t.segment_value)} {where} vs {fmt_percent(t.overall_value)} overall"
+    higher = t.direction > 0
+    head = f"{'higher' if higher else 'lower'} {humanize(t.column)}"
+    side = "above" if higher else "below"
+    overall = fmt_quantity(t.overall_value, t.unit)
+    if t.segment_value == t.overall_value or not math.isfinite(t.share):
+        return (
+            f"{head}: {fmt_percent(t.share)} of the segment {side} {overall} "
+            f"vs {fmt_percent(t.overall_share)} overall"
+        )
+    return (
+        f"{head}: median {fmt_quantity(t.segment_value, t.unit)} vs {overall} overall "
+        f"({fmt_percent(t.share)} of the segment {side} {overall})"
+    )
 
 
-def boolean_sentence(column: str, p_segment: float, p_overall: float) -> str:
-    """'71% app user vs 35% overall'."""
-    return f"{fmt_percent(p_segment)} {_flag_label(column)} vs {fmt_percent(p_overall)} overall"

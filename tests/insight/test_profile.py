@@ -12,9 +12,10 @@ import pytest
 
 from segcore.errors import DataError, NotEnoughData, SpecError
 from segcore.insight.effects import Concentration, effect_table, value_concentration
-from segcore.insight.naming import ACTIONS, SegmentSignals, auto_name, humanize, name_segments, suggest_action
+from segcore.insight.naming import ACTIONS, SegmentSignals, auto_name, concept_of, name_segments, suggest_action
 from segcore.insight.profile import Profile, build_profiles
-from segcore.insight.sentences import boolean_sentence, category_sentence, numeric_sentence
+from segcore.insight.sentences import humanize
+from segcore.insight.traits import Trait
 
 
 @dataclass(frozen=True)
@@ -115,51 +116,87 @@ def test_traits_sentences_and_ranking(shop):
     df, labels, schema = shop
     p0, p1 = build_profiles(df, labels, schema=schema, features=FEATURES)
     sentences = [t.sentence for t in p0.traits]
-    assert sentences[0] == "spends 1.8x the average (€1,150 vs €625)"
-    assert "60% lower visits last 90d than average (2.5 vs 6.2)" in sentences
+    # medians, not means: overall median spend is (560 + 1000) / 2... of the sorted 8 values: (120 + 1000) / 2
+    assert sentences[0] == "higher total spend eur: median €1,150 vs €560 overall (100% of the segment above €560)"
+    assert "lower visits last 90d: median 2.5 vs 5.5 overall (100% of the segment below 5.5)" in sentences
     assert "75% in Seoul vs 38% overall" in sentences
     assert "75% app user vs 50% overall" in sentences
     effects = [abs(t.effect) for t in p0.traits]
     assert effects == sorted(effects, reverse=True) and len(p0.traits) <= 5
+    spend = p0.traits[0]
+    assert (spend.kind, spend.direction, spend.unit, spend.share) == ("numeric", 1, "€", 1.0)
+    assert (spend.segment_value, spend.overall_value) == (1150.0, 560.0)
     city = next(t for t in p1.traits if t.column == "city")
-    assert (city.level, city.segment_value, city.overall_value) == ("Busan", 1.0, 0.625)
-    # (1 - 0.625) / sqrt(0.625 * 0.375)
-    assert city.effect == pytest.approx(0.375 / np.sqrt(0.625 * 0.375))
+    assert (city.kind, city.level, city.segment_value, city.overall_value) == ("level", "Busan", 1.0, 0.625)
+    # Cohen's h of the segment (4/4 Busan) against the rest (1/4 Busan)
+    assert city.effect == pytest.approx(2 * np.arcsin(1.0) - 2 * np.arcsin(np.sqrt(0.25)))
     assert all(t.column != "customer_id" for t in p0.traits)
 
 
+def test_near_zero_mean_column_never_reads_as_a_ratio():
+    """Means near zero made '160.7x the average'; medians with a rank effect give a bounded, honest trait."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(0.0, 1.0, 2000)
+    x -= x.mean() - 0.003  # overall mean ~0.003
+    labels = (x > 0.8).astype(int)  # the tail segment has a mean ~1.4
+    df = pd.DataFrame({"net_change": x})
+    schema = StandInSchema((Col("net_change", "numeric", "behavioral", "feature"),))
+    profiles = build_profiles(df, labels, schema=schema, features=["net_change"])
+    for p in profiles:
+        for t in p.traits:
+            assert "x the average" not in t.sentence and "average" not in t.sentence
+            assert abs(t.effect) < 5
+    tail = next(t for t in profiles[1].traits if t.column == "net_change")
+    assert tail.sentence.startswith("higher net change: median 1.")
+    assert tail.share == 1.0 and tail.overall_share == pytest.approx(0.5, abs=0.01)
+
+
+def test_zero_inflated_counts_compare_shares_when_medians_tie():
+    df = pd.DataFrame({"complaints": [0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 1]})
+    schema = StandInSchema((Col("complaints", "numeric", "behavioral", "feature"),))
+    labels = [0] * 5 + [1] * 7
+    p0, _ = build_profiles(df, labels, schema=schema, features=["complaints"])
+    (t,) = p0.traits
+    assert t.segment_value == t.overall_value == 0.0
+    assert t.sentence == "higher complaints: 40% of the segment above 0 vs 25% overall"
+
+
 def test_negligible_traits_are_skipped():
-    df = pd.DataFrame({"a": [1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 2.1], "b": [1, 1, 1, 1, 5, 5, 5, 5]})
+    df = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0, 1.0, 2.0, 3.0, 4.1], "b": [1, 1, 1, 1, 5, 5, 5, 5]})
     schema = StandInSchema(
         (Col("a", "numeric", "behavioral", "feature"), Col("b", "numeric", "behavioral", "feature"))
     )
     p0, _ = build_profiles(df, [0, 0, 0, 0, 1, 1, 1, 1], schema=schema, features=["a", "b"])
-    assert [t.column for t in p0.traits] == ["b"]  # a differs by ~0.05 sd
+    assert [t.column for t in p0.traits] == ["b"]  # a: AUC 0.47, d = -0.11, negligible
     assert p0.value_share is None and p0.lift is None
 
 
 @pytest.mark.parametrize(
-    ("column", "seg", "overall", "concept", "money", "expected"),
+    ("trait", "expected"),
     [
-        ("total_spend", 1240, 400, "value", "€", "spends 3.1x the average (€1,240 vs €400)"),
-        ("visits", 12, 5, "frequency", "", "visits 2.4x as often (12.0 vs 5.0)"),
-        ("tenure_months", 8.1, 14.0, "tenure", "", "42% lower tenure months than average (8.1 vs 14.0)"),
-        ("age", 45.2, 41.0, None, "", "higher age than average (45.2 vs 41.0)"),
-        ("balance", -50, 20, None, "", "lower balance than average (-50.0 vs 20.0)"),
-        ("account_balance", 3000, 1000, "value", "", "3.0x the average account balance (3,000 vs 1,000)"),
-        ("나이", 30.0, 40.0, None, "", "lower 나이 than average (30.0 vs 40.0)"),
+        (
+            Trait("days_since_order", "numeric", -1, -0.9, 12.0, 40.0, "days", 0.81, 0.49),
+            "lower days since order: median 12.0 days vs 40.0 days overall (81% of the segment below 40.0 days)",
+        ),
+        (
+            Trait("나이", "numeric", 1, 0.6, 45.0, 41.0, "", 0.7, 0.5),
+            "higher 나이: median 45.0 vs 41.0 overall (70% of the segment above 41.0)",
+        ),
+        (Trait("city", "level", 1, 0.8, 0.58, 0.21, "%", 0.58, 0.21, "Seoul", True), "58% in Seoul vs 21% overall"),
+        (Trait("job", "level", 1, 0.8, 0.58, 0.21, "%", 0.58, 0.21, "management"), "58% job: management vs 21% overall"),
+        (Trait("is_app_user", "flag", 1, 0.7, 0.71, 0.35, "%", 0.71, 0.35, "yes"), "71% app user vs 35% overall"),
     ],
 )
-def test_numeric_sentence(column, seg, overall, concept, money, expected):
-    assert numeric_sentence(column, seg, overall, concept=concept, money=money) == expected
+def test_render_trait(trait, expected):
+    assert trait.sentence == expected
+    assert Trait.from_dict(trait.to_dict()) == trait
 
 
-def test_category_and_boolean_sentences():
-    assert (
-        category_sentence("city", "Seoul", 0.58, 0.21, scheme="geographic") == "58% in Seoul vs 21% overall"
-    )
-    assert category_sentence("job", "management", 0.58, 0.21) == "58% job: management vs 21% overall"
-    assert boolean_sentence("is_app_user", 0.71, 0.35) == "71% app user vs 35% overall"
+def test_old_saved_traits_still_load():
+    old = {"column": "age", "sentence": "higher age", "effect": -0.4, "segment_value": 30.0,
+           "overall_value": 41.0, "kind": "category", "level": "yes"}
+    t = Trait.from_dict(old)
+    assert (t.kind, t.direction, t.effect) == ("flag", -1, -0.4)
 
 
 @pytest.mark.parametrize(
@@ -170,62 +207,101 @@ def test_humanize_never_translates(raw, human):
     assert humanize(raw) == human
 
 
+def _num(column: str, effect: float) -> Trait:
+    return Trait(column, "numeric", 1 if effect > 0 else -1, effect, 1.0, 0.0, "", 0.7, 0.5)
+
+
 def _sig(seg=0, value=None, traits=(), concepts=None, **kw) -> SegmentSignals:
     concepts = concepts or {}
-    tops = tuple((c, e, None) for c, e in traits)
-    effects = {concepts[c]: e for c, e in traits if c in concepts}
+    tops = tuple(t if isinstance(t, Trait) else _num(*t) for t in traits)
+    effects = {concepts[t.column]: t.effect for t in tops if t.column in concepts}
     return SegmentSignals(
         seg, value_effect=value, top_traits=tops, trait_concepts=concepts, concept_effects=effects, **kw
     )
 
 
+HORECA = Trait("Channel", "level", 1, 1.2, 0.9, 0.68, "%", 0.9, 0.68, "Horeca")
+
+
 @pytest.mark.parametrize(
     ("value", "traits", "concepts", "expected"),
     [
-        (1.2, [("tenure_months", 0.9)], {"tenure_months": "tenure"}, "High-value loyalists"),
-        (
-            0.0,
-            [("days_since_last", 1.1), ("coupon_use", 0.8)],
-            {"days_since_last": "recency", "coupon_use": "discount"},
-            "Lapsed bargain hunters",
-        ),
+        (1.2, [("orders", 0.9)], {"orders": "frequency"}, "High-value regulars"),
+        (0.0, [("days_since_last", 1.1)], {"days_since_last": "recency"}, "Lapsed customers"),
         (
             None,
-            [("tenure_months", -1.0), ("app_sessions", 0.9)],
-            {"tenure_months": "tenure", "app_sessions": "digital"},
-            "New app-first customers",
+            [("csat", -1.0), ("orders", -0.9)],
+            {"csat": "satisfaction", "orders": "frequency"},
+            "Dissatisfied occasionals",
         ),
-        (
-            None,
-            [("email_opens", -0.9), ("orders", -0.7)],
-            {"email_opens": "engagement", "orders": "frequency"},
-            "Low-engagement occasionals",
-        ),
-        (None, [("grösse", 0.9)], {}, "Segment 0: grösse high"),
+        (None, [("grösse", 0.9)], {}, "High grösse"),
+        (None, [HORECA], {}, "Mostly Horeca Channel"),
+        (None, [Trait("Region", "level", 1, 0.9, 0.8, 0.7, "%", 0.8, 0.7, "3")], {}, "Mostly Region 3"),
+        (None, [Trait("客户等级", "level", 1, 0.9, 0.8, 0.3, "%", 0.8, 0.3, "金卡")], {}, "Mostly 金卡 客户等级"),
+        (None, [], {}, "Segment 0"),
     ],
 )
 def test_auto_names(value, traits, concepts, expected):
     assert auto_name(_sig(value=value, traits=traits, concepts=concepts)) == expected
 
 
+@pytest.mark.parametrize(
+    ("column", "role", "scheme", "concept"),
+    [
+        ("sales_channel", "categorical", "value", None),  # a channel is not money, whatever its name says
+        ("Channel", "categorical", "other", None),
+        ("seniority", "numeric", "lifecycle", None),  # seniority is not loyalty
+        ("tenure_months", "numeric", "lifecycle", None),
+        ("total_spend", "numeric", "value", "value"),
+        ("days_since_last_order", "numeric", "behavioral", "recency"),
+        ("NumWebPurchases", "numeric", "behavioral", "frequency"),
+        ("购买次数", "numeric", "behavioral", "frequency"),
+        ("최근구매경과일", "numeric", "behavioral", "recency"),
+        ("удовлетворенность", "numeric", "kpi", "satisfaction"),
+        ("Fresh", "numeric", "other", None),
+    ],
+)
+def test_only_role_and_vocabulary_lend_a_meaning(column, role, scheme, concept):
+    assert concept_of(column, role=role, scheme=scheme) == concept
+
+
+def test_channel_and_seniority_never_borrow_value_or_loyalty():
+    """A sales-channel column never yields 'low-value'; seniority never yields 'loyalists' (real profiles)."""
+    rng = np.random.default_rng(1)
+    n = 400
+    labels = np.repeat([0, 1], n // 2)
+    df = pd.DataFrame(
+        {
+            "sales_channel": np.where(labels == 0, "Horeca", rng.choice(["Retail", "Horeca"], n, p=[0.9, 0.1])),
+            "seniority": np.where(labels == 0, rng.normal(30, 5, n), rng.normal(5, 2, n)),
+        }
+    )
+    schema = StandInSchema(
+        (Col("sales_channel", "categorical", "value", "feature"), Col("seniority", "numeric", "lifecycle", "feature"))
+    )
+    profiles = build_profiles(df, labels, schema=schema, features=["sales_channel", "seniority"])
+    names = [p.name for p in profiles]
+    assert not any("value" in n.lower() or "loyal" in n.lower() for n in names), names
+    assert names == ["High seniority", "Low seniority"] or any("Horeca" in n or "Retail" in n for n in names)
+
+
 def test_names_are_unique_with_a_qualifier():
-    concepts = {"tenure": "tenure"}
-    a = _sig(0, value=1.0, traits=[("tenure", 0.9), ("age", 0.5)], concepts=concepts)
-    b = _sig(1, value=1.0, traits=[("tenure", 0.8), ("age", -0.5)], concepts=concepts)
-    c = _sig(2, value=1.0, traits=[("tenure", 0.7)], concepts=concepts)
+    concepts = {"orders": "frequency"}
+    a = _sig(0, value=1.0, traits=[("orders", 0.9), ("age", 0.5)], concepts=concepts)
+    b = _sig(1, value=1.0, traits=[("orders", 0.8), ("age", -0.5)], concepts=concepts)
+    c = _sig(2, value=1.0, traits=[("orders", 0.7)], concepts=concepts)
     names = name_segments([a, b, c])
     assert names == {
-        0: "High-value loyalists (age high)",
-        1: "High-value loyalists (age low)",
-        2: "High-value loyalists (tenure high)",
+        0: "High-value regulars (high age)",
+        1: "High-value regulars (low age)",
+        2: "High-value regulars (high orders)",
     }
-    assert len(set(names.values())) == 3
     # a user-given name is kept; an automatic name colliding with it gets a qualifier
-    assert name_segments([a, c], fixed={0: "High-value loyalists"})[2] == "High-value loyalists (tenure high)"
+    assert name_segments([a, c], fixed={0: "High-value regulars"})[2] == "High-value regulars (high orders)"
     # still colliding after the qualifier -> a number
     assert name_segments(
-        [a, b, c], fixed={0: "high-value LOYALISTS (tenure high)", 1: "High-value loyalists"}
-    )[2] == ("High-value loyalists (tenure high) 2")
+        [a, b, c], fixed={0: "high-value REGULARS (high orders)", 1: "High-value regulars"}
+    )[2] == ("High-value regulars (high orders) 2")
 
 
 @pytest.mark.parametrize(
@@ -236,7 +312,6 @@ def test_names_are_unique_with_a_qualifier():
         (dict(value=1.0, churn_lift=0.6), "retain"),
         (dict(value=1.0, churn_lift=1.5), "win_back"),
         (dict(value=1.0, traits=[("recency_days", 0.8)], concepts={"recency_days": "recency"}), "win_back"),
-        (dict(value=0.0, traits=[("tenure", -0.9)], concepts={"tenure": "tenure"}), "onboard"),
         (dict(value=-0.8, traits=[("orders", 0.9)], concepts={"orders": "frequency"}), "grow_basket"),
         (dict(value=-0.8), "self_service"),
         (dict(value=-0.8, pinned=True, pin_name="Staff"), "self_service"),
@@ -309,12 +384,13 @@ def test_effect_table_values_and_order(shop):
     table = effect_table(df, labels, columns=["app_user", "city", "total_spend_eur"])
     assert list(table.columns) == ["total_spend_eur", "city", "app_user"]
     assert list(table.index) == [0, 1]
-    sd = np.std([1000, 1200, 1100, 1300, 100, 120, 80, 100])
-    assert table.loc[0, "total_spend_eur"] == pytest.approx((1150 - 625) / sd)
-    # two-level column: signed by the over-represented level (Seoul for 0, Busan for 1) -> both positive
-    assert table.loc[0, "city"] == pytest.approx(0.375 / np.sqrt(0.375 * 0.625))
-    assert table.loc[1, "city"] == pytest.approx(0.375 / np.sqrt(0.375 * 0.625))
-    assert table.loc[1, "app_user"] == pytest.approx(-0.5)
+    # complete separation: AUC 1, clipped at 0.999 -> sqrt(2) * Phi^-1(0.999)
+    assert table.loc[0, "total_spend_eur"] == pytest.approx(np.sqrt(2) * 3.090232, abs=1e-5)
+    # two-level column: signed by the over-represented level (Seoul 3/4 vs 0/4, Busan 4/4 vs 1/4) -> both positive
+    assert table.loc[0, "city"] == pytest.approx(2 * np.arcsin(np.sqrt(0.75)))
+    assert table.loc[1, "city"] == pytest.approx(np.pi - np.pi / 3)
+    # app users 1/4 against 3/4 in the rest: Cohen's h
+    assert table.loc[1, "app_user"] == pytest.approx(np.pi / 3 - 2 * np.pi / 3)
 
 
 def test_value_concentration_pareto():

@@ -116,14 +116,14 @@ def test_profiles_json_keeps_text_readable_and_round_trips():
         value_share=None,
         pinned=False,
         traits=(
-            Trait("город", "58% in Москва vs 21% overall", np.float64(0.9), 0.58, 0.21, "category", "Москва"),
+            Trait("город", "level", 1, np.float64(0.9), 0.58, 0.21, "%", 0.58, 0.21, "Москва", True),
         ),
         kpis=(Kpi("spend", "avg spend", np.float32(1.5), float("nan"), "money"),),
         action="Retain",
         lift=None,
     )
     text = profiles_json([p])
-    assert "高价值客户" in text and "Москва" in text and "\\u" not in text
+    assert "高价值客户" in text and "58% in Москва vs 21% overall" in text and "\\u" not in text
     assert text.startswith("[\n  {")
     (d,) = json.loads(text)
     assert d["size"] == 10 and d["kpis"][0]["overall"] is None
