@@ -12,7 +12,14 @@ import pytest
 
 from segcore.errors import DataError, NotEnoughData, SpecError
 from segcore.insight.effects import Concentration, effect_table, value_concentration
-from segcore.insight.naming import ACTIONS, SegmentSignals, auto_name, concept_of, name_segments, suggest_action
+from segcore.insight.naming import (
+    ACTIONS,
+    SegmentSignals,
+    auto_name,
+    concept_of,
+    name_segments,
+    suggest_action,
+)
 from segcore.insight.profile import Profile, build_profiles
 from segcore.insight.sentences import humanize
 from segcore.insight.traits import Trait
