@@ -12,6 +12,7 @@ from segcore.errors import SegcoreError
 from segcore.i18n import N_, _, format_number, ngettext
 from segcore.insight import mapview
 from segcore.model.pinned import PinRule
+from segcore.model.spec import DEFAULT_K_VALUES, METHODS
 from segcore.render import charts, segment_charts
 
 METHOD_LABELS = {
@@ -38,11 +39,11 @@ state.mark_seen("segments")
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 2, 1])
     method = c1.selectbox(
-        _("Method"), list(METHOD_LABELS), format_func=lambda m: _(METHOD_LABELS[m]), key=state.METHOD,
-        index=list(METHOD_LABELS).index(choices.method),
+        _("Method"), METHODS, format_func=lambda m: _(METHOD_LABELS[m]), key=state.METHOD,
+        index=METHODS.index(choices.method),
         help=_("How customers are grouped. k-means suits most marketing data; HDBSCAN finds only clear groups."),
     )
-    k_options = ["Auto", *range(2, 13)]
+    k_options = ["Auto", *DEFAULT_K_VALUES]
     k_choice = c2.selectbox(_("Number of segments (k)"), k_options, key=state.K_CHOICE,
                             format_func=lambda k: _("Auto") if k == "Auto" else str(k),
                             index=k_options.index(choices.k) if choices.k in k_options else 0,

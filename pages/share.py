@@ -57,9 +57,9 @@ else:
                 rows = buffer.getvalue()
             try:
                 info = store.save_run(
-                    title=title, note=note, spec=seg.spec.to_dict(), profiles=[p.to_dict() for p in seg.profiles],
-                    aggregates=agg, model_bytes=persist.dumps(seg), fingerprint=data.fingerprint,
-                    load_report=data.report.to_dict(), rows=rows, n_customers=seg.n_rows,
+                    title=title, note=note, spec=seg.spec.to_dict(), aggregates=agg,
+                    model_bytes=persist.dumps(seg, profiles=False), fingerprint=data.fingerprint,
+                    load_report=data.report.to_dict(), rows=rows,
                 )
             except SegcoreError as error:
                 ui.show_error(error)
@@ -155,8 +155,8 @@ else:
     b = b_col.selectbox(_("Run B"), list(labels), format_func=labels.get, index=1, key="cmp_b")
     if a != b:
         try:
-            model_a = cache.saved_model(a, store.get_run(a).model_bytes)
-            model_b = cache.saved_model(b, store.get_run(b).model_bytes)
+            model_a = cache.saved_model(a, store.get_run(a))
+            model_b = cache.saved_model(b, store.get_run(b))
             table = compare.compare_runs(model_a.assign(data.df), model_b.assign(data.df),
                                          id_column=data.schema.id_column)
         except SegcoreError as error:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from segcore.errors import SegcoreError, SpecError
 from segcore.i18n import LANGUAGES, set_language
-from segcore.model.spec import METHODS
+from segcore.model.spec import METHODS, k_range_text
 from segcore.sql.dialects import DIALECTS
 
 EXIT_OK = 0
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("data")
     fit.add_argument("--out", required=True, help="output folder (created if missing)")
     fit.add_argument("--features", help="comma-separated columns to segment on (default: all suitable columns)")
-    fit.add_argument("--k", default="auto", help="number of segments, or 'auto' to choose from a sweep of 2..12")
+    fit.add_argument("--k", default="auto", help=f"number of segments, or 'auto' to choose from a sweep of {k_range_text()}")
     fit.add_argument("--method", default="kmeans", choices=METHODS)
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--sheet", help="Excel sheet name or number")

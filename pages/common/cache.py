@@ -26,7 +26,7 @@ from segcore.io import load as io
 from segcore.model import features
 from segcore.model import segmentation as model
 from segcore.model.prep import prepare
-from segcore.model.spec import FeatureSpec
+from segcore.model.spec import FeatureSpec, k_range_text
 from segcore.model.sweep import sweep as run_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,14 +102,15 @@ def prepared(fingerprint: str, df: pd.DataFrame, spec: FeatureSpec, schema: Sche
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def sweep(fingerprint: str, schema_key: str, prep_key: str, method: str, seed: int, _X: np.ndarray):
-    """The k sweep for one prepared matrix and method (k-independent, so changing k reuses it)."""
-    bar = st.progress(0.0, text="Trying 2 to 12 segments…")
+def sweep(fingerprint: str, schema_key: str, prep_key: str, method: str, seed: int, k_values: tuple[int, ...],
+          _X: np.ndarray):
+    """The k sweep for one prepared matrix, method and k range (not k itself, so changing k reuses it)."""
+    bar = st.progress(0.0, text=f"Trying {k_range_text(k_values)} segments…")
 
     def report(fraction: float, message: str) -> None:
         bar.progress(min(1.0, fraction), text=message)
 
-    result = run_sweep(_X, method=method, random_state=seed, progress=report)
+    result = run_sweep(_X, k_values=k_values, method=method, random_state=seed, progress=report)
     bar.empty()
     return result
 
@@ -118,7 +119,7 @@ def sweep_for(fingerprint: str, df, spec: FeatureSpec, schema: Schema):
     if spec.method == "hdbscan":
         return None
     prep = prepared(fingerprint, df, spec, schema)
-    return sweep(fingerprint, _schema_key(schema), _prep_key(spec), spec.method, spec.seed, prep.X)
+    return sweep(fingerprint, _schema_key(schema), _prep_key(spec), spec.method, spec.seed, tuple(spec.k_values), prep.X)
 
 
 # Fitted segmentations kept per content key (data, roles, spec). Enough for every k of a few specs.
@@ -279,7 +280,8 @@ def store():
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def saved_model(run_id: str, _model_bytes: bytes):
+def saved_model(run_id: str, _run):
+    """The fitted model of a saved run, with the profiles the run keeps in its summary."""
     from segcore.model.persist import load_segmentation
 
-    return load_segmentation(_model_bytes)
+    return load_segmentation(_run.model_bytes, profiles=_run.profiles)

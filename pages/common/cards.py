@@ -9,6 +9,7 @@ import streamlit as st
 from pages.common import ui
 from segcore.i18n import _, format_number, format_percent
 from segcore.insight.profile import Profile
+from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
 
 CARDS_PER_ROW = 2
 
@@ -31,7 +32,7 @@ def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, sho
                           help=_("Rename the segment; the new name is used everywhere."))
         else:
             st.markdown(f"### {ui.md(p.name)}")
-        label = _("Pinned segment") if p.pinned else (_("Unassigned") if p.segment < 0 else _("Segment {n}", n=p.segment))
+        label = _("Pinned segment") if p.pinned else (_(UNASSIGNED_NAME) if p.segment == UNASSIGNED else _("Segment {n}", n=p.segment))
         st.caption(label)
         m = st.columns(3)
         m[0].metric(_("Customers"), format_number(p.size))

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from segcore.columns.vocabulary import CONCEPT_KEYWORDS, SCHEME_KEYWORDS, best_keyword, normalise_name
 from segcore.insight.sentences import flag_label, humanize
 from segcore.insight.traits import Trait
+from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
 
 __all__ = ["humanize"]  # re-exported: older callers read it from here
 
@@ -43,8 +44,6 @@ VALUE_EFFECT = 0.3
 HIGH_CHURN_LIFT = 1.25
 # At most this many adjectives before the noun keeps names at 2-4 words.
 MAX_ADJECTIVES = 2
-
-UNASSIGNED_NAME = "Unassigned"
 
 ACTIONS: dict[str, str] = {
     "unassigned": "Review individually; they fit no segment well.",
@@ -161,7 +160,7 @@ def _capital(text: str) -> str:
 
 def auto_name(sig: SegmentSignals) -> str:
     """A short descriptive name from value and the strongest interpretable traits (deterministic)."""
-    if sig.segment == -1:
+    if sig.segment == UNASSIGNED:
         return UNASSIGNED_NAME
     directions: dict[str, int] = {}
     value_dir = _value_direction(sig)
@@ -239,7 +238,7 @@ def name_segments(
             if qualifier:
                 names[s.segment] = f"{base[s.segment]} ({qualifier})"
     taken = {name.lower() for seg, name in names.items() if seg in fixed}
-    for seg in sorted((s.segment for s in signals if s.segment not in fixed), key=lambda g: (g == -1, g)):
+    for seg in sorted((s.segment for s in signals if s.segment not in fixed), key=lambda g: (g == UNASSIGNED, g)):
         name, n = names[seg], 2
         while name.lower() in taken:
             name, n = f"{names[seg]} {n}", n + 1
@@ -255,7 +254,7 @@ def suggest_action(sig: SegmentSignals) -> str:
         _concept_direction(sig, "recency") > 0
         or (sig.churn_lift is not None and sig.churn_lift >= HIGH_CHURN_LIFT)
     )
-    if sig.segment == -1:
+    if sig.segment == UNASSIGNED:
         return ACTIONS["unassigned"]
     if sig.pinned and value >= 0:
         return ACTIONS["key_account"]

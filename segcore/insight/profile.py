@@ -35,6 +35,7 @@ from segcore.insight.naming import SegmentSignals, concept_of, is_churn_target, 
 from segcore.insight.sentences import humanize, unit_of
 from segcore.insight.traits import Trait
 from segcore.jsonsafe import plain
+from segcore.labels import UNASSIGNED
 
 __all__ = ["Kpi", "Profile", "Trait", "build_profiles"]
 
@@ -319,4 +320,4 @@ def build_profiles(
         )
         for i, seg in enumerate(segments)
     ]
-    return tuple(sorted(profiles, key=lambda p: (p.segment == -1, p.segment)))
+    return tuple(sorted(profiles, key=lambda p: (p.segment == UNASSIGNED, p.segment)))

@@ -45,8 +45,12 @@ MEMBERS = frozenset({"manifest.json", "arrays.npz", "preprocessor.json", "prepro
 DEPLOYMENT = "deployment"
 
 
-def dumps(seg: Segmentation, *, key: bytes | str | None = DEPLOYMENT) -> bytes:
-    """The model file's bytes (for downloads and the run store), sealed with ``key`` (the deployment's by default)."""
+def dumps(seg: Segmentation, *, key: bytes | str | None = DEPLOYMENT, profiles: bool = True) -> bytes:
+    """The model file's bytes (for downloads and the run store), sealed with ``key`` (the deployment's by default).
+
+    ``profiles=False`` leaves the segment profiles out, for the run store, which keeps them once in the run's summary
+    and hands them back to ``load_segmentation``.
+    """
     manifest = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -56,7 +60,7 @@ def dumps(seg: Segmentation, *, key: bytes | str | None = DEPLOYMENT) -> bytes:
         "numeric": list(seg.numeric),
         "categorical": list(seg.categorical),
         "pins": [p.to_dict() for p in seg.pins],
-        "profiles": [p.to_dict() for p in seg.profiles],
+        "profiles": [p.to_dict() for p in seg.profiles] if profiles else None,
         "rules": _rules_to_dict(seg.rules),
         "sweep": _sweep_to_dict(seg.sweep),
         "quality": plain(vars(seg.quality)) if seg.quality is not None else None,
@@ -93,8 +97,14 @@ def save_segmentation(seg: Segmentation, path: str | Path) -> None:
     Path(path).write_bytes(dumps(seg))
 
 
-def load_segmentation(source: str | Path | bytes, *, key: bytes | str | None = DEPLOYMENT) -> Segmentation:
-    """Read a model file; ModelError for anything that is not an unchanged segcore model of a known version."""
+def load_segmentation(
+    source: str | Path | bytes, *, key: bytes | str | None = DEPLOYMENT, profiles: list[dict] | None = None
+) -> Segmentation:
+    """Read a model file; ModelError for anything that is not an unchanged segcore model of a known version.
+
+    ``profiles`` (plain dicts, as a saved run's summary holds them) stand in for the file's own; a file saved
+    without profiles (the run store's) needs them.
+    """
     name = "the model file" if isinstance(source, bytes) else f"'{Path(source).name}'"
     data = source if isinstance(source, bytes) else _read_file(Path(source), name)
     members = integrity.read_members(data, allowed=MEMBERS.__contains__, what=name)
@@ -102,7 +112,7 @@ def load_segmentation(source: str | Path | bytes, *, key: bytes | str | None = D
     manifest = _manifest(members, name)  # format and version first: an old file gets "refit", not "edited"
     integrity.verify(members, sealed, integrity.deployment_key() if key == DEPLOYMENT else key, what=name)
     try:
-        seg = _build(manifest, members, name)
+        seg = _build(manifest, members, name, _profiles(manifest, profiles, name))
         _check_consistency(seg)
     except ModelError:
         raise
@@ -144,7 +154,17 @@ def _manifest(members: dict[str, bytes], name: str) -> dict:
     return manifest
 
 
-def _build(manifest: dict, members: dict[str, bytes], name: str) -> Segmentation:
+def _profiles(manifest: dict, given: list[dict] | None, name: str) -> list[dict]:
+    if given is not None:
+        return given
+    if manifest.get("profiles") is None:
+        raise ModelError(
+            f"{name} was saved without its segment profiles (they live in the saved run). Open it from the saved run."
+        )
+    return manifest["profiles"]
+
+
+def _build(manifest: dict, members: dict[str, bytes], name: str, profiles: list[dict]) -> Segmentation:
     arrays = integrity.read_npz(members["arrays.npz"], what=name)
     preprocessor = _read_state(members, "preprocessor", name)
     estimator = _read_state(members, "estimator", name) if "estimator.json" in members else None
@@ -159,7 +179,7 @@ def _build(manifest: dict, members: dict[str, bytes], name: str) -> Segmentation
         center_ids=arrays["center_ids"].astype(np.int64),
         pins=tuple(PinRule.from_dict(p) for p in manifest["pins"]),
         labels=np.empty(0, dtype=np.int64),
-        profiles=tuple(Profile.from_dict(p) for p in manifest["profiles"]),
+        profiles=tuple(Profile.from_dict(p) for p in profiles),
         rules=_rules_from_dict(manifest.get("rules")),
         sweep=_sweep_from_dict(manifest.get("sweep")),
         quality=Quality(**quality) if quality else None,

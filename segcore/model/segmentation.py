@@ -25,6 +25,7 @@ from segcore.columns.schema import Schema, validate_roles
 from segcore.errors import ModelError, NotEnoughData
 from segcore.insight.explain import RuleSet, attach_rules, explain_rules
 from segcore.insight.profile import Profile, build_profiles
+from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
 from segcore.model.cluster import align_labels, assign_to_centers, fit_clusters, order_labels
 from segcore.model.features import prepare_spec, resolve_pins, split_features
 from segcore.model.pinned import PinRule, apply_pins
@@ -33,8 +34,6 @@ from segcore.model.spec import FeatureSpec
 from segcore.model.sweep import SweepResult, stability, sweep
 
 Progress = Callable[[float, str], None]
-UNASSIGNED = -1
-UNASSIGNED_NAME = "Unassigned"
 # A new customer farther from every segment centre than 99% of the fitted customers were from theirs is flagged:
 # they are scored, but marketing should look at them before trusting the label.
 FAR_QUANTILE = 0.99

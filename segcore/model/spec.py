@@ -7,15 +7,39 @@ records exactly the choices that produced it.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from segcore.errors import SpecError
 from segcore.model.pinned import PinRule
 
+# The one list of clustering methods (the CLI, the studio, the sweep and fit_clusters all read it from here).
 Method = Literal["kmeans", "gmm", "agglomerative", "hdbscan"]
-METHODS: tuple[str, ...] = ("kmeans", "gmm", "agglomerative", "hdbscan")
-# The k sweep the issue asks for by default: 2..12 segments covers what marketers can act on.
-DEFAULT_K_VALUES: tuple[int, ...] = tuple(range(2, 13))
+METHODS: tuple[str, ...] = get_args(Method)
+# The one k range: fewer than 2 segments is no segmentation, more than 12 is too many for a marketer to act on.
+MIN_K = 2
+MAX_K = 12
+DEFAULT_K_VALUES: tuple[int, ...] = tuple(range(MIN_K, MAX_K + 1))
+
+
+def check_method(method: str) -> None:
+    """SpecError naming the valid methods when ``method`` is not one of METHODS."""
+    if method not in METHODS:
+        raise SpecError(f"Unknown clustering method {method!r}. Choose one of: {', '.join(METHODS)}.")
+
+
+def check_k_values(k_values) -> tuple[int, ...]:
+    """The segment counts to compare, sorted and unique; SpecError when one is below MIN_K or there are none."""
+    ks = tuple(sorted({int(k) for k in k_values}))
+    if not ks or ks[0] < MIN_K:
+        raise SpecError(
+            f"Segment counts to compare must be {MIN_K} or more; got {list(ks)}. For example {k_range_text()}."
+        )
+    return ks
+
+
+def k_range_text(k_values=DEFAULT_K_VALUES) -> str:
+    """'2 to 12': the range in words, for help texts and progress messages."""
+    return f"{min(k_values)} to {max(k_values)}"
 
 
 @dataclass(frozen=True)
@@ -33,12 +57,12 @@ class FeatureSpec:
     k_values: tuple[int, ...] = field(default=DEFAULT_K_VALUES)
 
     def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise SpecError(f"Unknown clustering method '{self.method}'. Choose one of: {', '.join(METHODS)}.")
+        check_method(self.method)
+        check_k_values(self.k_values)
         if not self.features:
             raise SpecError("No columns were chosen to segment on. Pick at least one feature column.")
-        if self.k is not None and self.k < 2:
-            raise SpecError(f"k={self.k} is too small: a segmentation needs at least 2 segments.")
+        if self.k is not None and self.k < MIN_K:
+            raise SpecError(f"k={self.k} is too small: a segmentation needs at least {MIN_K} segments.")
         if len(set(self.features)) != len(self.features):
             raise SpecError("A feature column is listed twice. List each column once.")
 

@@ -16,7 +16,6 @@ import pandas as pd
 
 from segcore.errors import NotEnoughData, SpecError
 from segcore.model.cluster import (
-    METHODS,
     assign_to_centers,
     check_matrix,
     fit_clusters,
@@ -24,8 +23,8 @@ from segcore.model.cluster import (
     segment_means,
 )
 from segcore.model.quality import pairwise_distances_f32, silhouette_from_distances
+from segcore.model.spec import DEFAULT_K_VALUES, check_k_values, check_method
 
-DEFAULT_K_RANGE = range(2, 13)  # 2..12: fewer than 2 is no segmentation, more than 12 is too many to act on
 # The sweep runs on a sample: PLATFORM.md §11 measured the k = 2..12 loop at 0.7 s on 100k rows and 7.2 s on 1M,
 # and the recommendation does not change with more rows than that.
 SWEEP_MAX_ROWS = 100_000
@@ -87,7 +86,7 @@ class SweepResult:
 def sweep(
     X,
     *,
-    k_values: Iterable[int] = DEFAULT_K_RANGE,
+    k_values: Iterable[int] = DEFAULT_K_VALUES,
     method: str = "kmeans",
     random_state: int = 0,
     progress: Progress | None = None,
@@ -99,16 +98,13 @@ def sweep(
     """
 
     X = check_matrix(X)
-    if method not in METHODS:
-        raise SpecError(f"Unknown clustering method {method!r}. Choose one of: {', '.join(METHODS)}.")
+    check_method(method)
     if method == "hdbscan":
         raise SpecError(
             "HDBSCAN finds its own number of segments, so there is nothing to sweep. Fit it directly."
         )
     n = X.shape[0]
-    ks = sorted({int(k) for k in k_values})
-    if not ks or ks[0] < 2:
-        raise SpecError(f"Segment counts to compare must be 2 or more; got {ks}. For example 2 to 12.")
+    ks = list(check_k_values(k_values))
     notes = []
     too_big = [k for k in ks if k > n - 1]
     ks = [k for k in ks if k not in too_big]

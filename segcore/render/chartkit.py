@@ -13,9 +13,9 @@ import altair as alt
 import pandas as pd
 
 from segcore.errors import SpecError
+from segcore.labels import UNASSIGNED_NAME
 from segcore.render.theme import (
     THEME_NAME,
-    UNASSIGNED_NAME,
     register_theme,
     segment_palette,
 )

@@ -15,7 +15,8 @@ import altair as alt
 import pandas as pd
 
 from segcore.errors import SpecError
-from segcore.render.theme import SEGMENT_COLORS, UNASSIGNED_COLOR, UNASSIGNED_NAME
+from segcore.labels import UNASSIGNED_NAME
+from segcore.render.theme import SEGMENT_COLORS, UNASSIGNED_COLOR
 
 # Square size in px for a 36 x 36 grid: 360 px wide, the width of a report column and of a third of the studio.
 CELL_PX = 10

@@ -11,14 +11,14 @@ from collections.abc import Sequence
 
 import altair as alt
 
+from segcore.labels import UNASSIGNED_NAME
+
 # The product's primary colour (Tailwind blue-600): the first segment, single-series bars and lines.
 PRIMARY = "#2563eb"
 # Inter when the viewer has it, else the platform UI font: close to Streamlit's own sans-serif look.
 FONT = "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 # Colour of customers that belong to no segment (noise, unassigned): neutral so it never reads as a segment.
 UNASSIGNED_COLOR = "#9ca3af"
-# The name the engine gives to label -1; it always gets UNASSIGNED_COLOR, whatever its position.
-UNASSIGNED_NAME = "Unassigned"
 # Muted ink for text, axes and grid: dark enough for WCAG AA on white, light enough not to compete with data.
 TEXT_COLOR = "#1f2937"
 MUTED_COLOR = "#6b7280"

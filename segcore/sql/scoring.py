@@ -20,11 +20,10 @@ from __future__ import annotations
 from sqlglot import exp
 
 from segcore.errors import ModelError
+from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
 from segcore.sql.dialects import DIALECTS
 from segcore.sql.features import DOUBLE, TEXT, column, number, prepared_columns
 
-UNASSIGNED = -1
-UNASSIGNED_NAME = "Unassigned"
 # Internal column names of the nested steps; the prefix keeps them apart from the customer's own columns.
 PREFIX = "segcore_"
 

@@ -68,6 +68,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX shares_run_id ON shares (run_id)",
     ),
+    (  # 3: profiles are kept once, inside the aggregates (the run's summary); the separate copy goes.
+        "ALTER TABLE runs DROP COLUMN profiles",
+    ),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -30,7 +30,12 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class SavedRun:
-    """Everything saved for one run. ``rows`` is None unless the user chose to keep the customer rows."""
+    """Everything saved for one run. ``rows`` is None unless the user chose to keep the customer rows.
+
+    ``aggregates`` is the run's summary (``segcore.insight.summary.build_summary``); it is the one stored copy of the
+    segment profiles (``profiles``) and of the counts in the listing. ``model_bytes`` is the model file without
+    profiles: put them back with ``persist.load_segmentation(..., profiles=run.profiles)``.
+    """
 
     run_id: str
     title: str
@@ -41,11 +46,14 @@ class SavedRun:
     n_segments: int
     has_rows: bool
     spec: dict
-    profiles: list[dict]
     aggregates: dict
     model_bytes: bytes
     load_report: dict
     rows: bytes | None
+
+    @property
+    def profiles(self) -> list[dict]:
+        return list(self.aggregates.get("profiles", []))
 
     @property
     def info(self) -> RunInfo:

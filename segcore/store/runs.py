@@ -67,35 +67,33 @@ class Store:
         title: str,
         note: str,
         spec: dict,
-        profiles: list[dict],
         aggregates: dict,
         model_bytes: bytes,
         fingerprint: str,
         load_report: dict,
         rows: bytes | None = None,
-        n_customers: int | None = None,
     ) -> RunInfo:
         """Save a run and return its listing entry.
 
-        ``n_customers`` defaults to the sum of the profiles' ``size``; pass it when some customers are in no profile.
-        ``rows`` (e.g. parquet bytes of the customer table) is stored only when given: the user must opt in.
+        ``aggregates`` is the run's summary (``segcore.insight.summary.build_summary``): its profiles are the only
+        stored copy, and the listing's customer and segment counts are its headline's, so they always agree with
+        what the run shows. ``model_bytes`` should be the model file without profiles (``persist.dumps(seg,
+        profiles=False)``). ``rows`` (e.g. parquet bytes of the customer table) is stored only when given: the
+        user must opt in.
         """
-        profile_list = [_as_plain(p) for p in profiles]
+        customers, segments = _headline_counts(aggregates)
         info = RunInfo(
             run_id=uuid.uuid4().hex,
             title=_clean_title(title),
             note=_clean_note(note),
             created_at=_iso(store_sql.utc_now()),
             fingerprint=str(fingerprint),
-            n_customers=int(
-                sum(int(p.get("size", 0)) for p in profile_list) if n_customers is None else n_customers
-            ),
-            n_segments=len(profile_list),
+            n_customers=customers,
+            n_segments=segments,
             has_rows=rows is not None,
         )
         payload = (
             _to_json(spec, "settings"),
-            _to_json(profile_list, "segment profiles"),
             _to_json(aggregates, "chart data"),
             _to_json(load_report, "load report"),
             bytes(model_bytes),
@@ -103,8 +101,8 @@ class Store:
         )
         with store_sql.transaction(self._backend, write=True) as tx:
             tx.execute(
-                f"INSERT INTO runs ({RUN_INFO_COLUMNS}, spec, profiles, aggregates, load_report, model, customer_rows)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO runs ({RUN_INFO_COLUMNS}, spec, aggregates, load_report, model, customer_rows)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     info.run_id,
                     info.title,
@@ -138,7 +136,7 @@ class Store:
         """The full run, payloads included. Raises StoreError when it does not exist."""
         with store_sql.transaction(self._backend) as tx:
             row = tx.one(
-                f"SELECT {RUN_INFO_COLUMNS}, spec, profiles, aggregates, load_report, model, customer_rows "
+                f"SELECT {RUN_INFO_COLUMNS}, spec, aggregates, load_report, model, customer_rows "
                 "FROM runs WHERE run_id = ?",
                 (_check_id(run_id),),
             )
@@ -148,7 +146,6 @@ class Store:
         return SavedRun(
             **info.to_dict(),
             spec=json.loads(row["spec"]),
-            profiles=json.loads(row["profiles"]),
             aggregates=json.loads(row["aggregates"]),
             load_report=json.loads(row["load_report"]),
             model_bytes=bytes(row["model"]),
@@ -296,6 +293,18 @@ def _clean_note(note: str) -> str:
     if len(clean) > NOTE_MAX_CHARS:
         raise StoreError(f"The note has {len(clean):,} characters; keep it to {NOTE_MAX_CHARS:,} or fewer.")
     return clean
+
+
+def _headline_counts(aggregates: dict) -> tuple[int, int]:
+    """(customers, segments) from the summary's headline: the one definition of the counts a run shows."""
+    try:
+        headline = _as_plain(aggregates)["headline"]
+        return int(headline["customers"]), int(headline["segments"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise StoreError(
+            "Could not save: the chart data has no headline with the customer and segment counts. "
+            "This is a bug in segcore; please report it with the steps that led here."
+        ) from e
 
 
 def _as_plain(value: Any) -> Any:

@@ -64,8 +64,10 @@ def save(store: Store, title: str = "Q1 customers", **overrides):
         title=title,
         note="",
         spec={"features": ["recency", "monetary"], "k": 2},
-        profiles=[{"segment": 0, "size": 30}, {"segment": 1, "size": 12}],
-        aggregates={"sizes": [30, 12]},
+        aggregates={
+            "headline": {"customers": 42, "segments": 2},
+            "profiles": [{"segment": 0, "size": 30}, {"segment": 1, "size": 12}],
+        },
         model_bytes=b"model",
         fingerprint="fp-1",
         load_report={"rows_read": 42},
@@ -90,14 +92,18 @@ def test_round_trip_of_every_field(store, shared_data, clock):
         {"segment": 0, "name": "Cafés & hôtels", "size": 298, "share": 0.677, "traits": ["<b>big</b>"]},
         {"segment": 1, "name": "Retail", "size": 142, "share": 0.323, "traits": []},
     ]
-    aggregates = {"sizes": [298, 142], "map": {"x": [0.5, -1.25], "y": [1e-9, 3.0]}, "missing": None}
+    aggregates = {
+        "headline": {"customers": 440, "segments": 2},
+        "profiles": profiles,
+        "map": {"x": [0.5, -1.25], "y": [1e-9, 3.0]},
+        "missing": None,
+    }
     load_report = {"source": "wholesale_customers.csv", "rows_read": 440, "warnings": ["ligne 3: « vide »"]}
 
     info = store.save_run(
         title=TRICKY_TITLE,
         note="line one\nline two — ok",
         spec=spec,
-        profiles=profiles,
         aggregates=aggregates,
         model_bytes=model,
         fingerprint="b2f0c1",
@@ -126,17 +132,31 @@ def test_round_trip_of_every_field(store, shared_data, clock):
 def test_rows_are_only_kept_when_given_and_numpy_values_become_plain_json(store):
     info = save(
         store,
-        aggregates={"counts": np.array([3, 4]), "mean": np.float32(0.5), "n": np.int64(7)},
-        profiles=[{"segment": 0, "size": np.int64(5)}],
+        aggregates={
+            "headline": {"customers": np.int64(7), "segments": np.int64(1)},
+            "counts": np.array([3, 4]),
+            "mean": np.float32(0.5),
+        },
     )
     run = store.get_run(info.run_id)
     assert (info.has_rows, run.rows) == (False, None)
-    assert run.aggregates == {"counts": [3, 4], "mean": 0.5, "n": 7}
-    assert info.n_customers == 5
+    assert run.aggregates == {"headline": {"customers": 7, "segments": 1}, "counts": [3, 4], "mean": 0.5}
+    assert (info.n_customers, info.n_segments) == (7, 1)
 
 
-def test_n_customers_can_be_given_when_some_customers_are_in_no_segment(store):
-    assert save(store, n_customers=50).n_customers == 50
+def test_listing_counts_are_the_summary_headline_and_profiles_are_stored_once(store):
+    """Unassigned customers are a profile but not a segment: the listing says what the run's headline says."""
+    profiles = [{"segment": 0, "size": 30}, {"segment": 1, "size": 12}, {"segment": -1, "size": 8}]
+    info = save(store, aggregates={"headline": {"customers": 50, "segments": 2}, "profiles": profiles})
+    assert (info.n_customers, info.n_segments) == (50, 2)
+    assert store.get_run(info.run_id).profiles == profiles
+    row = raw(store, "SELECT * FROM runs WHERE run_id = ?", (info.run_id,))[0]
+    assert "profiles" not in row  # one copy, in the aggregates
+
+
+def test_a_summary_without_headline_is_refused(store):
+    with pytest.raises(StoreError, match="headline"):
+        save(store, aggregates={"profiles": []})
 
 
 def test_list_rename_delete_and_fingerprint_lookup(store, clock):
@@ -183,7 +203,7 @@ def test_bad_titles_are_rejected_with_a_hint(store, title, message):
 
 def test_values_that_are_not_json_are_a_store_error_and_nothing_is_saved(store):
     with pytest.raises(StoreError, match="chart data contain a value that cannot be stored"):
-        save(store, aggregates={"f": object()})
+        save(store, aggregates={"headline": {"customers": 1, "segments": 1}, "f": object()})
     assert store.list_runs() == []
 
 
@@ -207,15 +227,16 @@ def test_an_older_database_is_upgraded_step_by_step(db_url, monkeypatch):
     monkeypatch.undo()
     assert store_sql.schema_version(backend) == 1
     store = open_store(db_url)
-    assert store.schema_version() == store_sql.LATEST_VERSION == 2
+    assert store.schema_version() == store_sql.LATEST_VERSION == 3
     assert store.create_share(save(store).run_id).token  # the table from migration 2 now exists
+    assert "profiles" not in raw(store, "SELECT * FROM runs")[0]  # migration 3 dropped the second copy
 
 
 def test_a_database_from_a_newer_segcore_is_refused(store, db_url):
     newer = store_sql.LATEST_VERSION + 1
     with store_sql.transaction(store.backend, write=True) as tx:
         tx.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (newer, "2099-01-01"))
-    with pytest.raises(StoreError, match=rf"newer version of segcore \(schema version {newer}; .* up to 2\)"):
+    with pytest.raises(StoreError, match=rf"newer version of segcore \(schema version {newer}; .* up to {store_sql.LATEST_VERSION}\)"):
         open_store(db_url)
 
 
