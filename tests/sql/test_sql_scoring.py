@@ -8,7 +8,7 @@ import duckdb
 import numpy as np
 import pytest
 import sqlglot
-from warehouse_cases import agreement, fitted_model, new_customers
+from sql_cases import agreement, fitted_model, new_customers
 
 from segcore.errors import ModelError
 from segcore.sql.scoring import DIALECTS, scoring_sql

@@ -8,7 +8,7 @@ import os
 import pandas as pd
 import pg
 import pytest
-from warehouse_cases import agreement, fitted_model, new_customers
+from sql_cases import agreement, fitted_model, new_customers
 
 from segcore.sql.scoring import scoring_sql
 
