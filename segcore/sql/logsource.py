@@ -1,0 +1,126 @@
+"""Where a transaction log lives, opened in embedded DuckDB without loading it: a CSV file, Parquet file(s) (a file,
+a folder of partitions or a glob), or a table in a DuckDB database file.
+
+``open_log`` returns a ``LogSource``: a DuckDB connection plus the SQL relation that reads the log. Nothing is read
+until a query runs, and DuckDB streams the rows, so memory depends on the number of customers, not of log rows.
+A CSV file is parsed once into a scratch DuckDB file on disk (deleted on ``close``) so that each pass over the log
+reads compressed columns instead of parsing text again.
+"""
+
+from __future__ import annotations
+
+import glob as globbing
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from segcore.errors import DataError
+
+# DuckDB may use this much memory before it spills to a temporary folder: the log itself never has to fit.
+MEMORY_LIMIT = os.environ.get("SEGCORE_DUCKDB_MEMORY", "1GB")
+PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
+
+
+@dataclass(frozen=True)
+class LogSource:
+    """An open DuckDB connection and the relation (SQL text) that reads the log; ``name`` is for messages."""
+
+    connection: object
+    relation: str
+    name: str
+    kind: str
+    scratch: str | None = None
+
+    def close(self) -> None:
+        self.connection.close()
+        if self.scratch:
+            Path(self.scratch).unlink(missing_ok=True)
+
+
+def is_out_of_core_source(path: str) -> bool:
+    """True for what DuckDB reads better than pandas: Parquet files, folders and globs, and DuckDB databases."""
+    p = Path(path)
+    if any(ch in path for ch in "*?["):
+        return True
+    if p.is_dir():
+        return bool(_parquet_files(p))
+    return p.suffix.lower() in PARQUET_SUFFIXES + DUCKDB_SUFFIXES
+
+
+def open_log(path: str, *, table: str | None = None, threads: int | None = None) -> LogSource:
+    """Open ``path`` for reading with DuckDB. Raises DataError saying what was expected when it cannot be read."""
+    import duckdb
+
+    p = Path(path)
+    scratch = None
+    if p.suffix.lower() in CSV_SUFFIXES:
+        # text is parsed once into a scratch DuckDB file (columnar, on disk), not once per query
+        handle, scratch = tempfile.mkstemp(prefix="segcore-log-", suffix=".duckdb")
+        os.close(handle)
+        os.unlink(scratch)
+    con = duckdb.connect(scratch or ":memory:",
+                         config={"memory_limit": MEMORY_LIMIT, "temp_directory": tempfile.gettempdir()})
+    con.execute("SET TimeZone = 'UTC'")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    try:
+        if p.suffix.lower() in DUCKDB_SUFFIXES and p.is_file():
+            con.execute(f"ATTACH {_quote_text(str(p))} AS log_db (READ_ONLY)")
+            name = table or _only_table(con, p)
+            relation, kind = f"log_db.{_quote_ident(name)}", "duckdb"
+        elif p.is_dir() or any(ch in path for ch in "*?[") or p.suffix.lower() in PARQUET_SUFFIXES:
+            files = _parquet_files(p) if p.is_dir() else sorted(globbing.glob(path, recursive=True))
+            if not files:
+                raise DataError(f"No Parquet files were found at '{path}'. Give a .parquet file, a folder or a glob.")
+            listing = ", ".join(_quote_text(f) for f in files)
+            relation = f"read_parquet([{listing}], hive_partitioning = true, union_by_name = true)"
+            kind = "parquet"
+        elif p.suffix.lower() in CSV_SUFFIXES or p.is_file():
+            if not p.is_file():
+                raise DataError(f"'{path}' does not exist. Check the path.")
+            con.execute(f"CREATE TABLE log AS SELECT * FROM read_csv({_quote_text(str(p))}, header = true, "
+                        "sample_size = 100000)")  # fmt: skip
+            relation, kind = "log", "csv"
+        else:
+            raise DataError(f"'{path}' does not exist. Check the path.")
+        con.sql(f"SELECT * FROM {relation} LIMIT 0").fetchall()  # fail here, with a message, if it cannot be read
+    except duckdb.Error as error:
+        _close(con, scratch)
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DataError(f"The transaction log at '{path}' could not be read ({first}).") from None
+    except DataError:
+        _close(con, scratch)
+        raise
+    return LogSource(connection=con, relation=relation, name=p.name or path, kind=kind, scratch=scratch)
+
+
+def _close(con, scratch: str | None) -> None:
+    con.close()
+    if scratch:
+        Path(scratch).unlink(missing_ok=True)
+
+
+def _parquet_files(folder: Path) -> list[str]:
+    return sorted(str(f) for f in folder.rglob("*") if f.suffix.lower() in PARQUET_SUFFIXES and f.is_file())
+
+
+def _only_table(con, path: Path) -> str:
+    names = [r[0] for r in con.sql("SELECT table_name FROM duckdb_tables() WHERE database_name = 'log_db'").fetchall()]
+    if len(names) != 1:
+        shown = ", ".join(names) or "none"
+        raise DataError(
+            f"The DuckDB database '{path.name}' holds {len(names)} tables ({shown}); name the one with the "
+            "transaction log."
+        )
+    return names[0]
+
+
+def _quote_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
