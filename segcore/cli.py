@@ -17,6 +17,13 @@ from segcore.i18n import LANGUAGES, set_language
 from segcore.model.spec import METHODS, k_range_text
 from segcore.sql.dialects import DIALECTS
 
+ENGINES = ("auto", "duckdb", "pandas")
+ENGINE_HELP = (
+    "how a transaction log becomes customers: duckdb streams it out of core (auto: for Parquet files, folders "
+    "and globs, DuckDB databases and CSV files over 200 MB), pandas loads it whole"
+)
+# CSV logs above this size are aggregated by DuckDB without loading them (auto engine).
+LARGE_CSV_BYTES = 200 * 1024**2
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
@@ -58,12 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="treat the file as a transaction log and segment customers (auto: when detected)",
     )
     fit.add_argument("--previous", help="a previous model.segcore whose segment ids should be kept")
+    fit.add_argument("--engine", choices=ENGINES, default="auto", help=ENGINE_HELP)
 
     assign = sub.add_parser("assign", parents=[language], help="score new customers with a saved model")
     assign.add_argument("model")
     assign.add_argument("data")
     assign.add_argument("--out", required=True, help="output CSV file")
     assign.add_argument("--sheet", help="Excel sheet name or number")
+    assign.add_argument("--engine", choices=ENGINES, default="auto", help=ENGINE_HELP)
 
     sql = sub.add_parser("sql", help="print one SQL query that scores a warehouse table with a saved model")
     sql.add_argument("model")
@@ -133,11 +142,17 @@ def _fit(args) -> int:
     from segcore.model.spec import FeatureSpec
     from segcore.render.export import profiles_json, safe_csv
 
-    table = _load(args.data, args.sheet)
-    df = table.df
-    for warning in table.report.warnings:
-        _say(f"note: {warning}")
-    if args.transactions != "no":
+    df = _customers_out_of_core(args.data, args.engine) if args.transactions != "no" else None
+    if df is None:
+        table = _load(args.data, args.sheet)
+        df = table.df
+        for warning in table.report.warnings:
+            _say(f"note: {warning}")
+    elif args.transactions == "yes" and not df.attrs.get("segcore_log"):
+        raise SpecError(
+            "The file does not look like a transaction log (repeated customer ids with a date and an amount)."
+        )
+    if args.transactions != "no" and not df.attrs.get("segcore_log"):
         tx = detect_transactions(df)
         if tx is None and args.transactions == "yes":
             raise SpecError(
@@ -178,8 +193,9 @@ def _assign(args) -> int:
     from segcore.render.export import safe_csv
 
     seg = load_segmentation(args.model)
-    table = _load(args.data, args.sheet)
-    df = table.df
+    df = _customers_out_of_core(args.data, args.engine)
+    if df is None:
+        df = _load(args.data, args.sheet).df
     missing = [c for c in (*seg.numeric, *seg.categorical) if c not in df.columns]
     tx = detect_transactions(df) if missing else None
     if tx is not None:  # a model fitted on a transaction log scores next month's log the same way
@@ -199,6 +215,38 @@ def _sql(args) -> int:
     seg = load_segmentation(args.model)
     print(scoring_sql(seg, dialect=args.dialect, table=args.table) + ";")
     return EXIT_OK
+
+
+def _customers_out_of_core(path: str, engine: str):
+    """Customers from a log DuckDB reads without loading it (see ``ENGINE_HELP``), or None to load with pandas.
+
+    A Parquet folder or glob that is not a log is read as a customer table (pandas cannot open those)."""
+    from segcore.sql.logsource import CSV_SUFFIXES, is_out_of_core_source
+
+    p = Path(path)
+    large_csv = p.suffix.lower() in CSV_SUFFIXES and p.is_file() and p.stat().st_size > LARGE_CSV_BYTES
+    many_files = any(ch in path for ch in "*?[") or p.is_dir()
+    if engine == "pandas" or not (engine == "duckdb" or large_csv or is_out_of_core_source(path)):
+        return None
+    from segcore.sql.logs import customers_from_log, detect_columns
+    from segcore.sql.logsource import open_log
+
+    src = open_log(path)
+    try:
+        columns = detect_columns(src)
+        if columns is None:
+            return src.connection.execute(f"SELECT * FROM {src.relation}").df() if many_files else None
+        with _progress_bar() as progress:
+            customers = customers_from_log(src, columns, progress=progress)
+    finally:
+        src.close()
+    _say(f"note: transaction log '{src.name}' turned into {len(customers.df):,} customers by DuckDB "
+         f"({customers.rows_dropped:,} rows left out).")  # fmt: skip
+    for note in customers.notes:
+        _say(f"note: {note}")
+    df = customers.df
+    df.attrs["segcore_log"] = True
+    return df
 
 
 def _customers_from_log(df, tx):

@@ -19,6 +19,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from segcore.columns import dates, rfm
 from segcore.columns import transactions as tx
 from segcore.errors import DataError, SpecError
 from segcore.sql.logsource import LogSource
@@ -55,7 +56,7 @@ def customers_from_log(
     *,
     as_of: object = None,
     progress: Progress | None = None,
-) -> tx.CustomerTable:
+) -> rfm.CustomerTable:
     """One row per customer from the log behind ``src``; same rules, notes and errors as ``to_customers``."""
     report = progress or (lambda fraction, message: None)
     con, rel = src.connection, src.relation
@@ -130,7 +131,7 @@ def customers_from_log(
     elif n_late:
         notes.append(f"{n_late:,} rows are dated on or after the as-of date {as_of_ts.date()} and were left out.")
     if n_kept == 0:
-        raise tx._no_rows(n_rows)
+        raise rfm._no_rows(n_rows)
     kept = f"SELECT * FROM ({typed}) WHERE {kept_rows}"
     if n_cancel and n_plain >= 0.9 * n_other:  # cancelled invoices ("C536379") count as negative
         notes.append(f"{n_cancel:,} rows belong to cancelled invoices (ids starting with 'C').")
@@ -154,7 +155,7 @@ def customers_from_log(
     report(0.9, "Scoring recency, frequency and monetary value")
     table = _finish(per_customer, columns, tops, as_of_ts, notes)
     report(1.0, "Done")
-    return tx.CustomerTable(
+    return rfm.CustomerTable(
         df=table, columns=columns, as_of=as_of_ts, notes=tuple(notes), rows_dropped=int(n_rows - n_kept)
     )
 
@@ -186,7 +187,7 @@ def _id_expression(name: str, dtype: str) -> str:
 def _date_expression(con, rel: str, name: str, dtype: str) -> tuple[list[str], str]:
     """The purchase day; text that is not ISO and YYYYMMDD numbers are read by the pandas path's own parser."""
     col = _ident(name)
-    lo, hi = tx.MIN_YEAR, tx.MAX_YEAR
+    lo, hi = dates.MIN_YEAR, dates.MAX_YEAR
     if dtype == "DATE" or dtype.startswith("TIMESTAMP"):
         day = f"CAST({col} AS DATE)"
         return [], f"CASE WHEN year({day}) BETWEEN {lo} AND {hi} THEN {day} END"
@@ -197,7 +198,7 @@ def _date_expression(con, rel: str, name: str, dtype: str) -> tuple[list[str], s
     ).df()["raw"]
     if distinct.empty:
         return [], iso_day
-    parsed = tx._parse_dates(distinct.reset_index(drop=True))
+    parsed = dates.parse_log_dates(distinct.reset_index(drop=True))
     mapping = pd.DataFrame({"raw": distinct.astype(str).to_numpy(), "day": parsed.dt.floor("D").to_numpy()})
     con.register("date_map_df", mapping)
     con.execute("CREATE OR REPLACE TEMP TABLE date_map AS SELECT raw, CAST(day AS DATE) AS day FROM date_map_df")
@@ -218,7 +219,7 @@ def _amount_expression(columns: tx.TransactionColumns, types: dict, notes: list[
 def _bad_date_examples(con, typed: str) -> str:
     rows = con.execute(
         f"SELECT DISTINCT raw_date FROM ({typed}) WHERE customer IS NOT NULL AND day IS NULL AND raw_date IS NOT NULL "
-        f"LIMIT {tx.EXAMPLES_SHOWN}"
+        f"LIMIT {rfm.EXAMPLES_SHOWN}"
     ).fetchall()
     shown = [repr(str(r[0])) for r in rows]
     return f" (for example {', '.join(shown)})" if shown else ""
@@ -231,7 +232,7 @@ def _date_sql(ts: pd.Timestamp) -> str:
 def _as_of(as_of: object, last_day, n_rows: int) -> pd.Timestamp:
     if as_of is None:
         if last_day is None:
-            raise tx._no_rows(n_rows)
+            raise rfm._no_rows(n_rows)
         return pd.Timestamp(last_day).normalize() + pd.Timedelta(days=1)
     try:
         ts = pd.Timestamp(as_of)
@@ -269,10 +270,10 @@ def _top_levels(totals: dict) -> dict[str, list[tuple[str, list]]]:
     out = {}
     for kind, mine in totals.items():
         raws = [raw for raw, _ in mine]
-        keys = tx._level_key(pd.Series(raws, dtype=object)).tolist()
+        keys = rfm._level_key(pd.Series(raws, dtype=object)).tolist()
         sums = pd.Series([v for _, v in mine], index=keys, dtype=float).groupby(level=0).sum().sort_index()
         order = list(sums.sort_values(ascending=False, kind="stable").index)
-        top = order[: tx.TOP_LEVELS]
+        top = order[: rfm.TOP_LEVELS]
         if len(order) > len(top) and "other" not in top:
             top.append("other")
         out[kind] = [(key, [raw for raw, k in zip(raws, keys, strict=True) if k == key]) for key in top]
@@ -349,7 +350,7 @@ def _run_with_progress(con, sql: str, report: Progress, *, start: float, end: fl
 def _finish(agg: pd.DataFrame, columns, tops: dict, as_of: pd.Timestamp, notes: list[str]) -> pd.DataFrame:
     """The customer table from per-customer sums: same columns, order, rounding and scores as ``to_customers``."""
     ids = agg["customer"].to_numpy(dtype=object)
-    order = pd.Index(ids).get_indexer(tx._sort_ids(ids))
+    order = pd.Index(ids).get_indexer(rfm._sort_ids(ids))
     agg = agg.iloc[order].reset_index(drop=True)
     n = len(agg)
 
@@ -401,5 +402,5 @@ def _finish(agg: pd.DataFrame, columns, tops: dict, as_of: pd.Timestamp, notes: 
         best[f"top_{kind}"] = pd.array(top_level, dtype="str")
     for name, values in best.items():
         table[name] = values
-    table = tx._add_scores(table)
+    table = rfm._add_scores(table)
     return table.rename(columns={"customer": columns.customer})

@@ -48,3 +48,24 @@ def test_sql_for_a_file_that_is_not_a_model(tmp_path, capsys):
     bad.write_text("not a model")
     assert main(["sql", str(bad), "--dialect", "postgres"]) == 2
     assert "not a segcore model file" in capsys.readouterr().err
+
+
+def test_fit_and_assign_read_a_partitioned_parquet_log_out_of_core(tmp_path, capsys):
+    from helpers import SAMPLE_DATA
+
+    from segcore.io.load import load_table
+
+    log = load_table(SAMPLE_DATA / "transactions.csv").df
+    lake = tmp_path / "lake"
+    for i, half in enumerate((log.iloc[: len(log) // 2], log.iloc[len(log) // 2 :])):
+        (lake / f"part={i}").mkdir(parents=True)
+        half.to_parquet(lake / f"part={i}" / "orders.parquet")
+    assert main(["fit", str(lake), "--out", str(tmp_path / "out"), "--k", "4"]) == 0
+    err = capsys.readouterr().err
+    assert "turned into 3,939 customers by DuckDB" in err and "316 rows had no customer id" in err
+    fitted = pd.read_csv(tmp_path / "out" / "assignments.csv")
+    assert len(fitted) == 3939 and fitted["segment"].nunique() == 4
+    assert main(["assign", str(tmp_path / "out" / "model.segcore"), str(lake / "*" / "*.parquet"),
+                 "--out", str(tmp_path / "scored.csv")]) == 0  # fmt: skip
+    scored = pd.read_csv(tmp_path / "scored.csv")
+    assert (scored["segment"].to_numpy() == fitted["segment"].to_numpy()).mean() >= 0.999

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from helpers import SAMPLE_DATA
 
-from segcore.columns.transactions import detect_transactions, to_customers
+from segcore.columns.rfm import to_customers
+from segcore.columns.transactions import detect_transactions
 from segcore.errors import DataError
 from segcore.io.load import load_table
 from segcore.sql.logs import customers_from_log
