@@ -82,18 +82,28 @@ def evaluate(y: np.ndarray, p: np.ndarray, *, seed: int = 0) -> Evaluation:
 
 def auc_interval(y: np.ndarray, p: np.ndarray, *, seed: int = 0, rounds: int = BOOTSTRAP_ROUNDS) -> tuple[float, float]:
     """95% percentile bootstrap interval of the AUC (resamples without both answers are skipped)."""
-    from sklearn.metrics import roc_auc_score
-
     rng = np.random.default_rng(seed)
     values = []
     for _ in range(rounds):
         pick = rng.integers(0, len(y), len(y))
         if y[pick].min() != y[pick].max():
-            values.append(roc_auc_score(y[pick], p[pick]))
+            values.append(fast_auc(y[pick], p[pick]))
     if not values:
         return float("nan"), float("nan")
     low, high = np.quantile(values, [0.025, 0.975])
     return float(low), float(high)
+
+
+def fast_auc(y: np.ndarray, p: np.ndarray) -> float:
+    """AUC from ranks (Mann-Whitney U; ties count half): the same number as roc_auc_score, without its checks,
+    for the hundreds of resamples and shuffles."""
+    from scipy.stats import rankdata
+
+    y = np.asarray(y)
+    positives = int(y.sum())
+    negatives = len(y) - positives
+    ranks = rankdata(p)
+    return float((ranks[y == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
 def calibration_table(y: np.ndarray, p: np.ndarray, *, bins: int = CALIBRATION_BINS) -> pd.DataFrame:
