@@ -7,6 +7,7 @@ traceback. Progress goes to stderr as a bar when stderr is a terminal.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument("--previous", help="a previous model.segcore whose segment ids should be kept")
     fit.add_argument("--engine", choices=ENGINES, default="auto", help=ENGINE_HELP)
+    fit.add_argument("--outcome", help="a yes/no column to predict per customer (churn, converted...), or 'auto'")
+    fit.add_argument("--keep-column", action="append", default=[], metavar="COL",
+                     help="keep a column the propensity model would leave out as a suspected leak (repeatable)")
 
     assign = sub.add_parser("assign", parents=[language], help="score new customers with a saved model")
     assign.add_argument("model")
@@ -73,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("--out", required=True, help="output CSV file")
     assign.add_argument("--sheet", help="Excel sheet name or number")
     assign.add_argument("--engine", choices=ENGINES, default="auto", help=ENGINE_HELP)
+    assign.add_argument("--no-propensity", action="store_true", help="do not score the model's outcome propensity")
 
     sql = sub.add_parser("sql", help="print one SQL query that scores a warehouse table with a saved model")
     sql.add_argument("model")
@@ -172,19 +177,64 @@ def _fit(args) -> int:
         seed=args.seed,
         include_sensitive=args.include_sensitive,
     )
+    outcome = _outcome(args.outcome, df, schema)
     with _progress_bar() as progress:
         seg = segment(df, spec=spec, schema=schema, previous=previous, progress=progress)
+    if outcome:
+        with _progress_bar() as progress:
+            seg = seg.with_propensity(df, outcome=outcome, keep=tuple(args.keep_column), progress=progress)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "assignments.csv").write_bytes(safe_csv(seg.assignments()))
     (out / "profiles.json").write_text(profiles_json(seg.profiles), encoding="utf-8")
     save_segmentation(seg, out / "model.segcore")
+    written = "assignments.csv, profiles.json and model.segcore"
+    if seg.propensity is not None:
+        _write_propensity(seg, out)
+        written = "assignments.csv, profiles.json, propensity.json, contact_first.csv and model.segcore"
     for note in seg.notes:
         _say(f"note: {note}")
     grade = f", quality {seg.quality.grade}" if seg.quality else ""
-    _say(f"{seg.n_segments} segments for {seg.n_rows:,} customers{grade}. Wrote {out}/assignments.csv, "
-         f"profiles.json and model.segcore.")
+    _say(f"{seg.n_segments} segments for {seg.n_rows:,} customers{grade}. Wrote {written} to {out}.")
     return EXIT_OK
+
+
+def _outcome(option: str | None, df, schema) -> str | None:
+    """The outcome column to predict: the one named, the proposed one for 'auto', or none."""
+    if not option:
+        return None
+    if option.lower() != "auto":
+        if option not in df.columns:
+            raise SpecError(f"--outcome: there is no column '{option}'. Columns are: {', '.join(map(str, df.columns[:20]))}.")
+        return option
+    from segcore.insight.outcome import propose_outcome
+
+    chosen = propose_outcome(df, schema)
+    if chosen is None:
+        raise SpecError("--outcome auto: no yes/no column named like an outcome (churn, converted, response, status). "
+                        "Name the column with --outcome COL.")
+    _say(f"note: predicting '{chosen}' (proposed outcome column).")
+    return chosen
+
+
+def _write_propensity(seg, out: Path) -> None:
+    """propensity.json (held-out evaluation, drivers, per-segment spread) and contact_first.csv (top per segment)."""
+    from segcore.insight.propensity import contact_first, segment_propensity
+    from segcore.jsonsafe import plain
+    from segcore.render.export import safe_csv
+
+    model = seg.propensity
+    table = segment_propensity(seg.labels, model.scores, seg.segment_names)
+    payload = {**model.to_dict(), "segments": table.to_dict(orient="records")}
+    (out / "propensity.json").write_text(json.dumps(plain(payload), ensure_ascii=False, indent=1), encoding="utf-8")
+    first = contact_first(seg.labels, model.scores, ids=seg.ids)
+    first.insert(2, "segment_name", [seg.segment_names.get(int(s), "") for s in first["segment"]])
+    (out / "contact_first.csv").write_bytes(safe_csv(first))
+    ev = model.evaluation
+    _say(f"Propensity to {model.event}: held-out AUC {ev.auc:.2f} (95% interval {ev.auc_low:.2f}-{ev.auc_high:.2f}) "
+         f"on {ev.n_test:,} customers, {model.scorer.kind} model, {model.scorer.calibration} calibration.")
+    for warning in model.warnings:
+        _say(f"warning: {warning}")
 
 
 def _assign(args) -> int:
@@ -200,6 +250,8 @@ def _assign(args) -> int:
     tx = detect_transactions(df) if missing else None
     if tx is not None:  # a model fitted on a transaction log scores next month's log the same way
         df = _customers_from_log(df, tx)
+    if args.no_propensity and seg.propensity is not None:
+        seg = dataclasses.replace(seg, propensity=None)
     result = seg.assign(df)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_bytes(safe_csv(result.drop(columns=["distance", "far_from_segments"])))

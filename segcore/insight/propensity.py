@@ -80,8 +80,22 @@ class Propensity:
             "cv_auc": dict(self.cv_auc),
             "drivers": [vars(d) for d in self.drivers],
             "left_out": [vars(s) for s in self.left_out],
-            "warnings": list(self.warnings),
+            "warnings": [str(w) for w in self.warnings],
         }
+
+    @classmethod
+    def from_dict(cls, d: dict, scorer: Scorer) -> Propensity:
+        return cls(
+            outcome=str(d["outcome"]),
+            positive=str(d["positive"]),
+            negative=str(d["negative"]),
+            scorer=scorer,
+            evaluation=Evaluation.from_dict(d["evaluation"]),
+            cv_auc={str(k): float(v) for k, v in d.get("cv_auc", {}).items()},
+            drivers=tuple(Driver(str(x["column"]), float(x["importance"]), str(x["sentence"])) for x in d["drivers"]),
+            left_out=tuple(Suspect(str(x["column"]), str(x["reason"]), x.get("auc")) for x in d["left_out"]),
+            warnings=tuple(str(w) for w in d.get("warnings", ())),
+        )
 
 
 def fit_propensity(

@@ -40,7 +40,8 @@ FORMAT_NAME = "segcore-model"
 FORMAT_VERSION = 4
 READABLE_VERSIONS = (4,)
 MEMBERS = frozenset({"manifest.json", "arrays.npz", "preprocessor.json", "preprocessor.npz", "estimator.json",
-                     "estimator.npz", integrity.SEAL_NAME})
+                     "estimator.npz", "propensity.json", "propensity.npz", "propensity_arrays.npz",
+                     integrity.SEAL_NAME})
 # Sealing/checking with the deployment's key (integrity.deployment_key); pass key=None for the content hash only.
 DEPLOYMENT = "deployment"
 
@@ -70,6 +71,7 @@ def dumps(seg: Segmentation, *, key: bytes | str | None = DEPLOYMENT, profiles: 
         "n_rows": int(seg.n_rows),
         "notes": list(seg.notes),
         "fingerprint": seg.fingerprint,
+        "propensity": plain(seg.propensity.to_dict()) if seg.propensity is not None else None,
     }
     arrays = io.BytesIO()
     np.savez(arrays, centers=np.asarray(seg.centers, dtype=np.float64), center_ids=seg.center_ids)
@@ -78,6 +80,7 @@ def dumps(seg: Segmentation, *, key: bytes | str | None = DEPLOYMENT, profiles: 
         "arrays.npz": arrays.getvalue(),
         **_state_members("preprocessor", seg.preprocessor),
         **(_state_members("estimator", seg.estimator) if seg.estimator is not None else {}),
+        **(_propensity_members(seg.propensity) if seg.propensity is not None else {}),
     }
     return write_archive(members, key=key)
 
@@ -191,7 +194,27 @@ def _build(manifest: dict, members: dict[str, bytes], name: str, profiles: list[
         fingerprint=manifest.get("fingerprint"),
         created_at=manifest.get("created_at", ""),
         estimator=estimator,
+        propensity=_read_propensity(manifest, members, name),
     )
+
+
+def _propensity_members(model) -> dict[str, bytes]:
+    """The propensity scorer: its preprocessor as allow-listed state, its model and calibration as plain arrays."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **model.scorer.arrays)
+    return {**_state_members("propensity", model.scorer.preprocessor), "propensity_arrays.npz": buffer.getvalue()}
+
+
+def _read_propensity(manifest: dict, members: dict[str, bytes], name: str):
+    data = manifest.get("propensity")
+    if not data:
+        return None
+    from segcore.insight.propensity import Propensity
+    from segcore.insight.propensity_scorer import from_saved
+
+    preprocessor = _read_state(members, "propensity", name)
+    arrays = integrity.read_npz(members["propensity_arrays.npz"], what=name)
+    return Propensity.from_dict(data, from_saved(data["scorer"], preprocessor, dict(arrays)))
 
 
 def _check_consistency(seg: Segmentation) -> None:
@@ -206,6 +229,10 @@ def _check_consistency(seg: Segmentation) -> None:
     for pin in seg.pins:
         if pin.column not in probe:
             probe[pin.column] = [0.0]
+    if seg.propensity is not None:
+        for column in seg.propensity.scorer.columns:
+            if column not in probe:
+                probe[column] = [0.0]
     scored = seg.assign(probe)
     if scored.shape[0] != 1:
         raise ValueError("scoring one customer did not give one row")

@@ -65,6 +65,7 @@ class Segmentation:
     fingerprint: str | None = None
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     estimator: object | None = None
+    propensity: object | None = None  # a segcore.insight.propensity.Propensity when an outcome was chosen
 
     @property
     def segment_names(self) -> dict[int, str]:
@@ -88,7 +89,19 @@ class Segmentation:
         """The fitted customers with their segment, in input order (id column first when there is one)."""
         if self.labels is None or len(self.labels) == 0:
             raise ModelError("This saved model holds no customer rows. Use assign() on your data to score it.")
-        return self._frame(self.labels, ids=self.ids)
+        frame = self._frame(self.labels, ids=self.ids)
+        scores = getattr(self.propensity, "scores", None)
+        if scores is not None and len(scores) == len(frame):
+            frame["propensity"] = np.round(scores, 4)
+        return frame
+
+    def with_propensity(self, df: pd.DataFrame, *, outcome: str, keep=(), progress=None) -> Segmentation:
+        """A copy that also predicts ``outcome`` (churn, converted...) for every customer; ``df`` is the fitted table."""
+        from segcore.insight.propensity import fit_propensity
+
+        model = fit_propensity(df, outcome=outcome, schema=self.schema, keep=keep, seed=self.spec.seed,
+                               progress=progress)
+        return dataclasses.replace(self, propensity=model)
 
     def assign(self, new_df: pd.DataFrame) -> pd.DataFrame:
         """Place new customers into the same segments.
@@ -128,6 +141,8 @@ class Segmentation:
         frame = self._frame(labels, ids=ids)
         frame["distance"] = np.round(distances, 4)
         frame["far_from_segments"] = rest & (distances > self.far_threshold)
+        if self.propensity is not None:
+            frame["propensity"] = np.round(self.propensity.score(new_df), 4)
         return frame
 
     def _frame(self, labels: np.ndarray, *, ids: tuple | None) -> pd.DataFrame:
