@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the project's sample data and to the real public datasets in ../shared/data."""
+"""Shared fixtures: the project's sample data, and the small copies of real public data sets in tests/data."""
 
 from __future__ import annotations
 
@@ -6,16 +6,13 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, SAMPLE_DATA
-
-SHARED_DATA = ROOT.parent / "shared" / "data"
+from helpers import REAL_DATA, SAMPLE_DATA
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The real datasets; CI has them beside the clone, so a missing folder is an error, not a skip."""
-    assert SHARED_DATA.is_dir(), f"expected the shared datasets at {SHARED_DATA}"
-    return SHARED_DATA
+def real_data() -> Path:
+    """Small copies and subsets of public data sets (tests/data/SOURCES.md): inside the repository, never beside it."""
+    return REAL_DATA
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = ROOT / "sample_data"
+REAL_DATA = ROOT / "tests" / "data"  # small copies of public data sets; see SOURCES.md there
 
 # Three personas with clearly different behaviour: a correct segmentation must find them.
 PERSONAS = {

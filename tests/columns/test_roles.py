@@ -443,8 +443,8 @@ def test_validate_roles_refuses_a_three_valued_boolean():
 # --- real public datasets -------------------------------------------------------------------------------------------
 
 
-def test_bank(shared_data):
-    schema = infer_roles(pd.read_csv(shared_data / "bank.csv", sep=";"))
+def test_bank(real_data):
+    schema = infer_roles(pd.read_csv(real_data / "bank.csv", sep=";"))
     assert (schema["y"].role, schema["y"].scheme, schema.target_column) == ("boolean", "kpi", "y")
     assert schema["marital"].sensitive and schema["marital"].use == "profile"
     assert (schema["age"].role, schema["age"].scheme) == ("numeric", "demographic")
@@ -453,8 +453,8 @@ def test_bank(shared_data):
     assert schema.id_column is None
 
 
-def test_marketing_campaign(shared_data):
-    schema = infer_roles(pd.read_csv(shared_data / "marketing_campaign.csv", sep="\t"))
+def test_marketing_campaign(real_data):
+    schema = infer_roles(pd.read_csv(real_data / "marketing_campaign_standin.csv", sep="\t"))
     assert schema.id_column == "ID" and schema["ID"].role == "id"
     assert schema["Z_CostContact"].role == schema["Z_Revenue"].role == "constant"
     assert schema["Dt_Customer"].role == "datetime" and "day-month-year" in schema["Dt_Customer"].reason
@@ -468,8 +468,8 @@ def test_marketing_campaign(shared_data):
     assert not {"ID", "Response", "Marital_Status", "Z_Revenue"} & set(value)
 
 
-def test_customer_segmentation_av(shared_data):
-    schema = infer_roles(pd.read_csv(shared_data / "customer_segmentation_av_train.csv"))
+def test_customer_segmentation_av(real_data):
+    schema = infer_roles(pd.read_csv(real_data / "customer_segmentation_av_standin_train.csv"))
     assert schema.id_column == "ID"
     assert schema["Gender"].sensitive and schema["Gender"].use == "profile"
     assert schema["Ever_Married"].sensitive
@@ -477,16 +477,16 @@ def test_customer_segmentation_av(shared_data):
     assert schema["Profession"].role == "categorical"
 
 
-def test_wholesale(shared_data):
-    schema = infer_roles(pd.read_csv(shared_data / "wholesale_customers.csv"))
+def test_wholesale(real_data):
+    schema = infer_roles(pd.read_csv(real_data / "wholesale_customers.csv"))
     assert schema["Channel"].role == schema["Region"].role == "categorical"
     spends = ["Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen"]
     assert [(schema[c].role, schema[c].scheme) for c in spends] == [("numeric", "value")] * 6
     assert preset_features(schema, "value") == spends
 
 
-def test_keys_that_repeat_are_ids_but_not_the_id_column(shared_data):
-    df = pd.read_csv(shared_data / "completejourney_transactions_sample.csv", nrows=5_000)
+def test_keys_that_repeat_are_ids_but_not_the_id_column(real_data):
+    df = pd.read_csv(real_data / "completejourney_transactions_households_ending_3.csv")
     schema = infer_roles(df)
     assert schema["household_id"].role == schema["product_id"].role == "id"
     assert schema.id_column is None and schema.value_column == "sales_value"

@@ -344,29 +344,32 @@ def test_large_log_is_fast():
 # ------------------------------------------------------------------------------------------------ real logs
 
 
-def test_cdnow(shared_data):
-    log = pd.read_csv(shared_data / "CDNOW_master.txt", sep=r"\s+")
+def test_cdnow(real_data):
+    log = pd.read_csv(real_data / "CDNOW_master_first2500.txt", sep=r"\s+")
     result = to_customers(log)
     assert result.columns.date == "date" and result.columns.amount == "dollar_value"
     df = result.df
-    assert len(df) == 23570
+    assert len(df) == log["customer_id"].nunique()
     assert result.rows_dropped == 0
-    assert result.as_of == pd.Timestamp("1998-07-01")
+    as_of = pd.to_datetime(log["date"].astype(str)).max() + pd.Timedelta(days=1)  # the day after the last purchase
+    assert result.as_of == as_of
     assert df["monetary"].sum() == pytest.approx(log["dollar_value"].sum(), abs=0.5)
     buys = log[log["dollar_value"] > 0]
     assert df["frequency"].sum() == len(buys.drop_duplicates(["customer_id", "date"]))
     first = df.set_index("customer_id").loc["1"]
-    assert (first["recency_days"], first["frequency"], first["monetary"]) == (546, 1, 11.77)
+    # customer 00001 bought once, on 1997-01-01, for $11.77 (the first line of the file)
+    assert log.iloc[0].tolist() == [1, 19970101, 1, 11.77] and (log["customer_id"] == 1).sum() == 1
+    recency = (as_of - pd.Timestamp("1997-01-01")).days
+    assert (first["recency_days"], first["frequency"], first["monetary"]) == (recency, 1, 11.77)
     assert set(df["rfm_segment"]) <= set(RFM_SEGMENTS)
 
 
-@pytest.mark.slow  # read_excel of 40k rows takes ~5-10 s on a shared machine
-def test_online_retail_excel(shared_data):
-    log = pd.read_excel(shared_data / "online_retail_sample40k.xlsx")
+def test_online_retail_excel(real_data):
+    log = pd.read_excel(real_data / "online_retail_sample4k.xlsx")
     result = to_customers(log)
     assert (result.columns.customer, result.columns.price) == ("CustomerID", "UnitPrice")
     kept = log[log["CustomerID"].notna()]
-    assert result.rows_dropped == len(log) - len(kept) == 10057
+    assert result.rows_dropped == len(log) - len(kept) > 0
     assert len(result.df) == kept["CustomerID"].nunique()
     assert result.df["monetary"].sum() == pytest.approx((kept["Quantity"] * kept["UnitPrice"]).sum(), abs=1.0)
     n_cancel = kept["InvoiceNo"].astype(str).str.startswith("C").sum()
@@ -374,19 +377,19 @@ def test_online_retail_excel(shared_data):
     assert result.df["CustomerID"].str.fullmatch(r"\d+").all()
 
 
-def test_complete_journey(shared_data):
-    log = pd.read_csv(shared_data / "completejourney_transactions_sample.csv")
+def test_complete_journey(real_data):
+    log = pd.read_csv(real_data / "completejourney_transactions_households_ending_3.csv")
     result = to_customers(log)
     assert result.columns.order == "basket_id"
     df = result.df
-    assert len(df) == log["household_id"].nunique() == 2377
+    assert len(df) == log["household_id"].nunique()
     assert df["monetary"].sum() == pytest.approx(log["sales_value"].sum(), abs=1.0)
     baskets = log[log["sales_value"] > 0].drop_duplicates(["household_id", "basket_id"])
     assert df["frequency"].sum() == len(baskets)
 
 
-def test_semicolon_export_with_two_date_formats(shared_data):
-    log = pd.read_csv(shared_data / "online_retail_sample5k_semicolon.csv", sep=";")
+def test_semicolon_export_with_two_date_formats(real_data):
+    log = pd.read_csv(real_data / "online_retail_sample5k_semicolon.csv", sep=";")
     result = to_customers(log)
     # independent parse: the two formats in the file, each tried strictly
     text = log["InvoiceDate"]

@@ -124,11 +124,11 @@ def test_embedding_round_trips_through_json():
     assert e.to_dict()["format_version"] == embed.FORMAT_VERSION
 
 
-def test_pca_on_wholesale_separates_the_two_channels(shared_data):
+def test_pca_on_wholesale_separates_the_two_channels(real_data):
     """The real Horeca/Retail split shows on the first axis (AUC ~0.95): the map is meaningful, not noise."""
     from sklearn.metrics import roc_auc_score
 
-    df = pd.read_csv(shared_data / "wholesale_customers.csv")
+    df = pd.read_csv(real_data / "wholesale_customers.csv")
     spend = ["Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen"]
     X = np.log1p(df[spend].to_numpy(float))
     X = (X - X.mean(0)) / X.std(0)

@@ -127,11 +127,11 @@ def test_nice_threshold_never_moves_a_row(t, values, expected):
     assert ((v <= r) == (v.astype(np.float32) <= t)).all()
 
 
-def test_bank_rules_sql_matches_tree(shared_data):
+def test_bank_rules_sql_matches_tree(real_data):
     from sklearn.cluster import KMeans
     from sklearn.preprocessing import StandardScaler
 
-    df = pd.read_csv(shared_data / "bank.csv", sep=";")
+    df = pd.read_csv(real_data / "bank.csv", sep=";")
     numeric = list(df.select_dtypes("number").columns)
     labels = KMeans(4, n_init=1, random_state=0).fit_predict(StandardScaler().fit_transform(df[numeric]))
     rules = explain_rules(df, labels, columns=[*numeric, "job", "poutcome"], random_state=0)

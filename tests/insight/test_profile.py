@@ -451,11 +451,11 @@ def test_million_rows_is_fast():
     assert sum(p.size for p in profiles) == n and len(profiles) == 8
 
 
-def test_bank_kmeans_profiles(shared_data):
+def test_bank_kmeans_profiles(real_data):
     from sklearn.cluster import KMeans
     from sklearn.preprocessing import StandardScaler
 
-    df = pd.read_csv(shared_data / "bank.csv", sep=";")
+    df = pd.read_csv(real_data / "bank.csv", sep=";")
     numeric = list(df.select_dtypes("number").columns)
     labels = KMeans(4, n_init=1, random_state=0).fit_predict(StandardScaler().fit_transform(df[numeric]))
     cats = [c for c in df.columns if c not in numeric and c != "y"]
@@ -490,11 +490,11 @@ def test_value_scheme_column_stands_in_for_a_missing_value_column():
     assert suggest_action(sig) == ACTIONS["retain"]
 
 
-def test_bank_with_inferred_roles(shared_data):
+def test_bank_with_inferred_roles(real_data):
     """The real Schema from segcore.columns.roles drives the same code (duck typing is only for the unit fixtures)."""
     from segcore.columns.roles import infer_roles
 
-    df = pd.read_csv(shared_data / "bank.csv", sep=";")
+    df = pd.read_csv(real_data / "bank.csv", sep=";")
     inferred = infer_roles(df)
     schema = type(inferred).from_frame(inferred.to_frame(), target_column="y", value_column="balance")
     labels = np.repeat(np.arange(4), [1200, 1200, 1200, 921])

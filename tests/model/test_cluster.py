@@ -365,8 +365,8 @@ def test_sweep_result_round_trip(blobs):
 # ---------------------------------------------------------------- real data
 
 
-def test_wholesale_kmeans_recovers_channel(shared_data):
-    df = pd.read_csv(shared_data / "wholesale_customers.csv")
+def test_wholesale_kmeans_recovers_channel(real_data):
+    df = pd.read_csv(real_data / "wholesale_customers.csv")
     spends = ["Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen"]
     X = prepare(df, numeric=spends, categorical=[]).X
     res = fit_clusters(X, k=2, random_state=0)

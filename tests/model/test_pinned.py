@@ -144,8 +144,8 @@ def test_apply_pins_rejects_duplicate_names(df):
         apply_pins(df, [PinRule("Key", "seats", ">", 1), PinRule("Key", "seats", "<", 1)])
 
 
-def test_real_data_top_one_percent(shared_data):
-    wholesale = pd.read_csv(shared_data / "wholesale_customers.csv")
+def test_real_data_top_one_percent(real_data):
+    wholesale = pd.read_csv(real_data / "wholesale_customers.csv")
     rule = PinRule("Big fresh buyers", "Fresh", "top", 0.01)
     m = rule.mask(wholesale)
     assert m.sum() == 5  # ceil(0.01 x 440)

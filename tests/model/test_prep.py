@@ -204,8 +204,8 @@ def test_to_float_reports_feature_names():
 # ---------------------------------------------------------------- real data
 
 
-def test_wholesale_spends_logged_and_standardised(shared_data):
-    df = pd.read_csv(shared_data / "wholesale_customers.csv")
+def test_wholesale_spends_logged_and_standardised(real_data):
+    df = pd.read_csv(real_data / "wholesale_customers.csv")
     p = prepare(df, numeric=SPENDS, categorical=["Region"])
     assert p.X.shape == (440, 9)
     assert p.feature_names[-3:] == ["Region_1", "Region_2", "Region_3"]

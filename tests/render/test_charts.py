@@ -312,8 +312,8 @@ def test_distribution_mask_length_checked():
         segment_charts.distribution_chart(pd.DataFrame({"a": [1, 2, 3]}), "a", segment=[True, False])
 
 
-def test_wholesale_distribution_and_correlation(shared_data):
-    df = pd.read_csv(shared_data / "wholesale_customers.csv")
+def test_wholesale_distribution_and_correlation(real_data):
+    df = pd.read_csv(real_data / "wholesale_customers.csv")
     spec = segment_charts.distribution_chart(df, "Fresh", segment=df["Channel"] == 2).to_dict()
     rows = data_of(spec)
     assert sum(r["count"] for r in rows if r["group"] == "All customers") == 440

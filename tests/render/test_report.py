@@ -426,8 +426,8 @@ def test_pdf_card_moves_to_next_page_instead_of_splitting(hand_summary):
 
 
 # ----------------------------------------------------------------------------------------- real data
-def test_reports_on_wholesale_customers(shared_data):
-    df = pd.read_csv(shared_data / "wholesale_customers.csv")
+def test_reports_on_wholesale_customers(real_data):
+    df = pd.read_csv(real_data / "wholesale_customers.csv")
     numeric = ["Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen"]
     summary = fit_summary(df, numeric=numeric, categorical=[], k=3)
     html = html_report(summary, title="Wholesale", data_summary="Read 440 rows x 8 columns.")

@@ -82,8 +82,8 @@ def raw(store: Store, sql: str, params=()) -> list[dict]:
 
 
 # -- saved runs ---------------------------------------------------------------------------------------------------
-def test_round_trip_of_every_field(store, shared_data, clock):
-    customers = pd.read_csv(shared_data / "wholesale_customers.csv")
+def test_round_trip_of_every_field(store, real_data, clock):
+    customers = pd.read_csv(real_data / "wholesale_customers.csv")
     buffer = io.BytesIO()
     customers.to_parquet(buffer, index=False)
     model = bytes(range(256)) * 4096 + b"\x00" * 10  # every byte value, 1 MB
@@ -509,8 +509,8 @@ def test_compare_runs_explains_what_cannot_be_matched(a, b, message):
         compare_runs(pd.DataFrame(a), pd.DataFrame(b), id_column="id")
 
 
-def test_compare_runs_on_real_data_same_file_two_segmentations(shared_data):
-    df = pd.read_csv(shared_data / "wholesale_customers.csv")
+def test_compare_runs_on_real_data_same_file_two_segmentations(real_data):
+    df = pd.read_csv(real_data / "wholesale_customers.csv")
     a = pd.DataFrame({"row": range(len(df)), "segment": df["Channel"] - 1})
     b = pd.DataFrame({"row": range(len(df))[::-1], "segment": (df["Region"] - 1).to_numpy()[::-1]})
     table = compare_runs(a, b, id_column="row")

@@ -1,0 +1,43 @@
+"""The repository is self-contained: tests read only what is inside it, and every data file says where it is from."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from helpers import REAL_DATA, ROOT
+
+TESTS = ROOT / "tests"
+# Ways a test has reached outside the clone: the shared folder beside it, an absolute machine path, the repo's parent.
+OUTSIDE = re.compile(r"\.\./shared|/work/|\bshared[/\\]data\b|\bshared_data\b|\bROOT\.parent\b|\.parents\[[2-9]\]")
+MAX_DATA_BYTES = 10 * 1024 * 1024
+
+
+def test_no_test_refers_to_files_outside_the_repository():
+    offenders = []
+    for path in sorted(TESTS.rglob("*")):
+        if path.suffix not in {".py", ".md", ".toml", ".txt", ".cfg", ".ini"} or path.name == "SOURCES.md":
+            continue
+        if path == Path(__file__).resolve():  # the patterns themselves; their own test is below
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if OUTSIDE.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offenders, "tests must read only tests/data or sample_data (copy a small subset in):\n" + "\n".join(
+        offenders
+    )
+
+
+def test_the_guard_catches_the_old_paths():
+    for line in ['ROOT.parent / "shared" / "data"', "open('../shared/data/bank.csv')", "def f(shared_data):"]:
+        assert OUTSIDE.search(line), line
+    for line in ['real_data / "bank.csv"', 'ROOT / "sample_data"', "shared_fixture = 1"]:
+        assert not OUTSIDE.search(line), line
+
+
+def test_every_data_file_has_its_source_and_the_folder_stays_small():
+    sources = (REAL_DATA / "SOURCES.md").read_text(encoding="utf-8")
+    files = [p for p in REAL_DATA.iterdir() if p.is_file() and p.name != "SOURCES.md"]
+    undocumented = [p.name for p in files if f"`{p.name}`" not in sources]
+    assert not undocumented, f"add these to tests/data/SOURCES.md (origin, licence, how made): {undocumented}"
+    assert sum(p.stat().st_size for p in files) < MAX_DATA_BYTES
