@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
+import pytest
 from helpers import REAL_DATA, ROOT
 
 TESTS = ROOT / "tests"
@@ -41,3 +43,14 @@ def test_every_data_file_has_its_source_and_the_folder_stays_small():
     undocumented = [p.name for p in files if f"`{p.name}`" not in sources]
     assert not undocumented, f"add these to tests/data/SOURCES.md (origin, licence, how made): {undocumented}"
     assert sum(p.stat().st_size for p in files) < MAX_DATA_BYTES
+
+
+def test_every_data_file_is_committed():
+    """A data file left out by .gitignore passes here and fails in a fresh clone: compare with git's list."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    listed = subprocess.run(
+        ["git", "ls-files", "tests/data"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    on_disk = sorted(str(p.relative_to(ROOT)) for p in REAL_DATA.iterdir() if p.is_file())
+    assert sorted(set(on_disk) - set(listed)) == []
