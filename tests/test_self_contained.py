@@ -11,7 +11,13 @@ from helpers import REAL_DATA, ROOT
 
 TESTS = ROOT / "tests"
 # Ways a test has reached outside the clone: the shared folder beside it, an absolute machine path, the repo's parent.
-OUTSIDE = re.compile(r"\.\./shared|/work/|\bshared[/\\]data\b|\bshared_data\b|\bROOT\.parent\b|\.parents\[[2-9]\]")
+OUTSIDE = re.compile(r"\.\./shared|/work/|\bshared[/\\]data\b|\bshared_data\b|\bROOT\.parent\b")
+# Path(__file__).resolve().parents[N] leaves the repository when N reaches the file's depth below the root.
+PARENTS = re.compile(r"__file__\)?(?:\.resolve\(\))?\.parents\[(\d+)\]")
+
+
+def _leaves_the_repository(line: str, depth: int) -> bool:
+    return bool(OUTSIDE.search(line)) or any(int(n) >= depth for n in PARENTS.findall(line))
 MAX_DATA_BYTES = 10 * 1024 * 1024
 
 
@@ -23,7 +29,7 @@ def test_no_test_refers_to_files_outside_the_repository():
         if path == Path(__file__).resolve():  # the patterns themselves; their own test is below
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-            if OUTSIDE.search(line):
+            if _leaves_the_repository(line, len(path.relative_to(ROOT).parts)):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not offenders, "tests must read only tests/data or sample_data (copy a small subset in):\n" + "\n".join(
         offenders
@@ -31,10 +37,16 @@ def test_no_test_refers_to_files_outside_the_repository():
 
 
 def test_the_guard_catches_the_old_paths():
-    for line in ['ROOT.parent / "shared" / "data"', "open('../shared/data/bank.csv')", "def f(shared_data):"]:
-        assert OUTSIDE.search(line), line
-    for line in ['real_data / "bank.csv"', 'ROOT / "sample_data"', "shared_fixture = 1"]:
-        assert not OUTSIDE.search(line), line
+    bad = [
+        'ROOT.parent / "shared" / "data"',
+        "open('../shared/data/bank.csv')",
+        "def f(shared_data):",
+        "Path(__file__).resolve().parents[3]",
+    ]
+    good = ['real_data / "bank.csv"', 'ROOT / "sample_data"', "shared_fixture = 1", "Path(__file__).resolve().parents[2]"]
+    # depth 3: a file in tests/<folder>/, whose parents[2] is the repository root
+    assert [line for line in bad if not _leaves_the_repository(line, 3)] == []
+    assert [line for line in good if _leaves_the_repository(line, 3)] == []
 
 
 def test_every_data_file_has_its_source_and_the_folder_stays_small():
