@@ -82,7 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     sql = sub.add_parser("sql", help="print one SQL query that scores a warehouse table with a saved model")
     sql.add_argument("model")
     sql.add_argument("--dialect", default="duckdb", choices=DIALECTS)
-    sql.add_argument("--table", default="customers", help="table with the model's input columns (default: customers)")
+    sql.add_argument("--table", help="table to score (default: customers; with --from-log: transactions)")
+    sql.add_argument("--from-log", action="store_true",
+                     help="the table is a transaction log: aggregate it into customers first, as the fit did")
+    sql.add_argument("--as-of", help="with --from-log: snapshot date (default: the day after the last purchase)")
     return parser
 
 
@@ -183,6 +186,8 @@ def _fit(args) -> int:
     if outcome:
         with _progress_bar() as progress:
             seg = seg.with_propensity(df, outcome=outcome, keep=tuple(args.keep_column), progress=progress)
+    if df.attrs.get("segcore_log_recipe"):  # so 'segcore sql --from-log' can rebuild the customers in a warehouse
+        seg = dataclasses.replace(seg, log_recipe=df.attrs["segcore_log_recipe"])
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "assignments.csv").write_bytes(safe_csv(seg.assignments()))
@@ -265,7 +270,14 @@ def _sql(args) -> int:
     from segcore.sql.scoring import scoring_sql
 
     seg = load_segmentation(args.model)
-    print(scoring_sql(seg, dialect=args.dialect, table=args.table) + ";")
+    if args.from_log:
+        from segcore.sql.fromlog import log_query
+        from segcore.sql.scoring import render, scoring_query
+
+        log = log_query(seg.log_recipe, table=args.table or "transactions", as_of=args.as_of)
+        print(render(scoring_query(seg, table=log), dialect=args.dialect) + ";")
+        return EXIT_OK
+    print(scoring_sql(seg, dialect=args.dialect, table=args.table or "customers") + ";")
     return EXIT_OK
 
 
@@ -307,6 +319,9 @@ def _customers_from_log(df, tx):
     from segcore.columns.rfm import to_customers
 
     customers = to_customers(df, tx)
+    from segcore.sql.fromlog import recipe_from_frames
+
+    customers.df.attrs["segcore_log_recipe"] = recipe_from_frames(df, customers)
     _say(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")
     for note in customers.notes:
         _say(f"note: {note}")

@@ -72,6 +72,7 @@ def dumps(seg: Segmentation, *, key: bytes | str | None = DEPLOYMENT, profiles: 
         "notes": list(seg.notes),
         "fingerprint": seg.fingerprint,
         "propensity": plain(seg.propensity.to_dict()) if seg.propensity is not None else None,
+        "log_recipe": seg.log_recipe,
     }
     arrays = io.BytesIO()
     np.savez(arrays, centers=np.asarray(seg.centers, dtype=np.float64), center_ids=seg.center_ids)
@@ -192,6 +193,7 @@ def _build(manifest: dict, members: dict[str, bytes], name: str, profiles: list[
         n_rows=int(manifest["n_rows"]),
         notes=tuple(manifest.get("notes", ())),
         fingerprint=manifest.get("fingerprint"),
+        log_recipe=manifest.get("log_recipe"),
         created_at=manifest.get("created_at", ""),
         estimator=estimator,
         propensity=_read_propensity(manifest, members, name),

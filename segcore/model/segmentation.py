@@ -64,6 +64,8 @@ class Segmentation:
     ids: tuple | None = None
     fingerprint: str | None = None
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    # how the customers were built from a transaction log (segcore.sql.fromlog), so the warehouse can redo it
+    log_recipe: dict | None = None
     estimator: object | None = None
     propensity: object | None = None  # a segcore.insight.propensity.Propensity when an outcome was chosen
 

@@ -22,6 +22,7 @@ import pandas as pd
 from segcore.columns import dates, rfm
 from segcore.columns import transactions as tx
 from segcore.errors import DataError, SpecError
+from segcore.sql.fromlog import log_recipe
 from segcore.sql.logsource import LogSource
 
 Progress = Callable[[float, str], None]
@@ -154,6 +155,7 @@ def customers_from_log(
     per_customer = _run_with_progress(con, _aggregation(kept, columns, tops), report, start=0.3, end=0.9)
     report(0.9, "Scoring recency, frequency and monetary value")
     table = _finish(per_customer, columns, tops, as_of_ts, notes)
+    table.attrs["segcore_log_recipe"] = log_recipe(columns, tops, cancellations=bool(n_cancel and n_plain >= 0.9 * n_other))
     report(1.0, "Done")
     return rfm.CustomerTable(
         df=table, columns=columns, as_of=as_of_ts, notes=tuple(notes), rows_dropped=int(n_rows - n_kept)

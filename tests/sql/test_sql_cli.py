@@ -69,3 +69,36 @@ def test_fit_and_assign_read_a_partitioned_parquet_log_out_of_core(tmp_path, cap
                  "--out", str(tmp_path / "scored.csv")]) == 0  # fmt: skip
     scored = pd.read_csv(tmp_path / "scored.csv")
     assert (scored["segment"].to_numpy() == fitted["segment"].to_numpy()).mean() >= 0.999
+
+
+@pytest.fixture(scope="module")
+def log_model(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("logfit")
+    from helpers import SAMPLE_DATA
+
+    assert main(["fit", str(SAMPLE_DATA / "transactions.csv"), "--out", str(folder), "--k", "4"]) == 0
+    return folder
+
+
+def test_sql_from_log_rebuilds_customers_and_segments_in_the_warehouse(log_model, capsys):
+    from helpers import SAMPLE_DATA
+
+    from segcore.io.load import load_table
+
+    capsys.readouterr()
+    assert main(["sql", str(log_model / "model.segcore"), "--from-log", "--table", "orders"]) == 0
+    query = capsys.readouterr().out.rstrip().rstrip(";")
+    con = duckdb.connect()
+    log = load_table(SAMPLE_DATA / "transactions.csv").df
+    log["order_date"] = pd.to_datetime(log["order_date"])  # a warehouse keeps dates typed
+    con.register("orders", log)
+    scored = con.sql(query).df()
+    fitted = pd.read_csv(log_model / "assignments.csv")
+    both = scored.merge(fitted, on="customer_id", suffixes=("_sql", "_fit"))
+    assert len(both) == len(fitted) == 3939
+    assert (both["segment_sql"] == both["segment_fit"]).mean() >= 0.999
+
+
+def test_sql_from_log_needs_a_model_fitted_on_a_log(fitted, capsys):
+    assert main(["sql", str(fitted / "out" / "model.segcore"), "--from-log"]) == 2
+    assert "not fitted on a transaction log" in capsys.readouterr().err
