@@ -122,9 +122,15 @@ def fit_propensity(
         return _fit(df, outcome=outcome, schema=schema, columns=columns, keep=keep, seed=seed, progress=progress)
 
 
-def _fit(df, *, outcome, schema, columns, keep, seed, progress) -> Propensity:
+def held_out_split(target: Outcome, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions to learn from and to measure on (a stratified quarter), among customers with an answer."""
     from sklearn.model_selection import train_test_split
 
+    known = np.flatnonzero(target.known)
+    return tuple(train_test_split(known, test_size=TEST_SHARE, stratify=target.y[known], random_state=seed))
+
+
+def _fit(df, *, outcome, schema, columns, keep, seed, progress) -> Propensity:
     report = progress or (lambda fraction, message: None)
     if outcome not in df.columns:
         raise SpecError(f"There is no column '{outcome}' to predict. Choose one of the table's yes/no columns.")
@@ -137,7 +143,7 @@ def _fit(df, *, outcome, schema, columns, keep, seed, progress) -> Propensity:
             f"'{target.negative}'; at least {MIN_PER_CLASS} of each are needed to learn and test a propensity model."
         )
     candidates = _candidate_columns(df, schema, outcome, columns)
-    train, test = train_test_split(known, test_size=TEST_SHARE, stratify=target.y[known], random_state=seed)
+    train, test = held_out_split(target, seed=seed)
     report(0.1, "Checking columns for leaks of the outcome")
     suspects = [s for s in suspect_columns(df, target, candidates, train=train, test=test) if s.column not in keep]
     used = [c for c in candidates if c not in {s.column for s in suspects}]
