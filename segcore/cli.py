@@ -117,17 +117,20 @@ def _load(path: str, sheet: str | None):
 
 
 def _inspect(args) -> int:
+    from segcore.columns.defaults import proposed_defaults
     from segcore.columns.roles import infer_roles
     from segcore.columns.transactions import detect_transactions
 
     table = _load(args.data, args.sheet)
     schema = infer_roles(table.df)
     tx = detect_transactions(table.df)
+    proposals = proposed_defaults(table.df, schema, transaction_log=tx is not None)
     if args.json:
         payload = {
             "report": table.report.to_dict(),
             "schema": schema.to_dict(),
             "transaction_log": vars(tx) if tx else None,
+            **proposals,
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
@@ -136,6 +139,10 @@ def _inspect(args) -> int:
         print(f"  warning: {warning}")
     frame = schema.to_frame()
     print(frame.to_string(index=False))
+    panel = proposals["panel"]
+    shown_panel = f"{panel['entity']} over {panel['time']}" if panel else "-"
+    print(f"Proposed value column: {proposals['value_column'] or '-'}; outcome column: "
+          f"{proposals['outcome_column'] or '-'}; panel: {shown_panel}.")
     if tx:
         print(f"This looks like a transaction log (customer '{tx.customer}', date '{tx.date}', amount '{tx.amount}'). "
               "'segcore fit' will turn it into one row per customer.")

@@ -18,9 +18,11 @@ from segcore.columns.vocabulary import (
     BOOLEAN_PAIRS,
     CATEGORY_KEYWORDS,
     DATE_KEYWORDS,
+    EXPORT_INDEX_NAMES,
     GENDER_VALUES,
     ID_KEYWORDS,
     KEY_KEYWORDS,
+    NUMBER_CODE_KEYWORDS,
     PLACE_VALUES,
     SEGMENT_LABEL_KEYWORDS,
     SENSITIVE_KEYWORDS,
@@ -57,6 +59,8 @@ MONEY_MIN_DISTINCT = 20
 # A value column may hold a few net-negative rows: a transaction log's monetary nets returns, so a customer who
 # returned more than they bought is below zero. Beyond this share negatives are normal (a balance), not value.
 VALUE_MAX_NEGATIVE_SHARE = 0.05
+# A balance (deposits, account balance) is net: overdrawn accounts are normal, up to this share of them.
+BALANCE_MAX_NEGATIVE_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,13 @@ def _classify_number(present, sample, words, id_named, category_named, n_distinc
             and pd.to_datetime(text, format="%Y%m%d", errors="coerce").notna().all()
         ):
             return "datetime", f"Dates stored as numbers like {text.iloc[0]} (year, month, day)."
+    if integral and distinct_share == 1.0 and n_distinct > MIN_DISTINCT_FOR_UNIQUE and " ".join(words) in (
+        EXPORT_INDEX_NAMES
+    ):
+        return "id", "A different whole number on every row under a row-counter name: an export's row index."
+    if integral and best_keyword(words, NUMBER_CODE_KEYWORDS) is not None:
+        codes = ", ".join(f"{v:g}" for v in sorted(present.unique().tolist())[:4])
+        return "categorical", f"Codes stored as numbers ({codes}...); the name says they are codes, not amounts."
     if integral and distinct_share == 1.0 and n_distinct > MIN_DISTINCT_FOR_UNIQUE:
         low, high = present.min(), present.max()
         if low in (0, 1) and high - low == n_rows - 1:
@@ -237,6 +248,12 @@ def _finish(name, role, named, sensitive, why, present, n_distinct, words) -> Co
     )
     if role == "id":
         pass
+    elif named is not None and named[0] == "value" and role in ("boolean", "categorical", "text"):
+        # "international_plan" (yes/no) and "price_tier" (low/high) mention money but hold no amounts
+        sentences.append(
+            f"The name mentions '{named[1].rstrip('*')}', but the values are answers or categories, not money, "
+            "so it is not a value measure."
+        )
     elif named is not None:
         scheme = named[0]
         sentences.append(f"The name reads as {scheme} ('{named[1].rstrip('*')}').")
@@ -305,12 +322,16 @@ def _pick_value(columns: tuple[ColumnRole, ...], stats: dict[str, _Stats]) -> st
     for position, c in enumerate(columns):
         if c.role != "numeric" or c.scheme != "value" or c.sensitive:
             continue
-        if stats[c.name].negative_share > VALUE_MAX_NEGATIVE_SHARE:
-            continue
         keyword = best_keyword(normalise_name(c.name), VALUE_COLUMN_KEYWORDS)
+        limit = BALANCE_MAX_NEGATIVE_SHARE if keyword in _BALANCE_WORDS else VALUE_MAX_NEGATIVE_SHARE
+        if stats[c.name].negative_share > limit:
+            continue
         if keyword is not None:
             ranked.append((VALUE_COLUMN_KEYWORDS.index(keyword), position, c.name))
     return min(ranked)[2] if ranked else None
+
+
+_BALANCE_WORDS = frozenset({"balance", "余额", "잔액", "баланс*"})
 
 
 def _pick_target(columns: tuple[ColumnRole, ...]) -> str | None:

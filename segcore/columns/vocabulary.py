@@ -177,7 +177,21 @@ VALUE_COLUMN_KEYWORDS: tuple[str, ...] = (
     "消费金额", "收入金额", "销售额", "营收", "消费", "金额",
     "총매출", "매출", "구매금액", "지출", "금액",
     "выручк*", "продаж*", "сумм*", "расход*",
+    # Words of the same meaning that a total is often called in Korean/Chinese/Russian exports, and a bank's
+    # balance (a holding rather than spend, still the money measure a bank segments on).
+    "구매액", "매출액", "결제금액", "결제액", "이용금액", "消费额", "购买金额", "оборот*",
+    "balance", "余额", "잔액", "баланс*",
 )
+# Integers whose name says they are codes (zip, state, area code...): categories, however many there are.
+NUMBER_CODE_KEYWORDS: tuple[str, ...] = (
+    "code", "zip", "zipcode", "zip code", "postcode", "postal code", "fips", "state", "county", "area code",
+    "邮编", "邮政编码", "区号", "代码", "우편번호", "지역번호", "코드", "почтовый индекс", "код региона",
+)
+# Names an export gives its own row counter (R's X, pandas' Unnamed: 0, "index", "row"): never customer traits.
+EXPORT_INDEX_NAMES: frozenset[str] = frozenset({
+    "x", "x 1", "x 2", "unnamed 0", "unnamed", "index", "idx", "row", "rownum", "row number", "row id", "no", "",
+    "序号", "行号", "순번", "번호", "№", "п п",
+})
 
 # Two-valued answers that mean yes/no; compared after lower-casing and stripping.
 BOOLEAN_PAIRS: tuple[frozenset[str], ...] = (

@@ -14,17 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from segcore.columns.roles import Schema
-from segcore.columns.vocabulary import NO_WORDS, TARGET_KEYWORDS, YES_WORDS, best_keyword, normalise_name
+from segcore.columns.defaults import OUTCOME_KEYWORDS, propose_outcome  # noqa: F401  (re-exported)
+from segcore.columns.vocabulary import NO_WORDS, YES_WORDS, best_keyword, normalise_name
 from segcore.errors import SpecError
 
-# Outcome names beyond the schema's TARGET_KEYWORDS: status-like and result-like columns, in en/zh/ko/ru.
-OUTCOME_KEYWORDS: tuple[str, ...] = (
-    *TARGET_KEYWORDS,
-    "churn flag", "attrition", "exited", "left", "responded", "accepted", "purchased", "subscribed", "default",
-    "status", "outcome", "label", "class", "result", "risk",
-    "是否", "状态", "结果", "违约", "购买", "상태", "결과", "구매여부", "연체", "статус", "результат", "дефолт",
-)
 # Answers that name the event being predicted (the "1"); the other answer is the "0".
 EVENT_WORDS = frozenset({
     *YES_WORDS, "bad", "churn", "churned", "left", "exited", "lost", "cancelled", "canceled", "default",
@@ -69,26 +62,6 @@ class Suspect:
     column: str
     reason: str
     auc: float | None = None
-
-
-def propose_outcome(df: pd.DataFrame, schema: Schema) -> str | None:
-    """The outcome column a marketer most likely means, or None.
-
-    The schema's own target comes first; otherwise a column named like an outcome (churn, converted, response, y,
-    Status, 流失, 이탈, отток...) that holds exactly two answers, the better-named one first, then the leftmost.
-    """
-    if schema.target_column and schema.target_column in df.columns:
-        return schema.target_column
-    ranked = []
-    for position, col in enumerate(schema.columns):
-        if col.role in ("id", "datetime", "text", "constant") or col.name not in df.columns:
-            continue
-        words = normalise_name(col.name)
-        keyword = "y" if words == ("y",) else best_keyword(words, tuple(k for k in OUTCOME_KEYWORDS if k != "y"))
-        if keyword is None or df[col.name].dropna().nunique() != 2:
-            continue
-        ranked.append((OUTCOME_KEYWORDS.index(keyword), position, col.name))
-    return min(ranked)[2] if ranked else None
 
 
 def outcome_labels(column: pd.Series, *, name: str | None = None) -> Outcome:
