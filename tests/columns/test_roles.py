@@ -449,7 +449,8 @@ def test_bank(real_data):
     assert schema["marital"].sensitive and schema["marital"].use == "profile"
     assert (schema["age"].role, schema["age"].scheme) == ("numeric", "demographic")
     assert schema["job"].role == "categorical"
-    assert schema["balance"].scheme == "value" and schema.value_column is None  # balance can be negative
+    # a bank balance is its money measure, though some accounts are overdrawn (issue 12)
+    assert schema["balance"].scheme == "value" and schema.value_column == "balance"
     assert schema.id_column is None
 
 
