@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from segcore.errors import SegcoreError, SpecError
-from segcore.i18n import LANGUAGES, set_language
+from segcore.i18n import LANGUAGES, _, _l, ngettext, set_language
 from segcore.model.spec import METHODS, k_range_text
 from segcore.sql.dialects import DIALECTS
 
@@ -71,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--keep-column", action="append", default=[], metavar="COL",
                      help="keep a column the propensity model would leave out as a suspected leak (repeatable)")
 
+    report = sub.add_parser("report", parents=[language], help="write the HTML or PDF report of a saved model")
+    report.add_argument("model", help="model.segcore written by 'segcore fit' or downloaded from the studio")
+    report.add_argument("--out", required=True, help="report.pdf or report.html")
+    report.add_argument("--data", help="the customers (or log) the model was fitted on: adds the comparison heat map "
+                        "and the value concentration")
+    report.add_argument("--title", help="report title (default: the model file's folder name)")
+    report.add_argument("--sheet", help="Excel sheet name or number")
+    report.add_argument("--no-sql", action="store_true", help="leave the SQL filters out (readers outside data teams)")
+
     assign = sub.add_parser("assign", parents=[language], help="score new customers with a saved model")
     assign.add_argument("model")
     assign.add_argument("data")
@@ -97,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             return _inspect(args)
         if args.command == "fit":
             return _fit(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "sql":
             return _sql(args)
         return _assign(args)
@@ -247,6 +258,44 @@ def _write_propensity(seg, out: Path) -> None:
          f"on {ev.n_test:,} customers, {model.scorer.kind} model, {model.scorer.calibration} calibration.")
     for warning in model.warnings:
         _say(f"warning: {warning}")
+
+
+def _report(args) -> int:
+    """The report of a saved model, in --lang: HTML or PDF by the --out extension (for monthly mailing jobs)."""
+    from dataclasses import replace
+
+    from segcore.columns.transactions import detect_transactions
+    from segcore.insight.summary import build_summary, model_summary
+    from segcore.model.persist import load_segmentation
+    from segcore.render.report import html_report, pdf_report
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pdf", ".html", ".htm"):
+        raise SpecError(_l("--out must end in .pdf or .html, not '{name}'.", name=out.name))
+    seg = load_segmentation(args.model)
+    if args.data:
+        df = _load(args.data, args.sheet).df
+        missing = [c for c in (*seg.numeric, *seg.categorical) if c not in df.columns]
+        tx = detect_transactions(df) if missing else None
+        if tx is not None:
+            df = _customers_from_log(df, tx)
+        labels = seg.assign(df)["segment"].to_numpy()
+        summary = build_summary(replace(seg, labels=labels, n_rows=len(df)), df)
+    else:
+        summary = model_summary(seg)
+    title = args.title or Path(args.model).resolve().parent.name or "segcore"
+    subtitle = (ngettext("{n} customer", "{n} customers", int(summary["headline"]["customers"])) + " · "
+                + ngettext("{n} segment", "{n} segments", int(summary["headline"]["segments"])))
+    if out.suffix.lower() == ".pdf":
+        data = pdf_report(summary, title=title, subtitle=subtitle, show_sql=not args.no_sql)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html_report(summary, title=title, subtitle=subtitle, show_sql=not args.no_sql),
+                       encoding="utf-8")
+    _say(_("Wrote the report to {path}.", path=str(out)))
+    return EXIT_OK
 
 
 def _assign(args) -> int:

@@ -151,4 +151,5 @@ def grade_label(grade: str) -> str:
 
 def grade_badge(grade: str) -> str:
     colour = {"good": "green", "fair": "orange", "poor": "red"}.get(grade, "gray")
-    return f":{colour}-badge[{_(GRADES[grade]).upper() if grade in GRADES else grade.upper()}]"
+    label = grade_label(grade).upper()
+    return f":{colour}-badge[{label}]"

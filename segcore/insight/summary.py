@@ -70,6 +70,31 @@ def build_summary(seg, df: pd.DataFrame, *, embedding: Embedding | None = None) 
     return summary
 
 
+def model_summary(seg) -> dict[str, Any]:
+    """The summary a saved model alone supports (no customer data): headline, profiles, notes; no heat map, value
+    curve or map. ``segcore report`` uses it when it is given a model without its data."""
+    quality = seg.quality
+    return {
+        "version": SUMMARY_VERSION,
+        "headline": {
+            "customers": int(seg.n_rows),
+            "segments": int(seg.n_segments),
+            "method": seg.method,
+            "grade": quality.grade if quality else None,
+            "silhouette": _num(quality.silhouette) if quality else None,
+            "stability": _num(quality.stability) if quality else None,
+            "quality_explanation": str(quality.explanation) if quality else "",
+            "rules_fidelity": _num(seg.rules.fidelity) if seg.rules else None,
+        },
+        "profiles": [p.to_dict() for p in seg.profiles],
+        "effects": {"segments": [], "columns": [], "values": []},
+        "concentration": None,
+        "density": None,
+        "notes": [str(n) for n in seg.notes],
+        "features": [*seg.numeric, *seg.categorical],
+    }
+
+
 def density_grid(embedding: Embedding, labels: np.ndarray) -> dict[str, Any]:
     """Customers per map cell and segment (cells with too few customers dropped): a map without identities."""
     coords = np.asarray(embedding.coords, dtype=float)

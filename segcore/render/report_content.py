@@ -17,7 +17,8 @@ import altair as alt
 import pandas as pd
 
 from segcore.errors import SpecError
-from segcore.insight.sentences import fmt_number, fmt_percent
+from segcore.i18n import N_, _, current_language, format_number, format_percent, ngettext
+from segcore.i18n import format_date as locale_date
 from segcore.insight.summary import concentration_frame, effects_frame
 from segcore.render.charts import pareto_chart
 from segcore.render.density import density_chart, display_name, segment_colors
@@ -27,6 +28,9 @@ from segcore.render.theme import MUTED_COLOR
 # Grade badge colours (Tailwind green/amber/red 600): the traffic-light a marketer reads without a legend.
 GRADE_COLORS = {"good": "#16a34a", "fair": "#d97706", "poor": "#dc2626"}
 GRADE_FALLBACK_COLOR = MUTED_COLOR
+GRADE_LABELS = {"good": N_("good"), "fair": N_("fair"), "poor": N_("poor")}
+# The HTML lang attribute per language (Simplified Chinese script for zh).
+HTML_LANG = {"en": "en", "zh": "zh-Hans", "ko": "ko", "ru": "ru"}
 # The charts shown after the segment cards, in this order ("sizes" sits above the cards, without a heading).
 CHARTS_AFTER_CARDS: tuple[str, ...] = ("effects", "pareto", "map")
 
@@ -41,10 +45,6 @@ class ChartPart:
     chart: alt.TopLevelMixin
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
 def finite(x: Any) -> float | None:
     """``x`` as a float, or None when it is missing, not a number, NaN or infinite (shown as "n/a")."""
     if x is None:
@@ -57,7 +57,7 @@ def finite(x: Any) -> float | None:
 
 
 def format_date(created_at: str | None) -> str:
-    """'5 November 2026' from an ISO date/time; today when None; the text itself when it is not ISO."""
+    """'November 5, 2026' / '2026年11月5日' from an ISO date/time; today when None; the text itself when not ISO."""
     if created_at is None:
         d = date.today()
     else:
@@ -65,14 +65,23 @@ def format_date(created_at: str | None) -> str:
             d = datetime.fromisoformat(str(created_at)).date()
         except ValueError:
             return str(created_at)
-    return f"{d.day} {d:%B %Y}"
+    return locale_date(d, length="long")
+
+
+def grade_label(grade: str) -> str:
+    """A quality grade (good/fair/poor) in the current language, capitalised where the script has case."""
+    return _(GRADE_LABELS[grade]).capitalize() if grade in GRADE_LABELS else str(grade).capitalize()
+
+
+def html_lang() -> str:
+    return HTML_LANG[current_language()]
 
 
 def kpi_text(value: Any, fmt: str) -> str:
     x = finite(value)
     if x is None:
-        return "n/a"
-    return fmt_percent(x) if fmt == "percent" else fmt_number(x)
+        return _("n/a")
+    return format_percent(x, digits=0) if fmt == "percent" else format_number(x, digits=2 if abs(x) < 10 else 0)
 
 
 def hidden_note(summary: Mapping[str, Any]) -> str:
@@ -86,13 +95,21 @@ def hidden_note(summary: Mapping[str, Any]) -> str:
     if not count:
         return ""
     limit = int(summary.get("min_segment_size") or 0)
-    verb = "is" if count == 1 else "are"
     people = int(hidden.get("customers") or 0)
-    about = "about " if summary.get("disclosure") else ""
-    return (
-        f"{_plural(count, 'segment')} {verb} not shown ({about}{_plural(people, 'customer')}): "
-        f"segments with fewer than {limit:,} customers are hidden, so that no small group of people can be "
-        "singled out."
+    if summary.get("disclosure"):
+        return ngettext(
+            "{n} segment is not shown (about {people} customers): segments with fewer than {limit} customers are "
+            "hidden, so that no small group of people can be singled out.",
+            "{n} segments are not shown (about {people} customers): segments with fewer than {limit} customers "
+            "are hidden, so that no small group of people can be singled out.",
+            count, people=people, limit=limit,
+        )
+    return ngettext(
+        "{n} segment is not shown ({people} customers): segments with fewer than {limit} customers are hidden, "
+        "so that no small group of people can be singled out.",
+        "{n} segments are not shown ({people} customers): segments with fewer than {limit} customers are hidden, "
+        "so that no small group of people can be singled out.",
+        count, people=people, limit=limit,
     )
 
 
@@ -103,41 +120,42 @@ def disclosure_note(summary: Mapping[str, Any]) -> str:
 
 def quality_facts(headline: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs for the method-and-quality box, only for the figures the summary has."""
-    facts = [("Method", str(headline.get("method") or "n/a"))]
+    facts = [(_("Method"), str(headline.get("method") or _("n/a")))]
     silhouette = finite(headline.get("silhouette"))
     if silhouette is not None:
-        facts.append(("Separation (silhouette, -1 to 1)", f"{silhouette:.2f}"))
+        facts.append((_("Separation (silhouette, -1 to 1)"), format_number(silhouette, digits=2)))
     stability = finite(headline.get("stability"))
     if stability is not None:
-        facts.append(("Stability on resampled data (0 to 1)", f"{stability:.2f}"))
+        facts.append((_("Stability on resampled data (0 to 1)"), format_number(stability, digits=2)))
     fidelity = finite(headline.get("rules_fidelity"))
     if fidelity is not None:
-        facts.append(("Customers the rules place correctly", fmt_percent(fidelity)))
+        facts.append((_("Customers the rules place correctly"), format_percent(fidelity, digits=0)))
     return facts
 
 
 def card_facts(profile: Mapping[str, Any]) -> str:
     """'1,240 customers · 12% of customers · 34% of value'."""
     parts = [
-        _plural(int(profile["size"]), "customer"),
-        f"{fmt_percent(float(profile['share']))} of customers",
+        ngettext("{n} customer", "{n} customers", int(profile["size"])),
+        _("{share} of customers", share=format_percent(float(profile["share"]), digits=0)),
     ]
     value_share = finite(profile.get("value_share"))
     if value_share is not None:
-        parts.append(f"{fmt_percent(value_share)} of value")
+        parts.append(_("{share} of value", share=format_percent(value_share, digits=0)))
     return " · ".join(parts)
 
 
 def lift_text(profile: Mapping[str, Any]) -> str:
     lift = finite(profile.get("lift"))
-    return "" if lift is None else f"Outcome rate: {lift:.2f}x the overall rate"
+    return "" if lift is None else _("Outcome rate: {lift}× the overall rate", lift=format_number(lift, digits=2))
 
 
 def precision_text(profile: Mapping[str, Any]) -> str:
     precision = finite(profile.get("rule_precision"))
     if precision is None:
         return ""
-    return f"{fmt_percent(precision)} of the customers these rules select are in this segment."
+    return _("{share} of the customers these rules select are in this segment.",
+             share=format_percent(precision, digits=0))
 
 
 def top20_sentence(summary: Mapping[str, Any]) -> str:
@@ -145,7 +163,8 @@ def top20_sentence(summary: Mapping[str, Any]) -> str:
     share = finite(conc.get("top20_share")) if conc else None
     if share is None:
         return ""
-    return f"The top 20% of customers bring {fmt_percent(share)} of the total {conc.get('value_column', 'value')}."
+    return _("The top 20% of customers bring {share} of the total {column}.", share=format_percent(share, digits=0),
+             column=conc.get("value_column") or _("value"))
 
 
 def chart_parts(summary: Mapping[str, Any]) -> tuple[list[ChartPart], list[str]]:
@@ -165,14 +184,14 @@ def chart_parts(summary: Mapping[str, Any]) -> tuple[list[ChartPart], list[str]]
                 "share": [float(p["share"]) for p in profiles],
             }
         )
-        builders.append(("sizes", "Segment sizes", "", lambda: size_chart(sizes, palette=palette)))
+        builders.append(("sizes", _("Segment sizes"), "", lambda: size_chart(sizes, palette=palette)))
     effects = summary.get("effects") or {}
     if effects.get("segments") and effects.get("columns"):
         builders.append(
             (
                 "effects",
-                "How the segments compare",
-                "Orange: above the average customer; blue: below. Numbers are standard deviations.",
+                _("How the segments compare"),
+                _("Orange: above the average customer; blue: below. Numbers are standard deviations."),
                 lambda: effect_heatmap(effects_frame(summary), names),
             )
         )
@@ -180,15 +199,15 @@ def chart_parts(summary: Mapping[str, Any]) -> tuple[list[ChartPart], list[str]]
     if curve is not None and finite(summary["concentration"].get("top20_share")) is not None:
         top20 = float(summary["concentration"]["top20_share"])
         builders.append(
-            ("pareto", "Value concentration", top20_sentence(summary), lambda: pareto_chart(curve, top20))
+            ("pareto", _("Value concentration"), top20_sentence(summary), lambda: pareto_chart(curve, top20))
         )
     density = summary.get("density")
     if density and density.get("cells"):
         builders.append(
             (
                 "map",
-                "Segment map",
-                "Customers placed so that similar ones are close; each square shows its most common segment.",
+                _("Segment map"),
+                _("Customers placed so that similar ones are close; each square shows its most common segment."),
                 lambda: density_chart(density, names, palette=palette),
             )
         )
@@ -196,7 +215,7 @@ def chart_parts(summary: Mapping[str, Any]) -> tuple[list[ChartPart], list[str]]
         try:
             parts.append(ChartPart(key, heading, caption, build()))
         except SpecError as error:  # an empty or inconsistent part of the summary: say so, keep the rest
-            notes.append(f"The chart '{heading}' is left out: {error}")
+            notes.append(_("The chart '{chart}' is left out: {error}", chart=heading, error=error))
     return parts, notes
 
 
@@ -209,6 +228,8 @@ __all__ = [
     "chart_parts",
     "finite",
     "format_date",
+    "grade_label",
+    "html_lang",
     "hidden_note",
     "disclosure_note",
     "kpi_text",

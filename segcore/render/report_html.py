@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import escape
 
 from segcore.errors import SpecError
-from segcore.insight.sentences import fmt_percent
+from segcore.i18n import N_, _, format_number, format_percent
 from segcore.render.chartkit import chart_svg
 from segcore.render.density import display_name, segment_color
 from segcore.render.report_content import (
@@ -25,7 +25,9 @@ from segcore.render.report_content import (
     disclosure_note,
     finite,
     format_date,
+    grade_label,
     hidden_note,
+    html_lang,
     kpi_text,
     lift_text,
     precision_text,
@@ -37,12 +39,30 @@ from segcore.render.theme import GRID_COLOR, MUTED_COLOR, PRIMARY, TEXT_COLOR
 UNSAFE_SVG_TAGS = frozenset(
     {"script", "foreignobject", "iframe", "object", "embed", "image", "audio", "video"}
 )
+# Words the HTML puts inside markup, marked for translation here and translated by _t() when written.
+PINNED_RULE = N_('Pinned rule')
+MEASURE = N_('Measure')
+SEGMENT = N_('Segment')
+ALL_CUSTOMERS = N_('All customers')
+SUGGESTED_ACTION = N_('Suggested action:')
+WHO_IS_IN_IT = N_('Who is in it')
+CUSTOMERS_MATCHING_ANY_LINE = N_('(customers matching any line):')
+METHOD_AND_QUALITY = N_('Method and quality')
+CUSTOMERS = N_('customers')
+SEGMENTS = N_('segments')
+OF_VALUE_FROM_THE_TOP_20_OF_CUSTOMERS = N_('of value from the top 20% of customers')
+SEGMENTS_HEADING = N_('Segments')
+NOTES = N_('Notes')
 SVG_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 CSS = f"""
 *{{box-sizing:border-box}}
 body{{margin:0;background:#f8fafc;color:{TEXT_COLOR};
- font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif}}
+ font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,'Noto Sans',
+ 'Noto Sans CJK SC','PingFang SC','Microsoft YaHei','Noto Sans CJK KR','Apple SD Gothic Neo','Malgun Gothic',
+ 'Source Han Sans',sans-serif}}
+:lang(ko) body{{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK KR','Apple SD Gothic Neo',
+ 'Malgun Gothic',sans-serif}}
 main{{max-width:1080px;margin:0 auto;padding:32px 24px 48px}}
 h1{{font-size:28px;margin:0 0 4px}} h2{{font-size:20px;margin:32px 0 12px}} h3{{font-size:17px;margin:0}}
 .muted{{color:{MUTED_COLOR}}} .small{{font-size:13px}}
@@ -66,6 +86,11 @@ pre{{background:#f1f5f9;border-radius:8px;padding:8px 12px;white-space:pre-wrap;
 footer{{margin-top:32px;font-size:12px;color:{MUTED_COLOR}}}
 @media print{{body{{background:#fff}} main{{padding:0}} h2{{break-after:avoid}}}}
 """
+
+
+def _t(message: str) -> str:
+    """A marked constant translated into the current language and HTML-escaped."""
+    return _e(_(message))
 
 
 def _e(value: Any) -> str:
@@ -115,7 +140,7 @@ def safe_svg(svg: str, *, prefix: str) -> str:
 
 
 def _html_card(profile: Mapping[str, Any], color: str, *, show_sql: bool) -> Iterator[str]:
-    pinned = ' <span class="badge pin">Pinned rule</span>' if profile.get("pinned") else ""
+    pinned = f' <span class="badge pin">{_t(PINNED_RULE)}</span>' if profile.get("pinned") else ""
     yield '<section class="card">'
     yield f'<h3><span class="chip" style="background:{_e(color)}"></span>{_e(display_name(profile))}{pinned}</h3>'
     yield f'<div class="muted small">{_e(card_facts(profile))}</div>'
@@ -124,7 +149,8 @@ def _html_card(profile: Mapping[str, Any], color: str, *, show_sql: bool) -> Ite
         yield "<ul>" + "".join(f"<li>{_e(t)}</li>" for t in traits) + "</ul>"
     kpis = list(profile.get("kpis") or [])
     if kpis:
-        yield '<table><tr><th>Measure</th><th class="n">Segment</th><th class="n">All customers</th></tr>'
+        yield (f'<table><tr><th>{_t(MEASURE)}</th><th class="n">{_t(SEGMENT)}</th>'
+               f'<th class="n">{_t(ALL_CUSTOMERS)}</th></tr>')
         for k in kpis:
             fmt = str(k.get("fmt") or "number")
             yield (
@@ -135,10 +161,11 @@ def _html_card(profile: Mapping[str, Any], color: str, *, show_sql: bool) -> Ite
     if lift_text(profile):
         yield f'<div class="small">{_e(lift_text(profile))}</div>'
     if profile.get("action"):
-        yield f'<div class="action"><b>Suggested action:</b> {_e(profile["action"])}</div>'
+        yield f'<div class="action"><b>{_t(SUGGESTED_ACTION)}</b> {_e(profile["action"])}</div>'
     rules = [r for r in profile.get("rules") or [] if r]
     if rules:
-        yield '<div class="small"><b>Who is in it</b> (customers matching any line):</div>'
+        yield (f'<div class="small"><b>{_t(WHO_IS_IN_IT)}</b> '
+               f'{_t(CUSTOMERS_MATCHING_ANY_LINE)}</div>')
         yield '<ul class="small">' + "".join(f"<li>{_e(r)}</li>" for r in rules) + "</ul>"
         if precision_text(profile):
             yield f'<div class="small muted">{_e(precision_text(profile))}</div>'
@@ -150,9 +177,9 @@ def _html_card(profile: Mapping[str, Any], color: str, *, show_sql: bool) -> Ite
 def _html_quality(headline: Mapping[str, Any]) -> Iterator[str]:
     grade = str(headline.get("grade") or "")
     color = GRADE_COLORS.get(grade, GRADE_FALLBACK_COLOR)
-    yield '<section class="card"><h3>Method and quality '
+    yield f'<section class="card"><h3>{_t(METHOD_AND_QUALITY)} '
     if grade:
-        yield f'<span class="badge" style="background:{color}">{_e(grade.capitalize())}</span>'
+        yield f'<span class="badge" style="background:{color}">{_e(grade_label(grade))}</span>'
     yield "</h3>"
     if headline.get("quality_explanation"):
         yield f"<p>{_e(headline['quality_explanation'])}</p>"
@@ -178,7 +205,7 @@ def render_html(
     parts, chart_notes = chart_parts(summary)
     out: list[str] = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{html_lang()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>",
         f"<header><h1>{_e(title)}</h1>",
@@ -192,13 +219,13 @@ def render_html(
 
     customers = int(headline.get("customers") or 0)
     out.append('<section class="card stats">')
-    out.append(f'<div class="stat"><b>{customers:,}</b>customers</div>')
-    out.append(f'<div class="stat"><b>{int(headline.get("segments") or 0):,}</b>segments</div>')
+    out.append(f'<div class="stat"><b>{_e(format_number(customers))}</b>{_t(CUSTOMERS)}</div>')
+    out.append(f'<div class="stat"><b>{int(headline.get("segments") or 0)}</b>{_t(SEGMENTS)}</div>')
     conc = summary.get("concentration")
     if conc and finite(conc.get("top20_share")) is not None:
         out.append(
-            f'<div class="stat"><b>{_e(fmt_percent(float(conc["top20_share"])))}</b>'
-            f"of value from the top 20% of customers</div>"
+            f'<div class="stat"><b>{_e(format_percent(float(conc["top20_share"]), digits=0))}</b>'
+            f'{_t(OF_VALUE_FROM_THE_TOP_20_OF_CUSTOMERS)}</div>'
         )
     out.append("</section>")
     out.extend(_html_quality(headline))
@@ -211,7 +238,7 @@ def render_html(
         try:
             rendered[part.key] = safe_svg(chart_svg(part.chart), prefix=f"c{i}")
         except SpecError as error:
-            chart_notes.append(f"The chart '{part.heading}' is left out: {error}")
+            chart_notes.append(_("The chart '{chart}' is left out: {error}", chart=part.heading, error=error))
 
     def chart_block(key: str, *, heading: bool = True) -> Iterator[str]:
         part = next((p for p in parts if p.key == key), None)
@@ -224,7 +251,7 @@ def render_html(
             yield f'<p class="muted small">{_e(part.caption)}</p>'
         yield rendered[key] + "</section>"
 
-    out.append("<h2>Segments</h2>")
+    out.append(f"<h2>{_t(SEGMENTS_HEADING)}</h2>")
     out.extend(chart_block("sizes", heading=False))
     out.append('<div class="grid">')
     for p in profiles:
@@ -234,10 +261,10 @@ def render_html(
         out.extend(chart_block(key))
     notes = [*(str(n) for n in summary.get("notes") or []), *chart_notes]
     if notes:
-        out.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
+        out.append(f"<h2>{_t(NOTES)}</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
     rule = disclosure_note(summary)
     out.append(
-        "<footer>Made with segcore. This report holds aggregate figures only: no customer-level data."
+        "<footer>" + _e(_("Made with segcore. This report holds aggregate figures only: no customer-level data."))
         + (f"<p>{_e(rule)}</p>" if rule else "")
         + "</footer>"
     )

@@ -1,21 +1,20 @@
 """The report as an A4 PDF drawn with fpdf2: the same content and look as the HTML, cards never split across pages.
 
-It uses DejaVu Sans when installed so Cyrillic, Greek and accents print, a CJK font as fallback when one exists, and
-otherwise shows "?" for characters no font has, saying so. fpdf2 and fontTools are imported lazily, so HTML-only
-callers never load them.
+Fonts come from ``segcore.render.pdf_fonts`` (DejaVu Sans and Noto Sans CJK, chosen for the report's language);
+without them it shows "?" for characters no font has and says what to install. fpdf2 and fontTools are imported
+lazily, so HTML-only callers never load them.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from segcore.i18n import _, ngettext
 from segcore.render.chartkit import chart_png
 from segcore.render.density import display_name, segment_color
+from segcore.render.pdf_fonts import FONT_DIRS, FONT_HELP, PdfFonts, find_fonts
 from segcore.render.report_content import (
     CHARTS_AFTER_CARDS,
     GRADE_COLORS,
@@ -23,6 +22,7 @@ from segcore.render.report_content import (
     chart_parts,
     disclosure_note,
     format_date,
+    grade_label,
     hidden_note,
     kpi_text,
     lift_text,
@@ -34,31 +34,6 @@ from segcore.render.theme import GRID_COLOR, MUTED_COLOR, PRIMARY, TEXT_COLOR
 
 # Amber-700 for the "segments hidden" line in the PDF: a caution, not an error.
 NOTE_COLOR = "#b45309"
-# Where fonts live on Debian/Ubuntu, Fedora, Arch, macOS and Windows; searched in this order.
-FONT_DIRS: tuple[str, ...] = (
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts",
-    "/usr/local/share/fonts",
-    str(Path.home() / ".local/share/fonts"),
-    str(Path.home() / ".fonts"),
-    "/Library/Fonts",
-    "/System/Library/Fonts",
-    "C:/Windows/Fonts",
-)
-# DejaVu covers Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew and Arabic letters: every alphabet our users sent.
-UNICODE_FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-MONO_FONT = "DejaVuSansMono.ttf"
-# Chinese, Japanese and Korean need a CJK font; the first one found becomes fpdf2's fallback font.
-CJK_FONTS: tuple[str, ...] = (
-    "NotoSansCJK-Regular.ttc",
-    "NotoSansCJKsc-Regular.otf",
-    "NotoSansSC-Regular.ttf",
-    "NotoSansSC-Regular.otf",
-    "wqy-microhei.ttc",
-    "wqy-zenhei.ttc",
-    "DroidSansFallbackFull.ttf",
-    "msyh.ttc",
-)
 # A4 portrait with 15 mm margins: the printer default in every market we ship to.
 PAGE_MARGIN_MM = 15
 # vl-convert PNGs are rendered at 2x: 2 image pixels per CSS pixel, and a CSS pixel is 0.2646 mm.
@@ -73,64 +48,6 @@ PDF_H2_PT = 14
 PDF_TITLE_PT = 20
 # What the PDF prints in place of a character no installed font can draw.
 MISSING_GLYPH = "?"
-
-
-@dataclass(frozen=True)
-class PdfFonts:
-    """The fonts found for the PDF: family names to use and the code points they can draw."""
-
-    body: str
-    mono: str
-    files: tuple[tuple[str, str, str], ...]  # (family, style, path) to add_font
-    fallback: tuple[str, ...]  # fallback family names (CJK)
-    covered: frozenset[int]
-    unicode: bool
-
-
-def _find_font(name: str, dirs: Sequence[str]) -> str | None:
-    for folder in dirs:
-        root = Path(folder)
-        if not root.is_dir():
-            continue
-        direct = root / name
-        if direct.is_file():
-            return str(direct)
-        for path in root.rglob(name):
-            return str(path)
-    return None
-
-
-def _cmap(path: str) -> set[int]:
-    from fontTools.ttLib import TTFont  # fpdf2 depends on fontTools; lazy so HTML-only callers skip it
-
-    with TTFont(path, fontNumber=0, lazy=True) as font:
-        return set(font.getBestCmap() or {})
-
-
-@lru_cache(maxsize=4)
-def find_fonts(dirs: tuple[str, ...] = FONT_DIRS) -> PdfFonts:
-    """DejaVu Sans (+ Bold, Mono) and a CJK fallback when installed; else the core Helvetica (Latin-1 only)."""
-    regular = _find_font(UNICODE_FONTS[""], dirs)
-    if regular is None:
-        return PdfFonts("helvetica", "courier", (), (), frozenset(range(32, 256)), unicode=False)
-    files = [("dejavu", "", regular)]
-    bold = _find_font(UNICODE_FONTS["B"], dirs)
-    files.append(("dejavu", "B", bold or regular))
-    covered = _cmap(regular)
-    mono_path = _find_font(MONO_FONT, dirs)
-    mono = "dejavu"
-    if mono_path:
-        files.append(("dejavumono", "", mono_path))
-        mono = "dejavumono"
-    fallback: list[str] = []
-    for name in CJK_FONTS:
-        path = _find_font(name, dirs)
-        if path:
-            files.extend([("cjk", "", path), ("cjk", "B", path)])
-            covered |= _cmap(path)
-            fallback.append("cjk")
-            break
-    return PdfFonts("dejavu", mono, tuple(files), tuple(fallback), frozenset(covered), unicode=True)
 
 
 def _strings(obj: Any) -> Iterator[str]:
@@ -155,16 +72,16 @@ class _Pdf:
                 doc.set_y(-10)
                 doc.set_font(fonts.body, "", PDF_SMALL_PT)
                 doc.set_text_color(MUTED_COLOR)
-                doc.cell(
-                    0, 5, f"Aggregate figures only: no customer-level data.   Page {doc.page_no()}", align="R"
-                )
+                doc.cell(0, 5, footer_text.format(page=doc.page_no()), align="R")
 
+        # Translated once here (the footer runs inside fpdf2's page break); {page} is filled per page.
+        footer_text = _("Aggregate figures only: no customer-level data.") + "   " + _("Page {page}", page="{page}")
         self.fonts = fonts
         self.doc = _Doc(orientation="portrait", unit="mm", format="A4")
         self.doc.set_margins(PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM)
         self.doc.set_auto_page_break(True, margin=PAGE_MARGIN_MM)
-        for family, style, path in fonts.files:
-            self.doc.add_font(family, style, path)
+        for family, style, path, face in fonts.files:
+            self.doc.add_font(family, style, path, collection_font_number=face)
         if fonts.fallback:
             self.doc.set_fallback_fonts(list(fonts.fallback), exact_match=False)
         # Core fonts have no bullet character; a hyphen reads the same on paper.
@@ -238,7 +155,7 @@ def _pdf_card(r: _Pdf, profile: Mapping[str, Any], color: str, *, show_sql: bool
         pdf.set_y(top + 3)
         pdf.set_fill_color(color)
         pdf.rect(pdf.l_margin + 3, pdf.y + 0.8, 4, 4, style="F", round_corners=True, corner_radius=1)
-        name = display_name(profile) + ("  (pinned rule)" if profile.get("pinned") else "")
+        name = display_name(profile) + ("  (" + _("pinned rule") + ")" if profile.get("pinned") else "")
         r.write(pdf, name, size=12, bold=True, height=6, indent=9)
         r.write(pdf, card_facts(profile), size=PDF_SMALL_PT, color=MUTED_COLOR, indent=3)
         pdf.ln(1)
@@ -252,9 +169,9 @@ def _pdf_card(r: _Pdf, profile: Mapping[str, Any], color: str, *, show_sql: bool
             pdf.set_text_color(MUTED_COLOR)
             label_w = pdf.epw - 6 - 60
             pdf.set_x(pdf.l_margin + 3)
-            pdf.cell(label_w, 4.5, "Measure")
-            pdf.cell(30, 4.5, "Segment", align="R")
-            pdf.cell(30, 4.5, "All customers", align="R", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(label_w, 4.5, r.text(_("Measure")))
+            pdf.cell(30, 4.5, r.text(_("Segment")), align="R")
+            pdf.cell(30, 4.5, r.text(_("All customers")), align="R", new_x="LMARGIN", new_y="NEXT")
             pdf.set_font(r.fonts.body, "", PDF_SMALL_PT)
             pdf.set_text_color(TEXT_COLOR)
             for k in kpis:
@@ -267,13 +184,12 @@ def _pdf_card(r: _Pdf, profile: Mapping[str, Any], color: str, *, show_sql: bool
             r.write(pdf, lift_text(profile), size=PDF_SMALL_PT, indent=3)
         if profile.get("action"):
             pdf.ln(1)
-            r.write(pdf, f"Suggested action: {profile['action']}", bold=True, color=PRIMARY, indent=3)
+            r.write(pdf, _("Suggested action:") + f" {profile['action']}", bold=True, color=PRIMARY, indent=3)
         rules = [x for x in profile.get("rules") or [] if x]
         if rules:
             pdf.ln(1)
-            r.write(
-                pdf, "Who is in it (customers matching any line):", size=PDF_SMALL_PT, bold=True, indent=3
-            )
+            r.write(pdf, _("Who is in it") + " " + _("(customers matching any line):"), size=PDF_SMALL_PT,
+                    bold=True, indent=3)
             for rule in rules:
                 r.write(pdf, f"{r.bullet}  {rule}", size=PDF_SMALL_PT, indent=5)
             if precision_text(profile):
@@ -320,25 +236,16 @@ def render_pdf(
     )
     texts = [title, subtitle, data_summary, *_strings(summary)]
     if not fonts.unicode:
-        r.write(
-            doc,
-            "No Unicode font (DejaVu Sans) was found on this computer: letters outside Western European "
-            "alphabets are printed as '?'. Install fonts-dejavu for a complete PDF.",
-            bold=True,
-            color=GRADE_COLORS["poor"],
-        )
+        r.write(doc, _("No Unicode font was found on this computer: letters outside Western European alphabets "
+                       "are printed as '?'.") + " " + FONT_HELP, bold=True, color=GRADE_COLORS["poor"])
     elif any(ord(ch) not in fonts.covered for t in texts for ch in t if ch not in "\n\t"):
-        r.write(
-            doc,
-            "Some characters (for example Chinese, Japanese or Korean) have no font on this computer and "
-            "are printed as '?'. Install a Noto CJK font for a complete PDF.",
-            bold=True,
-            color=GRADE_COLORS["poor"],
-        )
+        r.write(doc, _("Some characters (for example Chinese, Japanese or Korean) have no font on this computer "
+                       "and are printed as '?'.") + " " + FONT_HELP, bold=True, color=GRADE_COLORS["poor"])
     doc.ln(3)
 
     customers = int(headline.get("customers") or 0)
-    stats = [f"{customers:,} customers", f"{int(headline.get('segments') or 0):,} segments"]
+    stats = [ngettext("{n} customer", "{n} customers", customers),
+             ngettext("{n} segment", "{n} segments", int(headline.get("segments") or 0))]
     r.write(doc, "   ·   ".join(stats), size=13, bold=True, color=PRIMARY, height=7)
     if top20_sentence(summary):
         r.write(doc, top20_sentence(summary))
@@ -348,7 +255,7 @@ def render_pdf(
     def quality(pdf) -> None:
         r.write(
             pdf,
-            "Method and quality" + (f": {grade}" if grade else ""),
+            _("Method and quality") + (f": {grade_label(grade)}" if grade else ""),
             size=11,
             bold=True,
             height=6,
@@ -383,7 +290,7 @@ def render_pdf(
             doc.ln(1)
         r.image(png, w, h)
 
-    r.heading("Segments")
+    r.heading(_("Segments"))
     chart("sizes", heading=False)
     for p in profiles:
         r.keep_together(_pdf_card(r, p, color_of[int(p["segment"])], show_sql=show_sql))
@@ -391,7 +298,7 @@ def render_pdf(
         chart(key)
     notes = [*(str(n) for n in summary.get("notes") or []), *chart_notes]
     if notes:
-        r.heading("Notes")
+        r.heading(_("Notes"))
         for n in notes:
             r.write(doc, f"{r.bullet}  {n}")
     return bytes(doc.output())

@@ -8,6 +8,7 @@ Fix with ``python -m segcore.i18n update``, then translate the new entries in th
 from __future__ import annotations
 
 import re
+import tokenize
 from pathlib import Path
 
 from segcore.i18n import LANGUAGES, catalogs
@@ -56,6 +57,22 @@ def test_check_finds_an_untranslated_string_and_a_lost_placeholder(tmp_path, mon
     )
     lost = [p for p in catalogs.check(tmp_path) if p.language == "ru" and p.msgid == "Rows: {rows}"]
     assert lost and "placeholders" in lost[0].what
+
+
+def _fstring_tokens(path: Path):
+    with path.open("rb") as handle:
+        for token in tokenize.tokenize(handle.readline):
+            if token.type == tokenize.STRING and re.match(r"(?i)r?f", token.string):
+                yield token
+
+
+def test_no_translation_call_inside_an_fstring():
+    """Babel cannot see ``_("...")`` written inside an f-string's braces; such text never reaches a catalog."""
+    calls = re.compile(r"\b(?:_|_l|gettext|ngettext|pgettext|lazy_gettext|lazy_ngettext)\(\s*[\"']")
+    files = [*(ROOT / "segcore").rglob("*.py"), *(ROOT / "pages").rglob("*.py"), ROOT / "app.py"]
+    hidden = [f"{path.relative_to(ROOT)}:{token.start[0]}" for path in files for token in _fstring_tokens(path)
+              if calls.search(token.string)]
+    assert not hidden
 
 
 def test_no_fstring_or_concatenation_inside_a_translation_call():

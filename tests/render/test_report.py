@@ -12,7 +12,7 @@ import pytest
 
 from segcore.errors import SpecError
 from segcore.insight.summary import build_summary, for_sharing
-from segcore.render import report, report_html, report_pdf
+from segcore.render import pdf_fonts, report, report_html, report_pdf
 from segcore.render.density import density_chart, segment_colors
 from segcore.render.report import find_fonts, html_report, pdf_report, safe_svg
 from segcore.render.theme import SEGMENT_COLORS, UNASSIGNED_COLOR
@@ -234,13 +234,13 @@ def test_html_show_sql_false_leaves_sql_out(hand_summary):
 
 def test_html_hand_summary_values(hand_summary):
     html = html_report(hand_summary, title="t", created_at="2026-03-05T10:00:00+00:00", data_summary="d")
-    assert "5 March 2026" in html
+    assert "March 5, 2026" in html
     assert "1,240 customers · 62% of customers · 50% of value" in html
     assert "750 customers · 38% of customers · 50% of value" in html
     assert "<b>80%</b>of value from the top 20% of customers" in html
     assert '<td>churn rate</td><td class="n">12%</td><td class="n">25%</td>' in html
     assert '<td>avg spend</td><td class="n">1,240</td><td class="n">842</td>' in html
-    assert "Outcome rate: 0.50x the overall rate" in html
+    assert "Outcome rate: 0.50× the overall rate" in html
     assert "90% of the customers these rules select are in this segment." in html
     assert 'Separation (silhouette, -1 to 1)</td><td class="n">0.21' in html
     assert 'Stability on resampled data (0 to 1)</td><td class="n">0.80' in html
@@ -402,6 +402,8 @@ def test_pdf_fonts_cover_cyrillic_and_mark_missing_glyphs():
 
 def test_pdf_falls_back_to_helvetica_without_unicode_fonts(hand_summary, tmp_path, monkeypatch):
     monkeypatch.setattr(report, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(pdf_fonts, "PACKAGED_CJK", ("no_such_font_package", {}))
+    find_fonts.cache_clear()
     fonts = find_fonts((str(tmp_path),))
     assert not fonts.unicode and fonts.body == "helvetica"
     s = copy.deepcopy(hand_summary)
