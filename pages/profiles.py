@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import cache, cards, state, ui
+from pages.common import cache, cards, propensity_view, state, ui
 from segcore.errors import SegcoreError
 from segcore.i18n import _, format_number, format_percent
 from segcore.insight.effects import effect_table, value_concentration
+from segcore.model import persist
 from segcore.render import chartkit, charts, export, segment_charts
 
 st.title(_("Segment profiles"))
@@ -36,8 +37,12 @@ if seg.rules is not None:
     cols[3].metric(_("Rules match"), format_percent(seg.rules.fidelity, digits=0),
                    help=_("Share of customers the simple CRM rules below place in the same segment as the model."))
 
+seg = propensity_view.attach(seg, data)
+likelihood = None
+if seg.propensity is not None:
+    likelihood = cards.likelihood_by_segment(seg)
 
-cards.card_grid(profiles, on_rename=state.set_segment_name)
+cards.card_grid(profiles, on_rename=state.set_segment_name, likelihood=likelihood)
 
 features = [*seg.numeric, *seg.categorical, *[c for c in spec.profile_columns if c in data.df.columns]]
 effects = effect_table(data.df, seg.labels, columns=features)
@@ -56,6 +61,10 @@ if data.schema.value_column:
     pareto = charts.pareto_chart(concentration.curve, concentration.top20_share)
     st.altair_chart(pareto, width="stretch")
 
+if seg.propensity is not None:
+    st.subheader(_("Likelihood to {event}", event=ui.md(seg.propensity.event)))
+    propensity_view.section(seg, data)
+
 st.subheader(_("Drill down"))
 options = [p.segment for p in profiles]
 chosen = st.selectbox(_("Show the customers of"), options, format_func=seg.segment_names.get, key=state.SEGMENT_FILTER)
@@ -72,7 +81,7 @@ d[1].download_button(_("Assignments (Excel)"), lambda: export.to_excel(seg.assig
                      icon=":material/download:", width="stretch")
 d[2].download_button(_("Profiles (JSON)"), lambda: export.profiles_json(profiles), "segment_profiles.json",
                      "application/json", on_click="ignore", icon=":material/download:", width="stretch")
-d[3].download_button(_("Model file"), seg.to_bytes, "model.segcore", "application/zip", on_click="ignore",
+d[3].download_button(_("Model file"), lambda: persist.dumps(seg), "model.segcore", "application/zip", on_click="ignore",
                      icon=":material/download:", width="stretch",
                      help=_("Score next month's customers into the same segments: python -m segcore assign …"))
 d[4].download_button(_("Heat map (PNG)"), lambda: chartkit.chart_png(heatmap), "segment_heatmap.png", "image/png",

@@ -285,3 +285,24 @@ def saved_model(run_id: str, _run):
     from segcore.model.persist import load_segmentation
 
     return load_segmentation(_run.model_bytes, profiles=_run.profiles)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _propensity(fingerprint: str, schema_key: str, outcome: str, _df: pd.DataFrame, _schema: Schema):
+    from segcore.insight.propensity import fit_propensity
+
+    return fit_propensity(_df, outcome=outcome, schema=_schema)
+
+
+def propensity(fingerprint: str, df: pd.DataFrame, schema: Schema, outcome: str):
+    """The propensity model for ``outcome`` on this data (fitted once per data set, roles and outcome)."""
+    with st.spinner("Learning who is likely to " + outcome + " and testing it on held-out customers…"):
+        return _propensity(fingerprint, _schema_key(schema), outcome, df, schema)
+
+
+def with_outcome(seg: model.Segmentation, fingerprint: str, df: pd.DataFrame, schema: Schema,
+                 outcome: str | None) -> model.Segmentation:
+    """``seg`` carrying the outcome's propensity model (downloads, the model file and saved runs then include it)."""
+    if not outcome or outcome not in df.columns:
+        return seg
+    return replace(seg, propensity=propensity(fingerprint, df, schema, outcome))

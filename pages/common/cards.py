@@ -15,15 +15,25 @@ CARDS_PER_ROW = 2
 
 
 def card_grid(profiles: tuple[Profile, ...] | list[Profile], *, on_rename: Callable[[int, str], None] | None = None,
-              show_sql: bool = True) -> None:
+              show_sql: bool = True, likelihood: dict | None = None) -> None:
     for start in range(0, len(profiles), CARDS_PER_ROW):
         row = st.columns(CARDS_PER_ROW)
         for column, p in zip(row, profiles[start : start + CARDS_PER_ROW], strict=False):
             with column:
-                card(p, on_rename=on_rename, show_sql=show_sql)
+                card(p, on_rename=on_rename, show_sql=show_sql, likelihood=(likelihood or {}).get(p.segment))
 
 
-def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, show_sql: bool = True) -> None:
+def likelihood_by_segment(seg) -> dict[int, dict]:
+    """Per segment: the propensity's mean and middle half, and what it predicts (for the cards)."""
+    from segcore.insight.propensity import segment_propensity
+
+    table = segment_propensity(seg.labels, seg.propensity.scores)
+    event = seg.propensity.event
+    return {int(r["segment"]): {**r, "event": event} for r in table.to_dict(orient="records")}
+
+
+def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, show_sql: bool = True,
+         likelihood: dict | None = None) -> None:
     with st.container(border=True):
         if on_rename is not None:
             key = f"name_{p.segment}"
@@ -49,6 +59,12 @@ def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, sho
                 k[i % len(k)].metric(ui.md(kpi.label), format_value(kpi.value, kpi.fmt),
                                      delta=_("{value} overall", value=format_value(kpi.overall, kpi.fmt)), delta_color="off",
                                      delta_arrow=_arrow(kpi.value, kpi.overall))
+        if likelihood is not None:
+            st.metric(_("Likelihood: {event}", event=ui.md(likelihood["event"])),
+                      format_percent(likelihood["mean"], digits=0),
+                      delta=_("middle half {low}–{high}", low=format_percent(likelihood["p25"], digits=0),
+                              high=format_percent(likelihood["p75"], digits=0)), delta_color="off",
+                      delta_arrow="off")
         if p.lift is not None:
             st.caption(_("Outcome lift: {lift}× the overall rate.", lift=format_number(p.lift, digits=2)))
         st.info(ui.md(p.action), icon=":material/lightbulb:")

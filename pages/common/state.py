@@ -30,6 +30,8 @@ MAP_CHART = "segment_map"
 SEGMENT_FILTER = "segment_filter"
 MAP_COLOR = "map_color"
 LANGUAGE = "lang"  # also the URL parameter: ?lang=zh|ko|ru|en
+OUTCOME = "outcome_pick"  # the yes/no column the Profiles page predicts ("" = none)
+CONTACT_SEGMENT = "contact_segment"
 
 _DATASET = "dataset"
 _SPEC = "spec_choices"
@@ -211,3 +213,9 @@ def authenticated() -> bool:
 
 def set_authenticated() -> None:
     st.session_state[_AUTHENTICATED] = True
+
+
+def outcome(default: str | None = None) -> str | None:
+    """The outcome column chosen on the Profiles page; ``default`` (the proposed one) until the user picks."""
+    value = st.session_state.get(OUTCOME, default or "")
+    return value or None

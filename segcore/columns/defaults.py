@@ -32,7 +32,8 @@ def propose_outcome(df: pd.DataFrame, schema: Schema) -> str | None:
         return schema.target_column
     ranked = []
     for position, col in enumerate(schema.columns):
-        if col.role in ("id", "datetime", "text", "constant") or col.name not in df.columns:
+        # a sensitive attribute (marital status, gender) is a trait of the person, never the outcome to predict
+        if col.role in ("id", "datetime", "text", "constant") or col.sensitive or col.name not in df.columns:
             continue
         words = normalise_name(col.name)
         keyword = "y" if words == ("y",) else best_keyword(words, tuple(k for k in OUTCOME_KEYWORDS if k != "y"))

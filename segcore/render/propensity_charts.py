@@ -1,0 +1,84 @@
+"""Charts of a propensity model: is it calibrated, how much does ranking by it gain, how do segments compare.
+
+Each takes one of the small tables ``segcore.insight.propensity_eval`` / ``propensity.segment_propensity`` return,
+so the studio, the report and a notebook draw the same picture.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from segcore.render.chartkit import require_columns
+from segcore.render.theme import GRID_COLOR, PRIMARY, SEGMENT_COLORS
+
+PCT = alt.Axis(format="%")
+
+
+def calibration_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Predicted against observed rate per group of held-out customers; on the dashed diagonal = calibrated."""
+    require_columns(table, ["predicted", "observed", "customers"], "calibration")
+    top = float(max(table["predicted"].max(), table["observed"].max(), 0.05)) * 1.05
+    scale = alt.Scale(domain=[0, min(1.0, top)])
+    x = alt.X("predicted:Q", title="Predicted likelihood", axis=PCT, scale=scale)
+    y = alt.Y("observed:Q", title="Observed rate (held-out customers)", axis=PCT, scale=scale)
+    diagonal = alt.Chart(pd.DataFrame({"predicted": [0.0, top], "observed": [0.0, top]})).mark_line(
+        color=GRID_COLOR, strokeDash=[4, 4]
+    ).encode(x=x, y=y)
+    line = alt.Chart(table).mark_line(color=PRIMARY, point=alt.OverlayMarkDef(filled=True, size=60)).encode(
+        x=x,
+        y=y,
+        tooltip=[
+            alt.Tooltip("predicted:Q", title="Predicted", format=".1%"),
+            alt.Tooltip("observed:Q", title="Observed", format=".1%"),
+            alt.Tooltip("customers:Q", title="Customers", format=","),
+        ],
+    )
+    return alt.layer(diagonal, line).properties(height=280)
+
+
+def gains_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Share of everyone who will do it, reached by contacting the top deciles; the dashed line is random order."""
+    require_columns(table, ["decile", "cumulative_share_reached", "lift"], "gains")
+    frame = pd.concat(
+        [pd.DataFrame({"contacted": [0.0], "reached": [0.0], "lift": [None]}),
+         pd.DataFrame({"contacted": table["decile"] / 10.0, "reached": table["cumulative_share_reached"],
+                       "lift": table["lift"]})],
+        ignore_index=True,
+    )
+    x = alt.X("contacted:Q", title="Customers contacted (highest propensity first)", axis=PCT,
+              scale=alt.Scale(domain=[0, 1]))
+    y = alt.Y("reached:Q", title="Share of all who did it, reached", axis=PCT, scale=alt.Scale(domain=[0, 1]))
+    random = alt.Chart(pd.DataFrame({"contacted": [0.0, 1.0], "reached": [0.0, 1.0]})).mark_line(
+        color=GRID_COLOR, strokeDash=[4, 4]
+    ).encode(x=x, y=y)
+    line = alt.Chart(frame).mark_line(color=SEGMENT_COLORS[1], point=alt.OverlayMarkDef(filled=True, size=50)).encode(
+        x=x,
+        y=y,
+        tooltip=[
+            alt.Tooltip("contacted:Q", title="Contacted", format=".0%"),
+            alt.Tooltip("reached:Q", title="Reached", format=".0%"),
+            alt.Tooltip("lift:Q", title="Lift in this decile", format=".2f"),
+        ],
+    )
+    return alt.layer(random, line).properties(height=280)
+
+
+def segment_propensity_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Mean propensity per segment (point) with the middle half of its customers (bar from 25th to 75th percentile)."""
+    require_columns(table, ["segment_name", "mean", "p25", "p75", "customers"], "segment propensity")
+    order = table.sort_values("mean", ascending=False)["segment_name"].tolist()
+    y = alt.Y("segment_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    tips = [
+        alt.Tooltip("segment_name:N", title="Segment"),
+        alt.Tooltip("mean:Q", title="Mean", format=".1%"),
+        alt.Tooltip("p25:Q", title="25th percentile", format=".1%"),
+        alt.Tooltip("p75:Q", title="75th percentile", format=".1%"),
+        alt.Tooltip("customers:Q", title="Customers", format=","),
+    ]
+    spread = alt.Chart(table).mark_bar(color=PRIMARY, opacity=0.25, height=14).encode(
+        x=alt.X("p25:Q", title="Propensity (bar: middle half of the segment; dot: mean)", axis=PCT), x2="p75:Q",
+        y=y, tooltip=tips,
+    )
+    mean = alt.Chart(table).mark_point(filled=True, size=90, color=PRIMARY).encode(x="mean:Q", y=y, tooltip=tips)
+    return alt.layer(spread, mean).properties(height=max(120, 34 * len(table)))
