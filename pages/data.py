@@ -7,7 +7,7 @@ import streamlit as st
 from pages.common import cache, state, ui
 from segcore.columns.schema import Schema
 from segcore.errors import SegcoreError
-from segcore.i18n import _, format_number, pgettext
+from segcore.i18n import _, current_language, format_number, pgettext
 from segcore.io import load as io
 from segcore.render import segment_charts
 
@@ -51,7 +51,8 @@ if upload is not None and state.upload_id() != upload.file_id:
         _use_table(table, upload.name)
 
 if state.dataset() is None:  # first visit: open on the demo data so the studio works on the first click
-    _use_table(cache.load_sample(cache.DEFAULT_SAMPLE), _(cache.DEFAULT_SAMPLE))
+    default = cache.DEFAULT_SAMPLES[current_language()]
+    _use_table(cache.load_sample(default), _(default))
 
 data = state.dataset()
 report = data.report

@@ -128,11 +128,15 @@ NAME_TRADES = (
 
 RU_CITIES = ("Москва", "Санкт-Петербург", "Казань", "Новосибирск", "Екатеринбург", "Нижний Новгород")
 ZH_CITIES = ("北京", "上海", "广州", "深圳", "成都", "杭州")
+KO_CITIES = ("서울", "부산", "인천", "대구", "대전", "광주")
+RU_CHANNELS = ("Магазин", "Сайт", "Приложение")
+RU_CATEGORIES = ("Продукты", "Одежда", "Электроника", "Дом", "Красота")
+N_RU_LOG_CUSTOMERS = 300  # customers in the Russian transaction log (a few thousand rows)
 
 
 def _rngs(seed: int) -> dict[str, np.random.Generator]:
     """One independent stream per file, so changing one file's logic never changes another's bytes."""
-    names = ("retail", "transactions", "b2b", "ru", "zh")
+    names = ("retail", "transactions", "b2b", "ru", "zh", "ko", "ru_log")  # new streams go last
     return {
         n: np.random.default_rng(s)
         for n, s in zip(names, np.random.SeedSequence(seed).spawn(len(names)), strict=True)
@@ -364,6 +368,33 @@ def _multilingual(
     ]
 
 
+def _russian_log(rng: np.random.Generator) -> list[list[str]]:
+    """A year of purchases by the same personas, written as a Russian till export: DD.MM.YYYY, decimal commas."""
+    n = N_RU_LOG_CUSTOMERS
+    p = np.array([row[1] for row in PERSONAS])
+    persona = rng.choice(len(PERSONAS), size=n, p=p / p.sum())
+    m = np.array([row[2:] for row in PERSONAS])[persona]
+    count = np.maximum(rng.poisson(m[:, 0]), 1)
+    basket = m[:, 1] * m[:, 2] / np.maximum(m[:, 0], 1)
+    cust = np.repeat(np.arange(n), count)
+    days_ago = rng.integers(0, 365, len(cust))
+    amount = np.round(np.repeat(basket, count) * rng.lognormal(0, 0.4, len(cust)), 2)
+    channel = rng.choice(len(RU_CHANNELS), size=len(cust))
+    category = rng.choice(len(RU_CATEGORIES), size=len(cust))
+    order = np.lexsort((cust, -days_ago))
+    return [
+        [
+            f"{k + 1:06d}",
+            f"К{cust[j] + 1:04d}",
+            (AS_OF - timedelta(days=int(days_ago[j]))).strftime("%d.%m.%Y"),
+            f"{amount[j]:.2f}",
+            RU_CHANNELS[channel[j]],
+            RU_CATEGORIES[category[j]],
+        ]
+        for k, j in enumerate(order)
+    ]
+
+
 def _csv_bytes(
     header, rows, *, encoding: str = "utf-8", delimiter: str = ",", decimal_comma: bool = False
 ) -> bytes:
@@ -398,6 +429,18 @@ def generate(out_dir: str | Path, *, seed: int = SEED) -> dict[str, Path]:
             ("客户编号", "年龄", "城市", "年消费额", "访问次数", "是否流失"),
             _multilingual(rngs["zh"], ZH_CITIES, ("否", "是")),
             encoding="gbk",
+        ),
+        "gogaek_euckr.csv": _csv_bytes(
+            ("고객번호", "나이", "도시", "연간 구매액", "방문 횟수", "이탈 여부"),
+            _multilingual(rngs["ko"], KO_CITIES, ("아니요", "예")),
+            encoding="euc-kr",
+        ),
+        "tranzakcii_cp1251.csv": _csv_bytes(
+            ("Номер чека", "ID клиента", "Дата", "Сумма, руб", "Канал", "Категория"),
+            _russian_log(rngs["ru_log"]),
+            encoding="cp1251",
+            delimiter=";",
+            decimal_comma=True,
         ),
     }
     paths = {}

@@ -11,7 +11,8 @@ from sklearn.preprocessing import StandardScaler
 
 from segcore.columns.rfm import to_customers
 
-FILES = ("retail_customers.csv", "transactions.csv", "b2b_accounts.csv", "klienty_cp1251.csv", "kehu_gbk.csv")
+FILES = ("retail_customers.csv", "transactions.csv", "b2b_accounts.csv", "klienty_cp1251.csv", "kehu_gbk.csv",
+         "gogaek_euckr.csv", "tranzakcii_cp1251.csv")
 BEHAVIOUR = (
     "visits_last_90d", "orders_12m", "avg_basket", "total_spend_12m", "days_since_last_order", "email_open_rate",
     "discount_share",
@@ -111,6 +112,7 @@ def test_b2b_accounts(sample_generator, sample_data):
     [
         ("klienty_cp1251.csv", "cp1251", ";", ",", ["ID клиента", "Возраст", "Город", "Годовые расходы, руб", "Число визитов", "Отток"]),
         ("kehu_gbk.csv", "gbk", ",", ".", ["客户编号", "年龄", "城市", "年消费额", "访问次数", "是否流失"]),
+        ("gogaek_euckr.csv", "euc-kr", ",", ".", ["고객번호", "나이", "도시", "연간 구매액", "방문 횟수", "이탈 여부"]),
     ],
 )  # fmt: skip
 def test_multilingual_files(sample_data, name, encoding, sep, decimal, header):
@@ -122,3 +124,19 @@ def test_multilingual_files(sample_data, name, encoding, sep, decimal, header):
     assert len(df) == 400
     assert pd.api.types.is_float_dtype(df[header[3]]) and df[header[3]].gt(0).all()
     assert df[header[5]].nunique() == 2
+
+
+def test_russian_transaction_log_is_read_and_detected(sample_data):
+    from segcore.columns.rfm import to_customers
+    from segcore.columns.transactions import detect_transactions
+    from segcore.io.load import load_table
+
+    raw = (sample_data / "tranzakcii_cp1251.csv").read_bytes()
+    assert raw.decode("cp1251").startswith("Номер чека;ID клиента;Дата;Сумма, руб;")
+    table = load_table(sample_data / "tranzakcii_cp1251.csv")
+    assert table.report.encoding.lower().startswith(("cp1251", "windows-1251")) and table.report.delimiter == ";"
+    assert pd.api.types.is_float_dtype(table.df["Сумма, руб"])  # decimal commas read as numbers
+    tx = detect_transactions(table.df)
+    assert (tx.customer, tx.date, tx.amount) == ("ID клиента", "Дата", "Сумма, руб")
+    customers = to_customers(table.df, tx)
+    assert len(customers.df) == 300  # every customer of the log, one row each

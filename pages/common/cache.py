@@ -35,10 +35,15 @@ SAMPLES = {
     N_("Retail customers (B2C, 5,000)"): ROOT / "sample_data" / "retail_customers.csv",
     N_("B2B accounts (1,500)"): ROOT / "sample_data" / "b2b_accounts.csv",
     N_("Transaction log (100k rows)"): ROOT / "sample_data" / "transactions.csv",
-    "Клиенты (Russian, CP1251)": ROOT / "sample_data" / "klienty_cp1251.csv",
-    "客户 (Chinese, GBK)": ROOT / "sample_data" / "kehu_gbk.csv",
+    # Native-language demos, labelled in their own language and encoding.
+    "客户 · GBK": ROOT / "sample_data" / "kehu_gbk.csv",
+    "고객 · EUC-KR": ROOT / "sample_data" / "gogaek_euckr.csv",
+    "Клиенты · CP1251": ROOT / "sample_data" / "klienty_cp1251.csv",
+    "Чеки за год · CP1251": ROOT / "sample_data" / "tranzakcii_cp1251.csv",
 }
 DEFAULT_SAMPLE = "Retail customers (B2C, 5,000)"
+# The studio opens on a demo in the user's language: a Chinese marketer first sees Chinese columns.
+DEFAULT_SAMPLES = {"en": DEFAULT_SAMPLE, "zh": "客户 · GBK", "ko": "고객 · EUC-KR", "ru": "Клиенты · CP1251"}
 # Browsers draw ~20k points smoothly (PLATFORM.md §2); the map shows a seeded sample above that.
 MAP_POINTS = 20_000
 # Maps kept for the whole server (each up to MAP_POINTS x 2 coordinates): several data sets and column choices.
