@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from pages.common import cache, run_view, state, ui
+from pages.common import cache, run_view, state, ui, waves_view
 from segcore.errors import SegcoreError
 from segcore.i18n import N_, _, ngettext
 from segcore.insight import compare, summary
@@ -46,6 +46,9 @@ else:
         st.subheader(_("Save this segmentation"))
         title = st.text_input(_("Title"), value=data.name + ": " + ngettext("{n} segment", "{n} segments", seg.n_segments))
         note = st.text_area(_("Note for readers"), placeholder=_("What this is for, what to look at first…"))
+        series = st.text_input(_("Series"), value=state.series() or waves_view.default_series(data.name),
+                               help=_("Runs of the same customers month after month share a series name; Compare "
+                                      "then follows them from one wave to the next."))
         keep_rows = st.checkbox(
             _("Also store the customer rows (ids and their segments)"),
             help=_("Off by default: saved runs keep aggregates only. Turn on to reopen who is in which segment later."),
@@ -54,14 +57,19 @@ else:
             rows = None
             if keep_rows:
                 buffer = _io.BytesIO()
-                seg.assignments().to_parquet(buffer, index=False)
+                rows_frame = seg.assignments()
+                value_column = data.schema.value_column
+                if value_column and value_column in data.df.columns and len(data.df) == len(rows_frame):
+                    rows_frame[value_column] = data.df[value_column].to_numpy()  # for "value moved" next wave
+                rows_frame.to_parquet(buffer, index=False)
                 rows = buffer.getvalue()
             try:
                 info = store.save_run(
                     title=title, note=note, spec=seg.spec.to_dict(), aggregates=agg,
                     model_bytes=persist.dumps(seg, profiles=False), fingerprint=data.fingerprint,
-                    load_report=data.report.to_dict(), rows=rows,
+                    load_report=data.report.to_dict(), rows=rows, series=series,
                 )
+                state.set_series(series)
             except SegcoreError as error:
                 ui.show_error(error)
             else:
@@ -145,7 +153,8 @@ if opened and any(r.run_id == opened for r in runs):
 
 st.subheader(_("Compare two runs"))
 st.caption(_("How many customers moved from which segment to which, scoring the customers loaded now with both runs."))
-comparable = store.runs_for_fingerprint(data.fingerprint) if data is not None else []
+comparable = (store.comparable_runs(data.fingerprint, state.series() or waves_view.default_series(data.name))
+              if data is not None else [])
 if len(comparable) < 2:
     st.caption(_("Save two runs of the data loaded now (for example with different k or columns) to compare them."))
 else:
@@ -154,10 +163,13 @@ else:
     a_col, b_col = st.columns(2)
     a = a_col.selectbox(_("Run A"), list(labels), format_func=labels.get, key="cmp_a")
     b = b_col.selectbox(_("Run B"), list(labels), format_func=labels.get, index=1, key="cmp_b")
-    if a != b:
+    run_a, run_b = (store.get_run(a), store.get_run(b)) if a != b else (None, None)
+    if a != b and run_a.rows and run_b.rows and run_a.fingerprint != run_b.fingerprint:
+        waves_view.render(run_a, run_b, data.schema.value_column)
+    elif a != b:
         try:
-            model_a = cache.saved_model(a, store.get_run(a))
-            model_b = cache.saved_model(b, store.get_run(b))
+            model_a = cache.saved_model(a, run_a)
+            model_b = cache.saved_model(b, run_b)
             table = compare.compare_runs(model_a.assign(data.df), model_b.assign(data.df),
                                          id_column=data.schema.id_column)
         except SegcoreError as error:

@@ -43,6 +43,7 @@ _OPEN_RUN = "_open_run"
 _AUTHENTICATED = "_authenticated"
 _SHARE_LINK = "_link_{run_id}"
 _SEEN = "{step}_seen"
+_SERIES = "_series"
 
 
 @dataclass(frozen=True)
@@ -219,3 +220,12 @@ def outcome(default: str | None = None) -> str | None:
     """The outcome column chosen on the Profiles page; ``default`` (the proposed one) until the user picks."""
     value = st.session_state.get(OUTCOME, default or "")
     return value or None
+
+
+def series() -> str:
+    """The series of waves the last run saved in this session belongs to ("" before any)."""
+    return st.session_state.get(_SERIES, "")
+
+
+def set_series(value: str) -> None:
+    st.session_state[_SERIES] = str(value or "")

@@ -71,6 +71,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 3: profiles are kept once, inside the aggregates (the run's summary); the separate copy goes.
         "ALTER TABLE runs DROP COLUMN profiles",
     ),
+    (  # 4: waves. Runs of the same customers month after month share a series, so they can be compared.
+        "ALTER TABLE runs ADD COLUMN series TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX runs_series ON runs (series)",
+    ),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

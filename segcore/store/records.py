@@ -19,13 +19,14 @@ class RunInfo:
     n_customers: int
     n_segments: int
     has_rows: bool
+    series: str = ""  # runs of the same customers over time (waves) share a series name; "" = none
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> RunInfo:
-        return cls(**{f.name: d[f.name] for f in fields(cls)})
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class SavedRun:
     model_bytes: bytes
     load_report: dict
     rows: bytes | None
+    series: str = ""
 
     @property
     def profiles(self) -> list[dict]:
@@ -68,7 +70,7 @@ class SavedRun:
 
     @classmethod
     def from_dict(cls, d: dict) -> SavedRun:
-        values = {f.name: d[f.name] for f in fields(cls)}
+        values = {f.name: d[f.name] for f in fields(cls) if f.name in d}
         values["model_bytes"] = base64.b64decode(d["model_bytes"])
         values["rows"] = None if d["rows"] is None else base64.b64decode(d["rows"])
         return cls(**values)
@@ -104,6 +106,7 @@ def run_info_from_row(row: dict[str, Any]) -> RunInfo:
         n_customers=int(row["n_customers"]),
         n_segments=int(row["n_segments"]),
         has_rows=bool(row["has_rows"]),
+        series=str(row.get("series") or ""),
     )
 
 

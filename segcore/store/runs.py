@@ -31,7 +31,7 @@ MISSING_SHARE_MESSAGE = (
     "That share link was not found (it may have been deleted together with its segmentation). "
     "Check the link, or create a new one."
 )
-RUN_INFO_COLUMNS = "run_id, title, note, created_at, fingerprint, n_customers, n_segments, has_rows"
+RUN_INFO_COLUMNS = "run_id, title, note, created_at, fingerprint, n_customers, n_segments, has_rows, series"
 
 
 class Store:
@@ -72,6 +72,7 @@ class Store:
         fingerprint: str,
         load_report: dict,
         rows: bytes | None = None,
+        series: str = "",
     ) -> RunInfo:
         """Save a run and return its listing entry.
 
@@ -79,7 +80,7 @@ class Store:
         stored copy, and the listing's customer and segment counts are its headline's, so they always agree with
         what the run shows. ``model_bytes`` should be the model file without profiles (``persist.dumps(seg,
         profiles=False)``). ``rows`` (e.g. parquet bytes of the customer table) is stored only when given: the
-        user must opt in.
+        user must opt in. ``series`` names the run's series of waves (the same customers month after month).
         """
         customers, segments = _headline_counts(aggregates)
         info = RunInfo(
@@ -91,6 +92,7 @@ class Store:
             n_customers=customers,
             n_segments=segments,
             has_rows=rows is not None,
+            series=_clean_series(series),
         )
         payload = (
             _to_json(spec, "settings"),
@@ -102,7 +104,7 @@ class Store:
         with store_sql.transaction(self._backend, write=True) as tx:
             tx.execute(
                 f"INSERT INTO runs ({RUN_INFO_COLUMNS}, spec, aggregates, load_report, model, customer_rows)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     info.run_id,
                     info.title,
@@ -112,6 +114,7 @@ class Store:
                     info.n_customers,
                     info.n_segments,
                     int(info.has_rows),
+                    info.series,
                     *payload,
                 ),
             )
@@ -129,6 +132,18 @@ class Store:
             rows = tx.all(
                 f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE fingerprint = ? ORDER BY created_at DESC, run_id",
                 (str(fingerprint),),
+            )
+        return [run_info_from_row(r) for r in rows]
+
+    def comparable_runs(self, fingerprint: str, series: str = "") -> list[RunInfo]:
+        """Runs that can be compared with the data loaded now: made from the same data, or in the same series of
+        waves (next month's file has another fingerprint but the same customers), newest first."""
+        series = _clean_series(series)
+        with store_sql.transaction(self._backend) as tx:
+            rows = tx.all(
+                f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE fingerprint = ? OR (series <> '' AND series = ?)"
+                " ORDER BY created_at DESC, run_id",
+                (str(fingerprint), series),
             )
         return [run_info_from_row(r) for r in rows]
 
@@ -286,6 +301,11 @@ def _clean_title(title: str) -> str:
             "(put longer text in the note)."
         )
     return clean
+
+
+def _clean_series(series: str) -> str:
+    """One line, at most 120 characters (a series is a label, not a note)."""
+    return " ".join(str(series or "").split())[:120]
 
 
 def _clean_note(note: str) -> str:

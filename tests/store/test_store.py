@@ -227,7 +227,7 @@ def test_an_older_database_is_upgraded_step_by_step(db_url, monkeypatch):
     monkeypatch.undo()
     assert store_sql.schema_version(backend) == 1
     store = open_store(db_url)
-    assert store.schema_version() == store_sql.LATEST_VERSION == 3
+    assert store.schema_version() == store_sql.LATEST_VERSION == 4
     assert store.create_share(save(store).run_id).token  # the table from migration 2 now exists
     assert "profiles" not in raw(store, "SELECT * FROM runs")[0]  # migration 3 dropped the second copy
 
@@ -516,3 +516,15 @@ def test_compare_runs_on_real_data_same_file_two_segmentations(real_data):
     table = compare_runs(a, b, id_column="row")
     assert table.to_numpy().sum() == len(df) == table.attrs["n_matched"]
     assert table.to_numpy().tolist() == pd.crosstab(df["Channel"], df["Region"]).to_numpy().tolist()
+
+
+def test_waves_of_a_series_are_comparable_across_fingerprints(store, clock):
+    wave1 = save(store, "January", fingerprint="fp-jan", series="  Monthly   customers ")
+    clock.now += timedelta(minutes=1)
+    other = save(store, "Unrelated", fingerprint="fp-x")
+    clock.now += timedelta(minutes=1)
+    wave2 = save(store, "February", fingerprint="fp-feb", series="Monthly customers")
+    assert store.get_run(wave2.run_id).series == "Monthly customers" == wave1.series
+    assert [r.title for r in store.comparable_runs("fp-feb", "Monthly customers")] == ["February", "January"]
+    assert [r.run_id for r in store.comparable_runs("fp-x", "")] == [other.run_id]  # no series: same data only
+    assert store.list_runs()[0].series == "Monthly customers" and other.series == ""
