@@ -77,7 +77,7 @@ profile_columns = st.multiselect(
     help=_("Not used to form segments; reported per segment so you can compare outcomes."),
 )
 
-for warning in checks.feature_warnings(data.df, schema, features):
+for warning in checks.feature_warnings(data.df, schema, features=features):
     st.warning(ui.md(warning), icon=":material/warning:")
 
 state.set_choices(
@@ -105,7 +105,7 @@ for i, name in enumerate(features[:MAX_DISTRIBUTIONS]):
 if len(features) > MAX_DISTRIBUTIONS:
     st.caption(_("Showing the first {shown} of {total} columns.", shown=MAX_DISTRIBUTIONS, total=len(features)))
 
-corr = checks.correlations(data.df, schema, features)
+corr = checks.correlations(data.df, schema, columns=features)
 if not corr.empty:
     st.subheader(_("Which columns move together"))
     st.caption(_("Strongly related columns (dark cells) say the same thing twice; keeping both doubles their weight."))

@@ -46,7 +46,7 @@ cards.card_grid(profiles, on_rename=state.set_segment_name, likelihood=likelihoo
 
 features = [*seg.numeric, *seg.categorical, *[c for c in spec.profile_columns if c in data.df.columns]]
 effects = effect_table(data.df, seg.labels, columns=features)
-heatmap = segment_charts.effect_heatmap(effects, seg.segment_names)
+heatmap = segment_charts.effect_heatmap(effects, segment_names=seg.segment_names)
 st.subheader(_("Side by side"))
 st.caption(_("How far each segment sits from the average on each column (orange = above, blue = below)."))
 st.altair_chart(heatmap, width="stretch")

@@ -157,7 +157,7 @@ def customer_map() -> None:
     )
     for note in embedding.notes:
         st.caption(ui.md(note))
-    points = mapview.map_points(data.df, embedding, seg.labels, names, schema=data.schema, features=features)
+    points = mapview.map_points(data.df, embedding, labels=seg.labels, names=names, schema=data.schema, features=features)
     chart = charts.map_chart(points, tooltip=mapview.tooltip_columns(data.schema, features),
                              id_column=data.schema.id_column or mapview.ROW_FIELD, title="")
     event = st.altair_chart(chart, on_select="rerun", selection_mode=["brush", "pick"], key=state.MAP_CHART,

@@ -374,7 +374,7 @@ def _customers_from_log(df, tx):
     rows were left out."""
     from segcore.columns.rfm import to_customers
 
-    customers = to_customers(df, tx)
+    customers = to_customers(df, columns=tx)
     from segcore.sql.fromlog import recipe_from_frames
 
     customers.df.attrs["segcore_log_recipe"] = recipe_from_frames(df, customers)

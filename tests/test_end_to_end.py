@@ -382,7 +382,7 @@ def test_cdnow_sample_without_header_with_columns_named_by_hand(real_data):
     assert table.df.shape == (6919, 5)
     assert any("no header row" in w for w in table.report.warnings)
     columns = TransactionColumns(customer="column_1", date="column_3", amount="column_5", quantity="column_4")
-    customers = to_customers(table.df, columns)
+    customers = to_customers(table.df, columns=columns)
     raw = pd.read_csv(real_data / "CDNOW_sample.txt", sep=r"\s+", header=None, dtype={0: str})
     direct = direct_rfm(raw[0], pd.to_datetime(raw[2].astype(str)), raw[4])
     got = customers.df.set_index("column_1").loc[direct.index]

@@ -209,7 +209,7 @@ def prefetch_idle() -> bool:
 @st.cache_resource(max_entries=8, show_spinner="Preparing the map…")
 def map_matrix(map_key: str, _df, _spec, _schema) -> np.ndarray:
     """All customers (pinned ones too) in the prepared space the map is drawn from."""
-    numeric, categorical, _ = features.split_features(_df, _schema, _spec)
+    numeric, categorical, _ = features.split_features(_df, _schema, spec=_spec)
     return prepare(_df, numeric=numeric, categorical=categorical, weights=_spec.weight_map).X
 
 

@@ -38,7 +38,7 @@ def render(view: dict, *, title: str, created_at: str, key: str) -> None:
     effects = summary.effects_frame(view)
     if not effects.empty:
         st.subheader(_("Side by side"))
-        st.altair_chart(segment_charts.effect_heatmap(effects, names), width="stretch")
+        st.altair_chart(segment_charts.effect_heatmap(effects, segment_names=names), width="stretch")
     curve = summary.concentration_frame(view)
     if curve is not None:
         conc = view["concentration"]

@@ -23,7 +23,7 @@ ID_LIKE_UNIQUE_SHARE = 0.95
 CORRELATION_SAMPLE = 50_000
 
 
-def feature_warnings(df: pd.DataFrame, schema: Schema, features: list[str]) -> list[str]:
+def feature_warnings(df: pd.DataFrame, schema: Schema, *, features: list[str]) -> list[str]:
     """Plain-language warnings about the chosen feature columns (empty list when all is well)."""
     warnings: list[str] = []
     n = len(df)
@@ -51,7 +51,7 @@ def feature_warnings(df: pd.DataFrame, schema: Schema, features: list[str]) -> l
             f"{n:,} customers for {len(features)} feature columns is thin: aim for at least "
             f"{ROWS_PER_FEATURE * len(features):,} ({ROWS_PER_FEATURE} per column), or choose fewer columns."
         )
-    for a, b, r in near_duplicates(df, schema, features):
+    for a, b, r in near_duplicates(df, schema, features=features):
         warnings.append(
             f"'{a}' and '{b}' move together (correlation {r:+.2f}): keeping both counts the same thing twice. "
             "Keep one."
@@ -59,7 +59,7 @@ def feature_warnings(df: pd.DataFrame, schema: Schema, features: list[str]) -> l
     return warnings
 
 
-def correlations(df: pd.DataFrame, schema: Schema, columns: list[str]) -> pd.DataFrame:
+def correlations(df: pd.DataFrame, schema: Schema, *, columns: list[str]) -> pd.DataFrame:
     """Pearson correlations between the numeric/boolean columns among ``columns`` (on a seeded sample)."""
     numeric = [c for c in columns if c in df.columns and schema[c].role in ("numeric", "boolean")]
     if len(numeric) < 2:
@@ -69,8 +69,8 @@ def correlations(df: pd.DataFrame, schema: Schema, columns: list[str]) -> pd.Dat
     return values.corr()
 
 
-def near_duplicates(df: pd.DataFrame, schema: Schema, features: list[str]) -> list[tuple[str, str, float]]:
-    corr = correlations(df, schema, features)
+def near_duplicates(df: pd.DataFrame, schema: Schema, *, features: list[str]) -> list[tuple[str, str, float]]:
+    corr = correlations(df, schema, columns=features)
     pairs = []
     for i, a in enumerate(corr.columns):
         for b in corr.columns[i + 1 :]:

@@ -130,8 +130,8 @@ def _level_key(values: pd.Series) -> pd.Series:
 
 def to_customers(
     df: pd.DataFrame,
-    columns: TransactionColumns | None = None,
-    *,
+    *, columns: TransactionColumns | None = None,
+
     as_of: object = None,
 ) -> CustomerTable:
     """Aggregate a transaction log into one row per customer with RFM features, scores and segments.

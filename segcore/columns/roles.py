@@ -268,7 +268,7 @@ def _finish(name, role, named, sensitive, why, present, n_distinct, words) -> Co
         )
     elif role == "datetime":
         scheme = "lifecycle"
-    use = default_use(role, scheme, sensitive)
+    use = default_use(role, scheme, sensitive=sensitive)
     if sensitive:
         sentences.append(SENSITIVE_NOTE)
     elif scheme == "kpi" and use == "profile":

@@ -65,7 +65,7 @@ def _check_choice(value: object, valid: tuple[str, ...], what: str, column: str)
         )
 
 
-def default_use(role: str, scheme: str, sensitive: bool) -> Use:
+def default_use(role: str, scheme: str, *, sensitive: bool) -> Use:
     """The default use rule: cluster on plain traits, show outcomes, dates and sensitive data, skip the rest."""
     if role in IGNORED_ROLES:
         return "ignore"
@@ -140,7 +140,7 @@ class Schema:
             changes["reason"] = f"You set {edited}."
         if "use" not in changes and {"role", "scheme", "sensitive"} & set(changes):
             merged = {**old.to_dict(), **changes}
-            changes["use"] = default_use(merged["role"], merged["scheme"], merged["sensitive"])
+            changes["use"] = default_use(merged["role"], merged["scheme"], sensitive=merged["sensitive"])
         new = replace(old, **changes)
         columns = tuple(new if c.name == name else c for c in self.columns)
         special = {
@@ -179,7 +179,7 @@ class Schema:
             role = _cell(row, "role", None)
             scheme = _cell(row, "scheme", "other")
             sensitive = _as_bool(_cell(row, "sensitive", False), name)
-            use = _cell(row, "use", None) or default_use(role, scheme, sensitive)
+            use = _cell(row, "use", None) or default_use(role, scheme, sensitive=sensitive)
             columns.append(ColumnRole(name, role, scheme, use, sensitive, str(_cell(row, "reason", ""))))
         return cls(tuple(columns), id_column, value_column, target_column)
 

@@ -80,7 +80,7 @@ def segment_codes(labels: Any, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     return segments, idx.astype(np.int64)
 
 
-def check_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def check_columns(df: pd.DataFrame, columns: Sequence[str], *, what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise SpecError(
@@ -130,7 +130,7 @@ def _group_means(x: np.ndarray, idx: np.ndarray, n_seg: int) -> np.ndarray:
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def numeric_effects(x: np.ndarray, idx: np.ndarray, n_seg: int) -> tuple[np.ndarray, float, np.ndarray]:
+def numeric_effects(x: np.ndarray, idx: np.ndarray, *, n_seg: int) -> tuple[np.ndarray, float, np.ndarray]:
     """Per-segment means, overall mean and standardised mean differences (NaN where the column is constant)."""
     means = _group_means(x, idx, n_seg)
     finite = x[~np.isnan(x)]
@@ -200,7 +200,7 @@ def _weighted_median(sorted_x: np.ndarray, sorted_w: np.ndarray) -> float:
 
 
 def compare_numeric(
-    x: np.ndarray, idx: np.ndarray, n_seg: int, *, weights: np.ndarray | None = None
+    x: np.ndarray, idx: np.ndarray, *, n_seg: int,  weights: np.ndarray | None = None
 ) -> NumericComparison:
     """Medians and rank-based effects of each segment against the rest, for one numeric column (NaN left out).
 
@@ -241,7 +241,7 @@ def compare_numeric(
     )
 
 
-def numeric_trait(column: str, cmp: NumericComparison, i: int, *, unit: str) -> Trait | None:
+def numeric_trait(column: str, cmp: NumericComparison, *, i: int,  unit: str) -> Trait | None:
     """The numeric trait fact of segment i (None when it does not differ at all)."""
     e = float(cmp.effects[i])
     if not math.isfinite(e) or e == 0:
@@ -260,7 +260,7 @@ def numeric_trait(column: str, cmp: NumericComparison, i: int, *, unit: str) -> 
     )
 
 
-def compare_flag(x: np.ndarray, idx: np.ndarray, n_seg: int) -> tuple[np.ndarray, float, np.ndarray]:
+def compare_flag(x: np.ndarray, idx: np.ndarray, *, n_seg: int) -> tuple[np.ndarray, float, np.ndarray]:
     """Per-segment rate of a 1/0 flag (NaN left out), the overall rate and Cohen's h of each segment vs the rest."""
     ok = ~np.isnan(x)
     counts = np.bincount(idx[ok], minlength=n_seg).astype("float64")
@@ -274,7 +274,7 @@ def compare_flag(x: np.ndarray, idx: np.ndarray, n_seg: int) -> tuple[np.ndarray
     return rate, float(overall), h
 
 
-def compare_levels(s: pd.Series, idx: np.ndarray, n_seg: int, *, missing: str) -> tuple[
+def compare_levels(s: pd.Series, idx: np.ndarray, *, n_seg: int,  missing: str) -> tuple[
     np.ndarray, np.ndarray, np.ndarray, np.ndarray
 ]:
     """Levels, segment shares (n_seg x L), overall shares (L) and Cohen's h of each segment vs the rest per level."""
@@ -307,7 +307,7 @@ def effect_table(df: pd.DataFrame, labels: Any, *, columns: Sequence[str]) -> pd
     h; categorical columns the level with the largest |h| in that segment, keeping its sign. Constant columns give 0.
     """
     segments, idx = segment_codes(labels, len(df))
-    check_columns(df, list(columns), "column")
+    check_columns(df, list(columns), what="column")
     n_seg = len(segments)
     sample = rank_sample(idx, n_seg)
     rows, weights = sample if sample is not None else (slice(None), None)
@@ -315,12 +315,12 @@ def effect_table(df: pd.DataFrame, labels: Any, *, columns: Sequence[str]) -> pd
     for col in ordered_unique(list(columns)):
         s = df[col]
         if pd.api.types.is_bool_dtype(s):
-            effects = compare_flag(s.to_numpy(dtype="float64", na_value=np.nan), idx, n_seg)[2]
+            effects = compare_flag(s.to_numpy(dtype="float64", na_value=np.nan), idx, n_seg=n_seg)[2]
         elif is_numeric(s):
             x = s.to_numpy(dtype="float64", na_value=np.nan)
-            effects = compare_numeric(x[rows], idx[rows], n_seg, weights=weights).effects
+            effects = compare_numeric(x[rows], idx[rows], n_seg=n_seg, weights=weights).effects
         else:
-            filled = np.nan_to_num(compare_levels(s, idx, n_seg, missing=MISSING_LEVEL)[3], nan=0.0)
+            filled = np.nan_to_num(compare_levels(s, idx, n_seg=n_seg, missing=MISSING_LEVEL)[3], nan=0.0)
             # the most different level; on a tie (two-level columns) the over-represented one gives the sign
             pick = np.argmax(np.abs(filled) + 1e-9 * (filled > 0), axis=1)
             effects = filled[np.arange(n_seg), pick]

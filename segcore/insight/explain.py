@@ -305,7 +305,7 @@ def explain_rules(
     columns = list(dict.fromkeys(columns))
     if not columns:
         raise SpecError("Choose at least one column to explain the segments with.")
-    check_columns(df, columns, "column")
+    check_columns(df, columns, what="column")
     if not isinstance(max_depth, int) or not 1 <= max_depth <= MAX_DEPTH_LIMIT:
         raise SpecError(f"Rule depth must be a whole number from 1 to {MAX_DEPTH_LIMIT}; got {max_depth!r}.")
     feats, texts, notes = _design(df, columns)

@@ -20,9 +20,9 @@ MAX_TOOLTIP_COLUMNS = 4
 def map_points(
     df: pd.DataFrame,
     embedding: Embedding,
-    labels: np.ndarray,
+    *, labels: np.ndarray,
     names: dict[int, str],
-    *,
+
     schema: Schema,
     features: list[str],
 ) -> pd.DataFrame:

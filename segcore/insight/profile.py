@@ -132,17 +132,17 @@ def _kpis(df: pd.DataFrame, schema: Any, idx: np.ndarray, n_seg: int) -> list[li
     except TypeError:
         kpi_names = [c for c in df.columns if _role(schema, c)[1] == "kpi"]
     columns = ordered_unique([schema.value_column, schema.target_column, *kpi_names])
-    check_columns(df, columns, "KPI column")
+    check_columns(df, columns, what="KPI column")
     out: list[list[Kpi]] = [[] for _ in range(n_seg)]
     for col in columns:
         s, h = df[col], humanize(col)
         flag = as_flag(s) if col != schema.value_column else None
         if flag is not None:
-            means, overall, _ = numeric_effects(flag, idx, n_seg)
+            means, overall, _ = numeric_effects(flag, idx, n_seg=n_seg)
             specs = [(f"{h} rate", means, overall, "percent")]
         elif is_numeric(s) or _role(schema, col)[0] == "numeric":
             x = numeric_values(s)
-            means, overall, _ = numeric_effects(x, idx, n_seg)
+            means, overall, _ = numeric_effects(x, idx, n_seg=n_seg)
             is_money = col == schema.value_column or concept_of(col, scheme=_role(schema, col)[1]) == "value"
             specs = [(f"avg {h}", means, overall, "money" if is_money else "number")]
             finite = x[~np.isnan(x)]
@@ -150,7 +150,7 @@ def _kpis(df: pd.DataFrame, schema: Any, idx: np.ndarray, n_seg: int) -> list[li
                 nps = np.where(
                     np.isnan(x), np.nan, (x >= NPS_PROMOTER_MIN) * 100.0 - (x <= NPS_DETRACTOR_MAX) * 100.0
                 )
-                seg_nps, all_nps, _ = numeric_effects(nps, idx, n_seg)
+                seg_nps, all_nps, _ = numeric_effects(nps, idx, n_seg=n_seg)
                 specs.append(("NPS score", seg_nps, all_nps, "number"))
         else:
             continue  # a text KPI has no average; it still shows up as a trait if it is a feature
@@ -162,12 +162,12 @@ def _kpis(df: pd.DataFrame, schema: Any, idx: np.ndarray, n_seg: int) -> list[li
 def _target_lift(df: pd.DataFrame, target: str | None, idx: np.ndarray, n_seg: int) -> np.ndarray | None:
     if not target:
         return None
-    check_columns(df, [target], "target column")
+    check_columns(df, [target], what="target column")
     flag = as_flag(df[target])
     x = flag if flag is not None else (numeric_values(df[target]) if is_numeric(df[target]) else None)
     if x is None:
         return None
-    means, overall, _ = numeric_effects(x, idx, n_seg)
+    means, overall, _ = numeric_effects(x, idx, n_seg=n_seg)
     if not (overall > 0):
         return None
     return means / overall
@@ -192,7 +192,7 @@ def build_profiles(
     segments, idx = segment_codes(labels, len(df))
     n_seg, n = len(segments), len(df)
     pinned = {int(k): v for k, v in (pinned or {}).items()}
-    check_columns(df, list(features), "feature")
+    check_columns(df, list(features), what="feature")
     try:
         profile_cols = list(schema.names(use="profile"))
     except TypeError:
@@ -206,13 +206,13 @@ def build_profiles(
     rows, weights = sample if sample is not None else (slice(None), None)
 
     def compare(x: np.ndarray):
-        return compare_numeric(x[rows], idx[rows], n_seg, weights=weights)
+        return compare_numeric(x[rows], idx[rows], n_seg=n_seg, weights=weights)
 
     value_col = schema.value_column
     value_share: np.ndarray | None = None
     value_effect = np.full(n_seg, np.nan)
     if value_col:
-        check_columns(df, [value_col], "value column")
+        check_columns(df, [value_col], what="value column")
         v = numeric_values(df[value_col])
         total = np.nansum(v)
         if total > 0:
@@ -235,14 +235,14 @@ def build_profiles(
             cmp = compare(numeric_values(s))
             unit = unit_of(col, money=concept == "value")
             for i in range(n_seg):
-                trait = numeric_trait(col, cmp, i, unit=unit)
+                trait = numeric_trait(col, cmp, i=i, unit=unit)
                 if trait is None:
                     continue
                 if concept and abs(trait.effect) > abs(concept_effects[i].get(concept, 0.0)):
                     concept_effects[i][concept] = trait.effect
                 candidates[i].append(trait)
         elif kind == "boolean":
-            rate, overall, h = compare_flag(as_flag(s), idx, n_seg)
+            rate, overall, h = compare_flag(as_flag(s), idx, n_seg=n_seg)
             for i in range(n_seg):
                 if math.isfinite(h[i]) and h[i] != 0:
                     r = float(rate[i])
@@ -250,7 +250,7 @@ def build_profiles(
                         Trait(col, "flag", 1 if h[i] > 0 else -1, float(h[i]), r, overall, "%", r, overall, "yes")
                     )
         elif kind == "categorical":
-            levels, p_seg, p_all, h = compare_levels(s, idx, n_seg, missing=MISSING_LEVEL)
+            levels, p_seg, p_all, h = compare_levels(s, idx, n_seg=n_seg, missing=MISSING_LEVEL)
             if len(levels) > MAX_LEVELS:
                 continue
             for i in range(n_seg):

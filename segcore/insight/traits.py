@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
+from segcore.insight.sentences import render_trait
+
 
 @dataclass(frozen=True)
 class Trait:
@@ -46,8 +48,6 @@ class Trait:
 
     @property
     def sentence(self) -> str:
-        from segcore.insight.sentences import render_trait
-
         return render_trait(self)
 
     def to_dict(self) -> dict:

@@ -29,7 +29,7 @@ class Fallback(Exception):
     """The fast reader cannot give exactly the careful reader's answer; read the file row by row instead."""
 
 
-def fast_convert(col: Any, decimal: str, thousands: str | None) -> pd.Series:
+def fast_convert(col: Any, *, decimal: str, thousands: str | None) -> pd.Series:
     """``_convert`` on a pyarrow text column: int64/float64 numbers (leading-zero codes stay text), else str."""
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -65,7 +65,7 @@ def _read_delimited(text: str, source: str) -> _Parsed:
 def _header_names(record: list[str]) -> tuple[list[str], bool]:
     """(names, header?) from the first record: a first record of numbers only is data, and its columns unnamed."""
     first = [cell.strip() for cell in record]
-    header = not all(_sniff.NUMBER_PLAIN.fullmatch(c) or _sniff.is_number(c, ",", ".") for c in first)
+    header = not all(_sniff.NUMBER_PLAIN.fullmatch(c) or _sniff.is_number(c, decimal=",", thousands=".") for c in first)
     names = [cell.strip().lstrip("\ufeff") for cell in record] if header else [""] * len(first)
     return names, header
 
@@ -150,9 +150,9 @@ def _convert(values: list[str], decimal: str, thousands: str | None) -> pd.Serie
     """Numbers become int64/float64 (leading-zero codes stay text); everything else str with NA tokens missing."""
     stripped = [v.strip() for v in values]
     present = [v for v in stripped if v not in NA_TOKENS]
-    numeric = bool(present) and all(_sniff.is_number(v, decimal, thousands) for v in present)
+    numeric = bool(present) and all(_sniff.is_number(v, decimal=decimal, thousands=thousands) for v in present)
     if numeric and not any(_sniff.LEADING_ZERO.fullmatch(v) for v in present):
-        clean = [None if v in NA_TOKENS else _sniff.clean_number(v, decimal, thousands) for v in stripped]
+        clean = [None if v in NA_TOKENS else _sniff.clean_number(v, decimal=decimal, thousands=thousands) for v in stripped]
         if len(present) == len(stripped) and all(_INTEGER.fullmatch(v) for v in clean):
             try:
                 return pd.Series(np.array([int(v) for v in clean], dtype=np.int64))

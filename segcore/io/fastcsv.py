@@ -74,7 +74,7 @@ def _fast_delimited_or_raise(data: bytes, source: str, start: int) -> _Parsed:
     series = {}
     for i in range(len(columns)):
         col, columns[i] = columns[i], None  # free each text column once converted
-        series[i] = fast_convert(col, decimal, thousands)
+        series[i] = fast_convert(col, decimal=decimal, thousands=thousands)
     df = pd.DataFrame(series)
     if len(series) == 1 and not pd.api.types.is_numeric_dtype(df[0]):
         raise Fallback  # a single text column: the careful reader raises the right message

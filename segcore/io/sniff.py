@@ -129,7 +129,7 @@ def number_style(values: list[str]) -> tuple[str, str | None]:
     return ".", thousands
 
 
-def is_number(value: str, decimal: str, thousands: str | None) -> bool:
+def is_number(value: str, *, decimal: str, thousands: str | None) -> bool:
     """Whether one stripped cell reads as a number under the file's number style (or the plain style)."""
     if NUMBER_PLAIN.fullmatch(value):
         return True
@@ -138,7 +138,7 @@ def is_number(value: str, decimal: str, thousands: str | None) -> bool:
     return decimal == "." and thousands == "," and bool(NUMBER_THOUSANDS_COMMA.fullmatch(value))
 
 
-def clean_number(value: str, decimal: str, thousands: str | None) -> str:
+def clean_number(value: str, *, decimal: str, thousands: str | None) -> str:
     """Rewrite one numeric cell in plain Python syntax ("1.234,5" -> "1234.5")."""
     if decimal == ",":
         if thousands == "." and _THOUSANDS_DOT.fullmatch(value):

@@ -122,7 +122,7 @@ def assign_to_centers(X, centers) -> tuple[np.ndarray, np.ndarray]:
     return labels, dist
 
 
-def segment_means(X, labels, k: int) -> np.ndarray:
+def segment_means(X, labels, *, k: int) -> np.ndarray:
     """Mean of X per label 0..k-1 (rows labelled -1 are left out); a label with no rows gets NaN."""
     X = np.asarray(X)
     labels = np.asarray(labels)
@@ -220,7 +220,7 @@ def check_k(k, n: int) -> None:
         )
 
 
-def sample_rows(n: int, size: int, random_state: int) -> np.ndarray:
+def sample_rows(n: int, *, size: int, random_state: int) -> np.ndarray:
     """Sorted positions of a uniform sample of ``size`` rows out of n (all rows when n <= size)."""
     if n <= size:
         return np.arange(n)
@@ -253,7 +253,7 @@ def kmeans_init(X: np.ndarray, k: int, *, random_state: int, n_init: int = KMEAN
     """Starting centers: the best of ``n_init`` k-means++ runs on a sample of at most KMEANS_INIT_SAMPLE rows."""
     from sklearn.cluster import KMeans
 
-    rows = sample_rows(X.shape[0], KMEANS_INIT_SAMPLE, random_state)
+    rows = sample_rows(X.shape[0], size=KMEANS_INIT_SAMPLE, random_state=random_state)
     return KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(X[rows]).cluster_centers_
 
 
@@ -262,7 +262,7 @@ def _fit_gmm(X: np.ndarray, *, k: int, random_state: int) -> ClusterResult:
 
     n, d = X.shape
     cov = "full" if d <= GMM_FULL_COV_MAX_FEATURES else "diag"
-    rows = sample_rows(n, GMM_MAX_ROWS, random_state)
+    rows = sample_rows(n, size=GMM_MAX_ROWS, random_state=random_state)
     # reg_covar 1e-4: one-hot columns are constant inside a segment, a zero variance the default 1e-6 barely covers
     est = GaussianMixture(
         n_components=k, covariance_type=cov, reg_covar=1e-4, n_init=1, random_state=random_state
@@ -278,13 +278,13 @@ def _fit_agglomerative(X: np.ndarray, *, k: int, random_state: int) -> ClusterRe
     from sklearn.cluster import AgglomerativeClustering
 
     n = X.shape[0]
-    rows = sample_rows(n, AGGLOMERATIVE_MAX_ROWS, random_state)
+    rows = sample_rows(n, size=AGGLOMERATIVE_MAX_ROWS, random_state=random_state)
     sample_labels = (
         AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(X[rows]).astype(np.int64)
     )
     notes = []
     if len(rows) < n:
-        centers = segment_means(X[rows], sample_labels, k)
+        centers = segment_means(X[rows], sample_labels, k=k)
         labels, _ = assign_to_centers(X, centers)
         labels[rows] = sample_labels
         notes.append(
@@ -300,7 +300,7 @@ def _fit_hdbscan(X: np.ndarray, *, random_state: int) -> ClusterResult:
     from sklearn.cluster import HDBSCAN
 
     n = X.shape[0]
-    rows = sample_rows(n, HDBSCAN_MAX_ROWS, random_state)
+    rows = sample_rows(n, size=HDBSCAN_MAX_ROWS, random_state=random_state)
     min_size = max(HDBSCAN_MIN_SIZE, int(len(rows) * HDBSCAN_MIN_SHARE))
     sample_labels = HDBSCAN(min_cluster_size=min_size, copy=True).fit_predict(X[rows]).astype(np.int64)
     sample_labels[sample_labels < -1] = -1
@@ -311,7 +311,7 @@ def _fit_hdbscan(X: np.ndarray, *, random_state: int) -> ClusterResult:
             "Use k-means, or choose features that separate customers more."
         )
     notes = ["HDBSCAN chooses the number of segments itself; the requested k was ignored"]
-    centers = segment_means(X[rows], sample_labels, k)
+    centers = segment_means(X[rows], sample_labels, k=k)
     if len(rows) < n:
         # a row joins its nearest segment only if it is as close as that segment's farthest sampled member
         _, d_sample = assign_to_centers(X[rows][sample_labels >= 0], centers)
@@ -335,7 +335,7 @@ def _fit_hdbscan(X: np.ndarray, *, random_state: int) -> ClusterResult:
 
 
 def _result(X, labels, *, k, method, n_fit, notes, estimator=None) -> ClusterResult:
-    centers = segment_means(X, labels, k)
+    centers = segment_means(X, labels, k=k)
     empty = np.flatnonzero(np.isnan(centers).any(axis=1))
     notes = list(notes)
     if len(empty):

@@ -24,14 +24,14 @@ def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema):
 
     Exposed so a caller can cache it: it depends on the columns, weights and pins, not on k, method or seed.
     """
-    numeric, categorical, _ = split_features(df, schema, spec)
+    numeric, categorical, _ = split_features(df, schema, spec=spec)
     pins = resolve_pins(df, spec.pins)
     rest = apply_pins(df, pins) < 0 if pins else np.ones(len(df), dtype=bool)
     return prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
 
 
 def split_features(
-    df: pd.DataFrame, schema: Schema, spec: FeatureSpec
+    df: pd.DataFrame, schema: Schema, *, spec: FeatureSpec
 ) -> tuple[list[str], list[str], list[str]]:
     """Numeric and categorical feature lists from the schema roles, with notes on what was left out and why.
 

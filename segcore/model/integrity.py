@@ -114,7 +114,7 @@ def seal(members: Mapping[str, bytes], key: bytes | None) -> bytes:
     return json.dumps(record).encode("utf-8")
 
 
-def verify(members: Mapping[str, bytes], sealed: bytes | None, key: bytes | None, *, what: str) -> None:
+def verify(members: Mapping[str, bytes], sealed: bytes | None, *, key: bytes | None, what: str) -> None:
     """Raise ModelError unless ``sealed`` matches ``members`` (hash always; HMAC when this deployment has a key)."""
     if sealed is None:
         raise ModelError(

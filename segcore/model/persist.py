@@ -114,7 +114,7 @@ def load_segmentation(
     members = integrity.read_members(data, allowed=MEMBERS.__contains__, what=name)
     sealed = members.pop(integrity.SEAL_NAME, None)
     manifest = _manifest(members, name)  # format and version first: an old file gets "refit", not "edited"
-    integrity.verify(members, sealed, integrity.deployment_key() if key == DEPLOYMENT else key, what=name)
+    integrity.verify(members, sealed, key=integrity.deployment_key() if key == DEPLOYMENT else key, what=name)
     try:
         seg = _build(manifest, members, name, _profiles(manifest, profiles, name))
         _check_consistency(seg)

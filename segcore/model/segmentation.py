@@ -174,7 +174,7 @@ def segment(
     """
     report = progress or (lambda fraction, message: None)
     schema = validate_roles(df, schema or infer_roles(df))
-    numeric, categorical, notes = split_features(df, schema, spec)
+    numeric, categorical, notes = split_features(df, schema, spec=spec)
     pins = resolve_pins(df, spec.pins)
     pinned = apply_pins(df, pins) if pins else np.full(len(df), -1)
     rest = pinned < 0

@@ -114,15 +114,15 @@ def sweep(
         raise NotEnoughData(
             f"The file has {n} customers, too few to compare segment counts. Add data (at least 3 customers)."
         )
-    rows = sample_rows(n, SWEEP_MAX_ROWS, random_state)
+    rows = sample_rows(n, size=SWEEP_MAX_ROWS, random_state=random_state)
     Xs = X[rows]
     if len(rows) < n:
         notes.append(f"compared segment counts on a random sample of {len(rows):,} of {n:,} customers")
     subsets, eval_rows = _stability_design(len(rows), random_state)
     # one distance matrix on a fixed silhouette sample serves every k (only the labels change)
-    sil_rows = sample_rows(len(rows), SWEEP_SILHOUETTE_SAMPLE, random_state + 2)
+    sil_rows = sample_rows(len(rows), size=SWEEP_SILHOUETTE_SAMPLE, random_state=random_state + 2)
     sil_dist = pairwise_distances_f32(Xs[sil_rows])
-    score_rows = sample_rows(len(rows), SWEEP_COMPACTNESS_SAMPLE, random_state + 3)
+    score_rows = sample_rows(len(rows), size=SWEEP_COMPACTNESS_SAMPLE, random_state=random_state + 3)
 
     def report(fraction: float, message: str) -> None:
         if progress is not None:
@@ -185,7 +185,7 @@ def stability(X, *, k: int, method: str = "kmeans", random_state: int = 0) -> fl
     """
 
     X = check_matrix(X)
-    rows = sample_rows(X.shape[0], SWEEP_MAX_ROWS, random_state)
+    rows = sample_rows(X.shape[0], size=SWEEP_MAX_ROWS, random_state=random_state)
     Xs = X[rows]
     subsets, eval_rows = _stability_design(len(rows), random_state)
     return _stability(Xs, k, method, random_state, subsets, eval_rows)[1]
@@ -238,7 +238,7 @@ def compactness_scores(X: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     X, labels = X[keep], labels[keep]
     ids, inv = np.unique(labels, return_inverse=True)
     k, n = len(ids), len(labels)
-    centers = segment_means(X, inv, k)
+    centers = segment_means(X, inv, k=k)
     resid = X - centers[inv].astype(X.dtype)
     dist = np.sqrt(np.einsum("ij,ij->i", resid, resid, dtype=np.float64))
     inertia = float((dist**2).sum())

@@ -69,7 +69,7 @@ def tooltips(frame: pd.DataFrame, columns: Sequence[str]) -> list[alt.Tooltip]:
     return tips
 
 
-def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise SpecError(

@@ -47,9 +47,9 @@ MAP_OPACITY_OUT = 0.12
 
 
 # ---------------------------------------------------------------------------------------------- k sweep
-def sweep_chart(sweep_table: pd.DataFrame, recommended_k: int, reason: str = "") -> alt.LayerChart:
+def sweep_chart(sweep_table: pd.DataFrame, recommended_k: int, *, reason: str = "") -> alt.LayerChart:
     """Separation (silhouette) and stability against the number of segments, with the recommended k marked."""
-    require_columns(sweep_table, ["k", "silhouette"], "segment-count")
+    require_columns(sweep_table, ["k", "silhouette"], what="segment-count")
     metrics = {"silhouette": "Separation (silhouette)", "stability": "Stability"}
     present = [m for m in metrics if m in sweep_table.columns]
     long = sweep_table[["k", *present]].melt(id_vars="k", var_name="metric", value_name="score")
@@ -106,7 +106,7 @@ def map_chart(
     ``points`` has x, y, segment_name, segment (id) and the tooltip columns; ``id_column`` identifies a customer
     in the "pick" selection (a "row" position column is added when absent). Only the needed columns are sent.
     """
-    require_columns(points, [x, y, "segment_name", *tooltip], "map")
+    require_columns(points, [x, y, "segment_name", *tooltip], what="map")
     frame = points.copy()
     if id_column not in frame.columns:
         if id_column != "row":
@@ -150,7 +150,7 @@ def map_chart(
 # ---------------------------------------------------------------------------------------------- Pareto
 def pareto_chart(curve: pd.DataFrame, top20_share: float) -> alt.LayerChart:
     """Cumulative share of value against share of customers (best first), with the 20% / 80% reference marks."""
-    require_columns(curve, ["customer_share", "value_share"], "value concentration")
+    require_columns(curve, ["customer_share", "value_share"], what="value concentration")
     c = curve[["customer_share", "value_share"]].astype(float).dropna().sort_values("customer_share")
     grid = np.linspace(0.0, 1.0, PARETO_POINTS)
     xs = np.concatenate([[0.0], c["customer_share"].to_numpy()])

@@ -192,7 +192,7 @@ def chart_parts(summary: Mapping[str, Any]) -> tuple[list[ChartPart], list[str]]
                 "effects",
                 _("How the segments compare"),
                 _("Orange: above the average customer; blue: below. Numbers are standard deviations."),
-                lambda: effect_heatmap(effects_frame(summary), names),
+                lambda: effect_heatmap(effects_frame(summary), segment_names=names),
             )
         )
     curve = concentration_frame(summary)

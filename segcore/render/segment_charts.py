@@ -44,7 +44,7 @@ MISSING_LEVEL = "(missing)"
 
 # ------------------------------------------------------------------------------------------- effect heat map
 def effect_heatmap(
-    effect_table: pd.DataFrame, segment_names: Mapping[int, str] | Sequence[str] | None = None
+    effect_table: pd.DataFrame, *, segment_names: Mapping[int, str] | Sequence[str] | None = None
 ) -> alt.Chart:
     """Segments x columns, coloured blue (below average) - white - orange (above), the effect printed in each cell.
 
@@ -112,7 +112,7 @@ def effect_heatmap(
 def size_chart(profiles: Any, *, palette: tuple[Sequence, Sequence[str]] | None = None) -> alt.LayerChart:
     """Horizontal bars: customers per segment, labelled with count and share, coloured by segment."""
     frame = profile_frame(profiles)
-    require_columns(frame, ["segment_name", "size", "share"], "segment size")
+    require_columns(frame, ["segment_name", "size", "share"], what="segment size")
     frame = frame[[c for c in ("segment", "segment_name", "size", "share") if c in frame.columns]].copy()
     frame["segment_name"] = frame["segment_name"].astype(str)
     frame["label"] = [f"{int(n):,} ({s:.0%})" for n, s in zip(frame["size"], frame["share"], strict=True)]
@@ -148,7 +148,7 @@ def distribution_chart(
     ``segment`` is an optional boolean mask over ``df`` rows: the segment is then compared with all customers as
     shares within each group. Missing values and levels beyond ``top`` are counted and named, never dropped.
     """
-    require_columns(df, [column], "distribution")
+    require_columns(df, [column], what="distribution")
     s = df[column]
     groups: list[tuple[str, np.ndarray]] = [("All customers", np.ones(len(df), dtype=bool))]
     if segment is not None:

@@ -16,7 +16,7 @@ PASSWORD_ENV = "SEGCORE_APP_PASSWORD"
 PASSWORD_SECRET_KEY = "app_password"
 
 
-def app_password(env: Mapping[str, str] = os.environ, secrets: Mapping | None = None) -> str | None:
+def app_password(*, env: Mapping[str, str] = os.environ, secrets: Mapping | None = None) -> str | None:
     """The configured password, or None when the studio is open to anyone who can reach it.
 
     A blank value counts as not set: an empty password would lock nobody out and only give a false sense of safety.

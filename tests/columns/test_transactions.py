@@ -99,7 +99,7 @@ def test_ten_customers_get_two_per_quintile():
             "sales": np.arange(1.0, 11.0),
         }
     )
-    df = to_customers(log, TransactionColumns("customer", "date", "sales")).df
+    df = to_customers(log, columns=TransactionColumns("customer", "date", "sales")).df
     assert df["m_score"].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
     assert df["r_score"].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]  # later purchase = more recent = better
     assert df["f_score"].value_counts().sort_index().tolist() == [2, 2, 2, 2, 2]  # all tied, still 5 bins
@@ -107,7 +107,7 @@ def test_ten_customers_get_two_per_quintile():
 
 def test_single_customer_works():
     log = pd.DataFrame({"cust_id": ["x", "x"], "date": ["2024-05-01", "2024-05-03"], "amount": [5.0, 7.0]})
-    df = to_customers(log, TransactionColumns("cust_id", "date", "amount")).df
+    df = to_customers(log, columns=TransactionColumns("cust_id", "date", "amount")).df
     assert df[["recency_days", "frequency", "monetary", "tenure_days"]].iloc[0].tolist() == [1, 2, 12.0, 3]
     assert df["rfm_score"].iloc[0] == "555"
 
@@ -193,7 +193,7 @@ def test_price_times_quantity_and_cancelled_invoices():
         "Quantity",
         "InvoiceNo",
     )
-    result = to_customers(log, cols)
+    result = to_customers(log, columns=cols)
     df = result.df.set_index("CustomerID")
     assert df.loc["1", "monetary"] == 5.0  # 2 x 2.5 + 10 - 10
     assert df.loc["1", "frequency"] == 1  # invoice 1001 only; the cancellation is not an order
@@ -284,13 +284,13 @@ def test_not_a_log_raises_data_error():
 
 def test_missing_named_column_raises_spec_error(tiny_log):
     with pytest.raises(SpecError, match="'spend' are not in the table"):
-        to_customers(tiny_log, TransactionColumns("customer_id", "order_date", "spend"))
+        to_customers(tiny_log, columns=TransactionColumns("customer_id", "order_date", "spend"))
 
 
 def test_no_usable_rows_raises_data_error():
     log = pd.DataFrame({"customer_id": [None, None], "date": ["2024-01-01", "x"], "amount": [1.0, 2.0]})
     with pytest.raises(DataError, match="None of the 2 rows"):
-        to_customers(log, TransactionColumns("customer_id", "date", "amount"))
+        to_customers(log, columns=TransactionColumns("customer_id", "date", "amount"))
 
 
 def test_bad_as_of_raises_spec_error(tiny_log):

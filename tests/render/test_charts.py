@@ -194,7 +194,7 @@ def test_sweep_marks_recommended_k_and_skips_missing_stability():
             "inertia": 1.0,
         }
     )
-    spec = charts.sweep_chart(table, 3, "Best separation with stable segments.").to_dict()
+    spec = charts.sweep_chart(table, 3, reason="Best separation with stable segments.").to_dict()
     rule = layer_with_mark(spec, "rule")[0]
     assert data_of(spec, rule) == [{"k": 3, "label": "Recommended: 3 segments"}]
     assert rule["encoding"]["x"]["field"] == "k"
@@ -213,7 +213,7 @@ def test_sweep_marks_recommended_k_and_skips_missing_stability():
 # --------------------------------------------------------------------------------------------- heat map
 def test_effect_heatmap_values_clipping_and_labels():
     effects = pd.DataFrame([[0.5, -3.0], [2.5, np.nan]], index=[0, 1], columns=["spend", "visits"])
-    spec = segment_charts.effect_heatmap(effects, {0: "Loyal", 1: "New"}).to_dict()
+    spec = segment_charts.effect_heatmap(effects, segment_names={0: "Loyal", 1: "New"}).to_dict()
     rows = data_of(spec, spec["layer"][0])
     assert [(r["segment_name"], r["column"], r["shade"], r["label"]) for r in rows] == [
         ("Loyal", "spend", 0.5, "+0.5"),
@@ -228,7 +228,7 @@ def test_effect_heatmap_values_clipping_and_labels():
 
 def test_effect_heatmap_name_count_must_match():
     with pytest.raises(SpecError, match="2 segment names for 3 segments"):
-        segment_charts.effect_heatmap(pd.DataFrame(np.zeros((3, 2))), ["a", "b"])
+        segment_charts.effect_heatmap(pd.DataFrame(np.zeros((3, 2))), segment_names=["a", "b"])
 
 
 # ----------------------------------------------------------------------------------------------- pareto
@@ -337,7 +337,7 @@ def test_correlation_needs_square_table():
 
 # ----------------------------------------------------------------------------------------------- exports
 def test_chart_png_and_svg():
-    chart = segment_charts.effect_heatmap(pd.DataFrame([[0.5, -1.0]], index=[0], columns=["a", "b"]), ["Loyal"])
+    chart = segment_charts.effect_heatmap(pd.DataFrame([[0.5, -1.0]], index=[0], columns=["a", "b"]), segment_names=["Loyal"])
     png = chartkit.chart_png(chart)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1_000
     svg = chartkit.chart_svg(chart)

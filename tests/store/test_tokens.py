@@ -77,7 +77,7 @@ def test_the_invalid_link_message_gives_nothing_away():
     ],
 )
 def test_app_password_prefers_the_environment_then_secrets(env, secrets, expected):
-    assert app_password(env, secrets) == expected
+    assert app_password(env=env, secrets=secrets) == expected
 
 
 def test_app_password_reads_the_real_environment_by_default(monkeypatch):
