@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from segcore.columns.dates import parse_log_dates
+from segcore.columns.dates import parse_dates
 from segcore.columns.transactions import TransactionColumns, detect_transactions
 from segcore.errors import DataError, SpecError
 
@@ -165,7 +165,7 @@ def to_customers(
 
     notes: list[str] = []
     ids = _normalise_ids(df[columns.customer])
-    dates = parse_log_dates(df[columns.date])
+    dates = parse_dates(df[columns.date])
     if columns.price is not None:
         amount = _numbers(df[columns.quantity]) * _numbers(df[columns.price])
         notes.append(

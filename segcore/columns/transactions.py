@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from segcore.columns.dates import parse_log_dates
+from segcore.columns.dates import date_share
 from segcore.columns.loghints import (
     AMOUNT_EXCLUDE,
     AMOUNT_HINTS,
@@ -110,19 +110,6 @@ def _is_number(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
 
-def _date_share(s: pd.Series) -> float:
-    """Share of the (sampled) distinct non-missing values that read as dates; 1.0 for datetime columns."""
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return 1.0
-    values = pd.Series(s.dropna().unique()[:DATE_SAMPLE])
-    if values.empty:
-        return 0.0
-    if _is_text(values) and not values.astype(str).str.contains(r"[-/.年]|\d{8}", regex=True).any():
-        return 0.0
-    parsed = parse_log_dates(values)
-    return float(parsed.notna().mean())
-
-
 def detect_transactions(df: pd.DataFrame) -> TransactionColumns | None:
     """Guess the customer, date and amount columns (plus optional ones) of a transaction log.
 
@@ -200,7 +187,7 @@ def _pick_date(df: pd.DataFrame, names: dict) -> str | None:
             continue
         if _is_number(s) and not hinted:
             continue  # only named integer columns may be YYYYMMDD dates (avoids ids read as dates)
-        share = _date_share(s)
+        share = date_share(s, sample=DATE_SAMPLE)
         if share >= MIN_DATE_PARSE_SHARE:
             scored.append((2 * hinted + is_dt, share, col))
     if not scored:
