@@ -7,7 +7,6 @@ into one row per customer.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -27,7 +26,7 @@ from segcore.columns.loghints import (
     PRICE_HINTS,
     QUANTITY_HINTS,
 )
-from segcore.columns.vocabulary import NO_WORDS, YES_WORDS
+from segcore.columns.vocabulary import NO_WORDS, YES_WORDS, best_keyword, name_contains, normalise_name
 
 # Customer ids must repeat this much (rows / distinct ids) for a table to be a log rather than a customer list:
 # 1.5 still catches short logs where most customers bought once but some bought again.
@@ -82,20 +81,13 @@ class TransactionColumns:
 # Detection
 
 
-def _norm_name(name: object) -> str:
-    """'CustomerID' -> 'customer_id', 'Sales Value' -> 'sales_value' (so hints match any spelling)."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name).strip())
-    return re.sub(r"[^\w]+|_+", "_", text.lower()).strip("_")
+def _has(words: tuple[str, ...], hints: tuple[str, ...]) -> bool:
+    return name_contains(words, hints)
 
 
-def _has(name: str, hints: tuple[str, ...]) -> bool:
-    return any(h in name for h in hints)
-
-
-def _has_token(name: str, hints: tuple[str, ...]) -> bool:
-    """Whole-word match for short ASCII hints ('id', 'no'), substring for the others ('编号')."""
-    tokens = set(name.split("_"))
-    return any((h in tokens) if h.isascii() else (h in name) for h in hints)
+def _has_word(words: tuple[str, ...], hints: tuple[str, ...]) -> bool:
+    """Whole-word match for ASCII hints ('id', 'no'), anywhere for CJK/Hangul ones ('编号')."""
+    return best_keyword(words, hints) is not None
 
 
 def _is_text(s: pd.Series) -> bool:
@@ -118,7 +110,7 @@ def detect_transactions(df: pd.DataFrame) -> TransactionColumns | None:
     """
     if len(df) == 0:
         return None
-    names = {col: _norm_name(col) for col in df.columns}
+    names = {col: normalise_name(col) for col in df.columns}
 
     if _has_unique_customer_key(df, names):
         return None  # one row per customer already (e.g. "customer_id" unique): a customer table, not a log
@@ -146,7 +138,7 @@ def detect_transactions(df: pd.DataFrame) -> TransactionColumns | None:
         if c not in (quantity, price) and _has(names[c], AMOUNT_HINTS) and not _has(names[c], AMOUNT_EXCLUDE)
     ]
     # prefer the most explicit money word: "amount" over "total" over "value"
-    amounts.sort(key=lambda c: next(i for i, h in enumerate(AMOUNT_HINTS) if h in names[c]))
+    amounts.sort(key=lambda c: next(i for i, h in enumerate(AMOUNT_HINTS) if name_contains(names[c], (h,))))
     amount = amounts[0] if amounts else None
     computed_price = None
     if amount is None:
@@ -179,7 +171,7 @@ def _pick_date(df: pd.DataFrame, names: dict) -> str | None:
     scored = []
     for col in df.columns:
         s = df[col]
-        hinted = _has_token(names[col], DATE_HINTS) or _has(
+        hinted = _has_word(names[col], DATE_HINTS) or _has(
             names[col], ("date", "time", "日期", "날짜", "дата")
         )
         is_dt = pd.api.types.is_datetime64_any_dtype(s)
@@ -209,7 +201,7 @@ def _pick_customer(df: pd.DataFrame, names: dict, *, exclude: set) -> str | None
             continue
         if n_unique == 2 and set(s.dropna().astype(str).str.strip().str.lower().unique()) <= YES_NO_WORDS:
             continue  # "app_user: yes/no" is a flag about a customer, not who bought
-        scored.append((_has_token(name, ID_HINTS), n_unique, col))
+        scored.append((_has_word(name, ID_HINTS), n_unique, col))
     if not scored:
         return None
     return max(scored, key=lambda t: (t[0], t[1]))[2]
@@ -219,7 +211,7 @@ def _has_unique_customer_key(df: pd.DataFrame, names: dict) -> bool:
     """A customer-named id column with a different value on every row means one row per customer."""
     for col in df.columns:
         name = names[col]
-        if _has(name, CUSTOMER_HINTS) and _has_token(name, ID_HINTS) and not _has(name, CUSTOMER_EXCLUDE):
+        if _has(name, CUSTOMER_HINTS) and _has_word(name, ID_HINTS) and not _has(name, CUSTOMER_EXCLUDE):
             s = df[col]
             if s.notna().all() and s.nunique() == len(s) and len(s) > 1:
                 return True
@@ -231,7 +223,7 @@ def _pick_order(df: pd.DataFrame, names: dict, *, exclude: set) -> str | None:
         name = names[col]
         if col in exclude or not _has(name, ORDER_HINTS) or _has(name, ORDER_EXCLUDE):
             continue
-        if name.startswith("orders") or pd.api.types.is_datetime64_any_dtype(df[col]):
+        if "_".join(name).startswith("orders") or pd.api.types.is_datetime64_any_dtype(df[col]):
             continue  # "orders_12m" is a count, not an order id
         if df[col].nunique(dropna=True) >= 2:
             return col

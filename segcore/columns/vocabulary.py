@@ -290,6 +290,13 @@ def keyword_in_name(words: tuple[str, ...], keyword: str) -> bool:
     )
 
 
+def name_contains(words: tuple[str, ...], fragments: tuple[str, ...]) -> bool:
+    """True when a fragment occurs anywhere in the normalised name, across word breaks: 'cust' in 'CustID',
+    'unit_cost' in 'UnitCost', '编号' in '客户编号'. Looser than ``keyword_in_name``; log detection uses it."""
+    joined = "_".join(words)
+    return any(fragment in joined for fragment in fragments)
+
+
 def best_keyword(words: tuple[str, ...], keywords: tuple[str, ...]) -> str | None:
     """The longest keyword found in the name (first one listed on ties), or None."""
     best: str | None = None

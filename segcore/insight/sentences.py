@@ -10,6 +10,8 @@ import math
 import re
 from typing import TYPE_CHECKING
 
+from segcore.columns.vocabulary import normalise_name
+
 if TYPE_CHECKING:
     from segcore.insight.traits import Trait
 
@@ -64,13 +66,9 @@ def humanize(column: str) -> str:
     return text or str(column)
 
 
-def _name_words(column: str) -> list[str]:
-    return [t.lower() for t in re.split(r"[^\w]+|_|(?<=[a-z])(?=[A-Z])", str(column)) if t]
-
-
 def unit_of(column: str, *, money: bool) -> str:
     """The unit a column's name states: a currency symbol for money columns, else a time/size word, else ''."""
-    words = _name_words(column)
+    words = normalise_name(column)  # the one column-name splitter (segcore.columns.vocabulary)
     if money:
         for w in words:
             if w in CURRENCY_TOKENS:
