@@ -125,8 +125,8 @@ if sweep is not None:
 
 st.subheader(_("Customer map"))
 features = [*seg.numeric, *seg.categorical]
-map_key = cache.map_key(data.fingerprint, data.schema, features, spec.weights)
-X = cache.map_matrix(map_key, data.df, spec, data.schema)
+map_key = cache.map_key(data.fingerprint, data.schema, spec)
+X = cache.map_matrix(data.fingerprint, data.df, spec, data.schema)
 job, started = cache.umap_job(map_key, X)
 names = seg.segment_names
 

@@ -40,7 +40,7 @@ if seg is None:
     st.info(_("Build a segmentation first to save or report it. Saved runs are listed below."))
     st.page_link("pages/segments.py", label=_("Go to {step}", step=_("Segments")), icon=":material/arrow_forward:")
 else:
-    embedding = cache.finished_map(cache.map_key(data.fingerprint, data.schema, [*seg.numeric, *seg.categorical], spec.weights))
+    embedding = cache.finished_map(cache.map_key(data.fingerprint, data.schema, spec))
     agg = summary.build_summary(seg, data.df, embedding=embedding)
     with st.form("save_run"):
         st.subheader(_("Save this segmentation"))

@@ -25,7 +25,6 @@ from segcore.insight import embed
 from segcore.io import load as io
 from segcore.model import features
 from segcore.model import segmentation as model
-from segcore.model.prep import prepare
 from segcore.model.spec import FeatureSpec, k_range_text
 from segcore.model.sweep import sweep as run_sweep
 
@@ -206,11 +205,16 @@ def prefetch_idle() -> bool:
     return all(f.done() for f in list(_fits().values()))
 
 
-@st.cache_resource(max_entries=8, show_spinner="Preparing the map…")
-def map_matrix(map_key: str, _df, _spec, _schema) -> np.ndarray:
-    """All customers (pinned ones too) in the prepared space the map is drawn from."""
-    numeric, categorical, _ = features.split_features(_df, _schema, spec=_spec)
-    return prepare(_df, numeric=numeric, categorical=categorical, weights=_spec.weight_map).X
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _map_matrix(map_key: str, _prep: features.PreparedSpec, _df) -> np.ndarray:
+    return _prep.transform(_df)
+
+
+def map_matrix(fingerprint: str, df, spec: FeatureSpec, schema: Schema) -> np.ndarray:
+    """All customers (pinned ones too) in the space they are clustered in: the cached prepared spec's preprocessor,
+    not a second one, so the map shows the distances the segments were found with."""
+    prep = prepared(fingerprint, df, spec, schema)
+    return _map_matrix(map_key(fingerprint, schema, spec), prep, df)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -232,10 +236,9 @@ def _jobs() -> dict[str, tuple[Future, float]]:
     return {}
 
 
-def map_key(fingerprint: str, schema: Schema, features: list[str], weights) -> str:
-    """The content key of a map: data, prepared columns and their roles; not k, method or pins."""
-    kinds = [schema[c].role for c in features]
-    return json.dumps({"fp": fingerprint, "f": list(features), "r": kinds, "w": list(weights)}, default=str)
+def map_key(fingerprint: str, schema: Schema, spec: FeatureSpec) -> str:
+    """The content key of a map: the data, the roles and what the prepared matrix depends on; not k or method."""
+    return f"{fingerprint}|{_schema_key(schema)}|{_prep_key(spec)}"
 
 
 def finished_map(key: str) -> embed.Embedding | None:

@@ -6,28 +6,81 @@ it (and may pass its result on), so feature splitting and pins run once per spec
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
 from segcore.columns.schema import Schema
-from segcore.errors import SpecError
+from segcore.errors import NotEnoughData, SpecError
 from segcore.model.pinned import PinRule, apply_pins
-from segcore.model.prep import prepare
+from segcore.model.prep import Prepared, prepare
 from segcore.model.spec import FeatureSpec
 
 NUMERIC_ROLES = ("numeric", "boolean")
 CATEGORICAL_ROLES = ("categorical",)
 
 
-def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema):
-    """The prepared matrix ``segment()`` clusters: chosen columns, weights, pinned customers taken out.
+# Fewer customers than this left after pinning cannot be segmented.
+MIN_CLUSTERED = 3
 
-    Exposed so a caller can cache it: it depends on the columns, weights and pins, not on k, method or seed.
+
+@dataclass(frozen=True)
+class PreparedSpec:
+    """A FeatureSpec applied to a table once: which columns are clustered and how, pins resolved, the matrix.
+
+    ``pinned`` is the pin index of every row (-1: clustered); ``prepared.X`` holds only the clustered rows.
+    ``notes`` say which chosen columns were left out, how many customers each pin took, and what preparation did.
     """
-    numeric, categorical, _ = split_features(df, schema, spec=spec)
+
+    prepared: Prepared
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...]
+    pins: tuple[PinRule, ...]
+    pinned: np.ndarray
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def X(self) -> np.ndarray:
+        return self.prepared.X
+
+    @property
+    def rest(self) -> np.ndarray:
+        """True for the rows that are clustered (not pinned)."""
+        return self.pinned < 0
+
+    def transform(self, df: pd.DataFrame) -> np.ndarray:
+        """Rows of ``df`` (pinned ones too) in the same prepared space, with the same fitted preprocessor."""
+        return np.asarray(self.prepared.preprocessor.transform(df), dtype=np.float32)
+
+
+def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema) -> PreparedSpec:
+    """Split the chosen columns, resolve and apply the pins, and prepare the matrix of the customers left.
+
+    The one place this happens: ``segment()`` takes the result (and the studio caches it), since it depends on the
+    columns, weights and pins, not on k, method or seed. NotEnoughData when pins leave fewer than 3 customers.
+    """
+    numeric, categorical, notes = split_features(df, schema, spec=spec)
     pins = resolve_pins(df, spec.pins)
-    rest = apply_pins(df, pins) < 0 if pins else np.ones(len(df), dtype=bool)
-    return prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
+    pinned = apply_pins(df, pins) if pins else np.full(len(df), -1, dtype=np.int64)
+    rest = pinned < 0
+    n_rest = int(rest.sum())
+    if n_rest < MIN_CLUSTERED:
+        raise NotEnoughData(
+            f"Only {n_rest} customers are left after taking out pinned segments; at least {MIN_CLUSTERED} are needed "
+            "to find segments. Loosen the pinned-segment rules or add data."
+        )
+    for i, pin in enumerate(pins):
+        notes.append(f"Pinned segment '{pin.name}' ({pin.describe()}): {int((pinned == i).sum()):,} customers.")
+    prepared = prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
+    return PreparedSpec(
+        prepared=prepared,
+        numeric=tuple(numeric),
+        categorical=tuple(categorical),
+        pins=pins,
+        pinned=np.asarray(pinned, dtype=np.int64),
+        notes=(*notes, *prepared.notes),
+    )
 
 
 def split_features(

@@ -27,7 +27,7 @@ from segcore.insight.explain import RuleSet, attach_rules, explain_rules
 from segcore.insight.profile import Profile, build_profiles
 from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
 from segcore.model.cluster import align_labels, assign_to_centers, fit_clusters, order_labels
-from segcore.model.features import prepare_spec, resolve_pins, split_features
+from segcore.model.features import PreparedSpec, prepare_spec
 from segcore.model.pinned import PinRule, apply_pins
 from segcore.model.quality import Quality, quality
 from segcore.model.spec import FeatureSpec
@@ -163,36 +163,27 @@ def segment(
     spec: FeatureSpec,
     schema: Schema | None = None,
     previous: Segmentation | None = None,
-    prepared: object | None = None,
+    prepared: PreparedSpec | None = None,
     sweep_result: SweepResult | None = None,
     progress: Progress | None = None,
 ) -> Segmentation:
     """Run the whole engine on one table of customers (one row each) and return the fitted segmentation.
 
-    ``prepared`` and ``sweep_result`` let a caller (the studio's cache) reuse work that does not depend on k or
-    the method. Raises SpecError / NotEnoughData with a message that names the column or number at fault.
+    ``prepared`` (``prepare_spec(df, spec=spec, schema=schema)``) and ``sweep_result`` let a caller (the studio's
+    cache) reuse work that does not depend on k or the method; given, the columns and pins are not worked out again.
+    Raises SpecError / NotEnoughData with a message that names the column or number at fault.
     """
     report = progress or (lambda fraction, message: None)
     schema = validate_roles(df, schema or infer_roles(df))
-    numeric, categorical, notes = split_features(df, schema, spec=spec)
-    pins = resolve_pins(df, spec.pins)
-    pinned = apply_pins(df, pins) if pins else np.full(len(df), -1)
-    rest = pinned < 0
-    n_rest = int(rest.sum())
-    if n_rest < 3:
-        raise NotEnoughData(
-            f"Only {n_rest} customers are left after taking out pinned segments; at least 3 are needed to find "
-            "segments. Loosen the pinned-segment rules or add data."
-        )
-    if pins:
-        for i, pin in enumerate(pins):
-            notes.append(f"Pinned segment '{pin.name}' ({pin.describe()}): {int((pinned == i).sum()):,} customers.")
-
     report(0.05, "Preparing the data")
-    rest_df = df.loc[rest]
     if prepared is None:
         prepared = prepare_spec(df, spec=spec, schema=schema)
-    notes.extend(prepared.notes)
+    numeric, categorical = list(prepared.numeric), list(prepared.categorical)
+    pins, pinned = prepared.pins, prepared.pinned
+    rest = prepared.rest
+    n_rest = int(rest.sum())
+    notes = list(prepared.notes)
+    rest_df = df.loc[rest]
     X = prepared.X
 
     k = spec.k
@@ -261,7 +252,7 @@ def segment(
         schema=schema,
         numeric=tuple(numeric),
         categorical=tuple(categorical),
-        preprocessor=prepared.preprocessor,
+        preprocessor=prepared.prepared.preprocessor,
         centers=np.asarray(result.centers, dtype=np.float64),
         center_ids=center_ids,
         pins=pins,
