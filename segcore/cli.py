@@ -247,7 +247,7 @@ def _write_propensity(seg, out: Path) -> None:
     from segcore.render.export import safe_csv
 
     model = seg.propensity
-    table = segment_propensity(seg.labels, model.scores, seg.segment_names)
+    table = segment_propensity(seg.labels, model.scores, names=seg.segment_names)
     payload = {**model.to_dict(), "segments": table.to_dict(orient="records")}
     (out / "propensity.json").write_text(json.dumps(plain(payload), ensure_ascii=False, indent=1), encoding="utf-8")
     first = contact_first(seg.labels, model.scores, ids=seg.ids)

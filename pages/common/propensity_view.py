@@ -53,7 +53,7 @@ def section(seg, data) -> None:
         st.markdown(_("**What drives it** (held-out AUC lost when the column is shuffled)"))
         st.markdown("\n".join(f"- {ui.md(d.sentence)} ({format_number(d.importance, digits=3)})"
                               for d in model.drivers))
-    table = segment_propensity(seg.labels, model.scores, seg.segment_names)
+    table = segment_propensity(seg.labels, model.scores, names=seg.segment_names)
     st.markdown(_("**Per segment**"))
     st.altair_chart(propensity_charts.segment_propensity_chart(table), width="stretch")
     shown = table.rename(columns={"segment_name": _("Segment"), "customers": _("Customers"), "mean": _("Mean"),

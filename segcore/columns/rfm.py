@@ -115,7 +115,7 @@ def _examples(values: pd.Series) -> str:
     return f" (for example {', '.join(shown)})" if shown else ""
 
 
-def _level_key(values: pd.Series) -> pd.Series:
+def level_key(values: pd.Series) -> pd.Series:
     """Sanitised lowercase level names ('Web Shop ' -> 'web_shop'); missing -> 'unknown'."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     keys = pd.Series(uniques, dtype=object).astype(str).str.strip().str.lower()
@@ -239,7 +239,7 @@ def to_customers(
     shares = []
     for kind, col in (("channel", columns.channel), ("category", columns.category)):
         if col is not None:
-            levels = _level_key(df[col])[keep].to_numpy()
+            levels = level_key(df[col])[keep].to_numpy()
             shares.append(
                 _shares(
                     log, levels, table, kind, existing=[*table.columns, *(c for s, _ in shares for c in s)]

@@ -86,7 +86,7 @@ def outcome_labels(column: pd.Series, *, name: str | None = None) -> Outcome:
 
 
 def suspect_columns(
-    df: pd.DataFrame, outcome: Outcome, columns: list[str], *, train: np.ndarray, test: np.ndarray
+    df: pd.DataFrame, outcome: Outcome, *, columns: list[str], train: np.ndarray, test: np.ndarray
 ) -> list[Suspect]:
     """Columns that leak the outcome: named like a post-outcome record, or alone separating it almost perfectly.
 

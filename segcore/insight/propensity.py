@@ -145,7 +145,7 @@ def _fit(df, *, outcome, schema, columns, keep, seed, progress) -> Propensity:
     candidates = _candidate_columns(df, schema, outcome, columns)
     train, test = held_out_split(target, seed=seed)
     report(0.1, "Checking columns for leaks of the outcome")
-    suspects = [s for s in suspect_columns(df, target, candidates, train=train, test=test) if s.column not in keep]
+    suspects = [s for s in suspect_columns(df, target, columns=candidates, train=train, test=test) if s.column not in keep]
     used = [c for c in candidates if c not in {s.column for s in suspects}]
     if not used:
         raise SpecError(
@@ -308,7 +308,7 @@ def _warnings(target: Outcome, ev: Evaluation, suspects: list[Suspect], *, n_unk
 # --- using the scores ------------------------------------------------------------------------------------------
 
 
-def segment_propensity(labels: np.ndarray, scores: np.ndarray, names: dict[int, str] | None = None) -> pd.DataFrame:
+def segment_propensity(labels: np.ndarray, scores: np.ndarray, *, names: dict[int, str] | None = None) -> pd.DataFrame:
     """Per segment: customers, mean propensity, its spread (standard deviation, quartiles) and expected count."""
     frame = pd.DataFrame({"segment": np.asarray(labels, dtype=np.int64), "p": np.asarray(scores, dtype=float)})
     grouped = frame.groupby("segment")["p"]

@@ -79,7 +79,7 @@ def from_calibrated(model, *, columns: list[str], preprocessor) -> Scorer:
     return Scorer(kind, tuple(columns), preprocessor, arrays, inner.method)
 
 
-def from_saved(meta: dict, preprocessor, arrays: dict) -> Scorer:
+def from_saved(meta: dict, preprocessor, *, arrays: dict) -> Scorer:
     """Rebuild from ``meta()``, the preprocessor and the arrays; ModelError for anything unexpected."""
     kind, calibration = meta.get("kind"), meta.get("calibration")
     needed = {"logistic": ("coef", "intercept"), "boosting": _TREE_FIELDS + ("baseline", "offsets")}.get(kind)

@@ -216,7 +216,7 @@ def _read_propensity(manifest: dict, members: dict[str, bytes], name: str):
 
     preprocessor = _read_state(members, "propensity", name)
     arrays = integrity.read_npz(members["propensity_arrays.npz"], what=name)
-    return Propensity.from_dict(data, from_saved(data["scorer"], preprocessor, dict(arrays)))
+    return Propensity.from_dict(data, from_saved(data["scorer"], preprocessor, arrays=dict(arrays)))
 
 
 def _check_consistency(seg: Segmentation) -> None:

@@ -108,7 +108,7 @@ def _cjk(dirs: Sequence[str], language: str, *, packaged: bool) -> list[tuple[st
 
 
 @lru_cache(maxsize=16)
-def find_fonts(dirs: tuple[str, ...] = FONT_DIRS, language: str = "en", *, packaged: bool = True) -> PdfFonts:
+def find_fonts(*, dirs: tuple[str, ...] = FONT_DIRS, language: str = "en", packaged: bool = True) -> PdfFonts:
     """DejaVu Sans (+ Bold, Mono) with Noto Sans CJK as fallback; the CJK font alone when DejaVu is missing (it
     draws Latin and Cyrillic too); else the core Helvetica (Latin-1 only). ``packaged=False`` ignores the PyPI font
     (tests of the fallback message)."""

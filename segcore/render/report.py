@@ -60,7 +60,7 @@ def pdf_report(
     # FONT_DIRS is read from this module at call time, so setting ``segcore.render.report.FONT_DIRS`` redirects the search.
     return render_pdf(
         summary,
-        fonts=find_fonts(tuple(FONT_DIRS), current_language()),
+        fonts=find_fonts(dirs=tuple(FONT_DIRS), language=current_language()),
         title=title,
         subtitle=subtitle,
         created_at=created_at,

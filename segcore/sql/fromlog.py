@@ -41,7 +41,7 @@ def recipe_from_frames(log, customers) -> dict:
     customer table, read back to the raw channel/category values that make them."""
     import pandas as pd
 
-    from segcore.columns.rfm import _level_key
+    from segcore.columns.rfm import level_key
 
     columns = customers.columns
     names = [c for c in customers.df.columns if c.startswith("share_")]
@@ -50,7 +50,7 @@ def recipe_from_frames(log, customers) -> dict:
         if col is None:
             continue
         raws = pd.Series([*log[col].dropna().unique().tolist(), None], dtype=object)
-        keys = _level_key(raws).tolist()
+        keys = level_key(raws).tolist()
         known = {*keys, "other"}
         top = []
         while at < len(names):

@@ -272,7 +272,7 @@ def _top_levels(totals: dict) -> dict[str, list[tuple[str, list]]]:
     out = {}
     for kind, mine in totals.items():
         raws = [raw for raw, _ in mine]
-        keys = rfm._level_key(pd.Series(raws, dtype=object)).tolist()
+        keys = rfm.level_key(pd.Series(raws, dtype=object)).tolist()
         sums = pd.Series([v for _, v in mine], index=keys, dtype=float).groupby(level=0).sum().sort_index()
         order = list(sums.sort_values(ascending=False, kind="stable").index)
         top = order[: rfm.TOP_LEVELS]

@@ -136,12 +136,12 @@ def test_the_plain_array_scorer_reproduces_scikit_learn_exactly(kind):
             model = CalibratedClassifierCV(prop._models(0)[kind], method=method, cv=3, ensemble=False).fit(X, y)
         scorer = from_calibrated(model, columns=["visits", "contract", "noise"], preprocessor=pre)
         np.testing.assert_allclose(scorer.predict(df), model.predict_proba(X)[:, 1], atol=1e-9)
-        again = from_saved(scorer.meta(), pre, scorer.arrays)
+        again = from_saved(scorer.meta(), pre, arrays=scorer.arrays)
         np.testing.assert_allclose(again.predict(df.head(50)), scorer.predict(df.head(50)))
     with pytest.raises(ModelError, match="needs 1 column"):
         scorer.predict(df.drop(columns=["contract"]))
     with pytest.raises(ModelError, match="damaged"):
-        from_saved({**scorer.meta(), "kind": "forest"}, pre, scorer.arrays)
+        from_saved({**scorer.meta(), "kind": "forest"}, pre, arrays=scorer.arrays)
 
 
 def test_evaluation_tables_on_known_numbers():
@@ -157,7 +157,7 @@ def test_evaluation_tables_on_known_numbers():
 def test_segment_spread_and_who_to_contact_first():
     labels = np.array([0, 0, 0, 1, 1])
     scores = np.array([0.1, 0.5, 0.3, 0.9, 0.7])
-    table = segment_propensity(labels, scores, {0: "Quiet", 1: "Keen"})
+    table = segment_propensity(labels, scores, names={0: "Quiet", 1: "Keen"})
     assert table["segment_name"].tolist() == ["Keen", "Quiet"]
     assert table["mean"].tolist() == pytest.approx([0.8, 0.3])
     assert table["expected"].tolist() == pytest.approx([1.6, 0.9])

@@ -29,7 +29,7 @@ def test_calibration_and_gains_charts_plot_the_tables():
 
 
 def test_segment_chart_orders_segments_by_mean():
-    table = segment_propensity(np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9]), {0: "Quiet", 1: "Keen"})
+    table = segment_propensity(np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9]), names={0: "Quiet", 1: "Keen"})
     spec = chart_spec(segment_propensity_chart(table))
     sort = spec["layer"][0]["encoding"]["y"]["sort"]
     assert sort == ["Keen", "Quiet"]

@@ -391,7 +391,7 @@ def test_pdf_never_fails_on_non_latin_names(hand_summary, name):
 
 
 def test_pdf_fonts_cover_cyrillic_and_mark_missing_glyphs():
-    fonts = find_fonts(report.FONT_DIRS)
+    fonts = find_fonts(dirs=report.FONT_DIRS)
     assert fonts.unicode and fonts.body == "dejavu"
     assert all(ord(ch) in fonts.covered for ch in "Постоянные Ελληνικά")
     drawer = report_pdf._Pdf(fonts)
@@ -404,7 +404,7 @@ def test_pdf_falls_back_to_helvetica_without_unicode_fonts(hand_summary, tmp_pat
     monkeypatch.setattr(report, "FONT_DIRS", (str(tmp_path),))
     monkeypatch.setattr(pdf_fonts, "PACKAGED_CJK", ("no_such_font_package", {}))
     find_fonts.cache_clear()
-    fonts = find_fonts((str(tmp_path),))
+    fonts = find_fonts(dirs=(str(tmp_path),))
     assert not fonts.unicode and fonts.body == "helvetica"
     s = copy.deepcopy(hand_summary)
     s["profiles"][0]["name"] = "Постоянные €"
@@ -415,7 +415,7 @@ def test_pdf_falls_back_to_helvetica_without_unicode_fonts(hand_summary, tmp_pat
 
 
 def test_pdf_card_moves_to_next_page_instead_of_splitting(hand_summary):
-    drawer = report_pdf._Pdf(find_fonts(report.FONT_DIRS))
+    drawer = report_pdf._Pdf(find_fonts(dirs=report.FONT_DIRS))
     doc = drawer.doc
     card = report_pdf._pdf_card(drawer, hand_summary["profiles"][0], SEGMENT_COLORS[0], show_sql=True)
     drawer.keep_together(card)  # fits on the empty first page
