@@ -357,7 +357,7 @@ def _customers_out_of_core(path: str, engine: str):
         if columns is None:
             return src.connection.execute(f"SELECT * FROM {src.relation}").df() if many_files else None
         with _progress_bar() as progress:
-            customers = customers_from_log(src, columns, progress=progress)
+            customers = customers_from_log(src, columns=columns, progress=progress)
     finally:
         src.close()
     _say(f"note: transaction log '{src.name}' turned into {len(customers.df):,} customers by DuckDB "

@@ -29,19 +29,23 @@ MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 def _imports(path: Path) -> list[tuple[str, list[str], int]]:
     """(module imported, names taken from it, line) for every import statement in the file, at any depth."""
-    module = _module_name(path)
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = []
     for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found += [(alias.name, [], node.lineno) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{anchor}.{base}" if base else anchor
-            found.append((base, [alias.name for alias in node.names], node.lineno))
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found += _imports_of(node, path)
     return found
+
+
+def _imports_of(node: ast.Import | ast.ImportFrom, path: Path) -> list[tuple[str, list[str], int]]:
+    if isinstance(node, ast.Import):
+        return [(alias.name, [], node.lineno) for alias in node.names]
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    base = node.module or ""
+    if node.level:
+        anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+        base = f"{anchor}.{base}" if base else anchor
+    return [(base, [alias.name for alias in node.names], node.lineno)]
 
 
 def _runtime_nodes(tree: ast.AST):
@@ -148,14 +152,33 @@ def _stage(module: str) -> str:
 GETTEXT_NAMES = {"_", "_l"}
 
 
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__") and name not in GETTEXT_NAMES
+
+
+def _private_uses(path: Path, name: str) -> list[str]:
+    """``from other_stage import _helper`` and ``other_stage_module._helper`` in one file."""
+    found, aliases = [], {}
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in _runtime_nodes(tree):
+        if isinstance(node, ast.ImportFrom | ast.Import):
+            for imported, names, line in _imports_of(node, path):
+                if imported in MODULES and _stage(imported) != _stage(name):
+                    if private := [n for n in names if _is_private(n)]:
+                        found.append(f"{path.relative_to(ROOT)}:{line} takes {', '.join(private)} from {imported}")
+            for alias in node.names:
+                target = f"{node.module}.{alias.name}" if isinstance(node, ast.ImportFrom) else alias.name
+                if target in MODULES and _stage(target) != _stage(name):
+                    aliases[alias.asname or alias.name.split(".")[-1]] = target
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+            if _is_private(node.attr):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} uses {aliases[node.value.id]}.{node.attr}")
+    return found
+
+
 def test_no_module_takes_a_private_helper_from_another_stage():
-    offenders = []
-    for name, path in MODULES.items():
-        for imported, names, line in _imports(path):
-            if imported in MODULES and _stage(imported) != _stage(name):
-                private = [n for n in names if n.startswith("_") and not n.startswith("__") and n not in GETTEXT_NAMES]
-                if private:
-                    offenders.append(f"{path.relative_to(ROOT)}:{line} takes {', '.join(private)} from {imported}")
+    offenders = [hit for name, path in MODULES.items() for hit in _private_uses(path, name)]
     assert offenders == [], "\n".join(offenders)
 
 

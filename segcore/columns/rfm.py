@@ -197,7 +197,7 @@ def to_customers(
 
     if as_of is None:
         if not keep.any():
-            raise _no_rows(len(df))
+            raise no_rows_error(len(df))
         as_of_ts = dates[keep].max().normalize() + pd.Timedelta(days=1)
     else:
         try:
@@ -216,7 +216,7 @@ def to_customers(
             )
         keep &= ~late
     if not keep.any():
-        raise _no_rows(len(df))
+        raise no_rows_error(len(df))
     rows_dropped = int(len(df) - keep.sum())
 
     log = pd.DataFrame(
@@ -249,14 +249,14 @@ def to_customers(
         table = pd.concat([table, share_frame], axis=1)
     for _, top in shares:
         table[top.name] = top.to_numpy()
-    table = _add_scores(table)
+    table = add_scores(table)
     table = table.rename(columns={"customer": columns.customer})
     return CustomerTable(
         df=table, columns=columns, as_of=as_of_ts, notes=tuple(notes), rows_dropped=rows_dropped
     )
 
 
-def _no_rows(n: int) -> DataError:
+def no_rows_error(n: int) -> DataError:
     return DataError(
         f"None of the {n:,} rows has a customer id, a readable date and an amount, so no customer can be built. "
         "Check that the right columns are chosen as customer, date and amount."
@@ -278,7 +278,7 @@ def _net_cancellations(log: pd.DataFrame, notes: list[str]) -> pd.Series:
     return log["amount"].where(~flip, -log["amount"])
 
 
-def _sort_ids(ids: np.ndarray) -> np.ndarray:
+def sort_ids(ids: np.ndarray) -> np.ndarray:
     """Customer ids in natural order (2 before 10 when they are all numbers)."""
     text = pd.Series(ids, dtype="str")
     if text.str.fullmatch(r"-?\d{1,18}").all():
@@ -293,7 +293,7 @@ def _codes(log: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
 def _aggregate(
     log: pd.DataFrame, columns: TransactionColumns, as_of: pd.Timestamp, notes: list[str]
 ) -> pd.DataFrame:
-    uniques = _sort_ids(pd.unique(log["customer"].to_numpy(dtype=object)))
+    uniques = sort_ids(pd.unique(log["customer"].to_numpy(dtype=object)))
     codes = pd.Index(uniques).get_indexer(log["customer"])
     n = len(uniques)
     amount = log["amount"].to_numpy()
@@ -389,7 +389,7 @@ def _score(values: pd.Series, *, higher_is_better: bool) -> np.ndarray:
     return pd.qcut(ranks, N_SCORES, labels=False).to_numpy().astype(np.int64) + 1
 
 
-def _add_scores(table: pd.DataFrame) -> pd.DataFrame:
+def add_scores(table: pd.DataFrame) -> pd.DataFrame:
     r = _score(table["recency_days"], higher_is_better=False)
     f = _score(table["frequency"], higher_is_better=True)
     m = _score(table["monetary"], higher_is_better=True)

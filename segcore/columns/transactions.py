@@ -90,6 +90,12 @@ def _has_word(words: tuple[str, ...], hints: tuple[str, ...]) -> bool:
     return best_keyword(words, hints) is not None
 
 
+def customer_named(column: object) -> bool:
+    """True when the column's name says it holds the customer (and is not a customer attribute like a segment)."""
+    words = normalise_name(column)
+    return _has(words, CUSTOMER_HINTS) and not _has(words, CUSTOMER_EXCLUDE)
+
+
 def _is_text(s: pd.Series) -> bool:
     return (
         pd.api.types.is_object_dtype(s)

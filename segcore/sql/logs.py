@@ -39,7 +39,7 @@ def detect_columns(src: LogSource) -> tx.TransactionColumns | None:
     n = int(con.execute(f"SELECT COUNT(*) FROM {rel}").fetchone()[0])
     names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()]
     hinted = [
-        c for c in names if tx._has(tx._norm_name(c), tx.CUSTOMER_HINTS) and not tx._has(tx._norm_name(c), tx.CUSTOMER_EXCLUDE)
+        c for c in names if tx.customer_named(c)
     ]
     if n <= SAMPLE_ROWS:
         sample = con.execute(f"SELECT * FROM {rel}").df()
@@ -53,8 +53,8 @@ def detect_columns(src: LogSource) -> tx.TransactionColumns | None:
 
 def customers_from_log(
     src: LogSource,
-    columns: tx.TransactionColumns | None = None,
     *,
+    columns: tx.TransactionColumns | None = None,
     as_of: object = None,
     progress: Progress | None = None,
 ) -> rfm.CustomerTable:
@@ -132,7 +132,7 @@ def customers_from_log(
     elif n_late:
         notes.append(f"{n_late:,} rows are dated on or after the as-of date {as_of_ts.date()} and were left out.")
     if n_kept == 0:
-        raise rfm._no_rows(n_rows)
+        raise rfm.no_rows_error(n_rows)
     kept = f"SELECT * FROM ({typed}) WHERE {kept_rows}"
     if n_cancel and n_plain >= 0.9 * n_other:  # cancelled invoices ("C536379") count as negative
         notes.append(f"{n_cancel:,} rows belong to cancelled invoices (ids starting with 'C').")
@@ -200,7 +200,7 @@ def _date_expression(con, rel: str, name: str, dtype: str) -> tuple[list[str], s
     ).df()["raw"]
     if distinct.empty:
         return [], iso_day
-    parsed = dates.parse_log_dates(distinct.reset_index(drop=True))
+    parsed = dates.parse_dates(distinct.reset_index(drop=True))
     mapping = pd.DataFrame({"raw": distinct.astype(str).to_numpy(), "day": parsed.dt.floor("D").to_numpy()})
     con.register("date_map_df", mapping)
     con.execute("CREATE OR REPLACE TEMP TABLE date_map AS SELECT raw, CAST(day AS DATE) AS day FROM date_map_df")
@@ -234,7 +234,7 @@ def _date_sql(ts: pd.Timestamp) -> str:
 def _as_of(as_of: object, last_day, n_rows: int) -> pd.Timestamp:
     if as_of is None:
         if last_day is None:
-            raise rfm._no_rows(n_rows)
+            raise rfm.no_rows_error(n_rows)
         return pd.Timestamp(last_day).normalize() + pd.Timedelta(days=1)
     try:
         ts = pd.Timestamp(as_of)
@@ -352,7 +352,7 @@ def _run_with_progress(con, sql: str, report: Progress, *, start: float, end: fl
 def _finish(agg: pd.DataFrame, columns, tops: dict, as_of: pd.Timestamp, notes: list[str]) -> pd.DataFrame:
     """The customer table from per-customer sums: same columns, order, rounding and scores as ``to_customers``."""
     ids = agg["customer"].to_numpy(dtype=object)
-    order = pd.Index(ids).get_indexer(rfm._sort_ids(ids))
+    order = pd.Index(ids).get_indexer(rfm.sort_ids(ids))
     agg = agg.iloc[order].reset_index(drop=True)
     n = len(agg)
 
@@ -404,5 +404,5 @@ def _finish(agg: pd.DataFrame, columns, tops: dict, as_of: pd.Timestamp, notes: 
         best[f"top_{kind}"] = pd.array(top_level, dtype="str")
     for name, values in best.items():
         table[name] = values
-    table = rfm._add_scores(table)
+    table = rfm.add_scores(table)
     return table.rename(columns={"customer": columns.customer})
