@@ -21,7 +21,7 @@ state.mark_seen("profiles")
 
 try:
     spec = state.feature_spec()
-    seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema)
+    seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema, state.previous_run())
 except SegcoreError as error:
     ui.show_error(error)
     st.stop()

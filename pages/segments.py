@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from pages.common import cache, state, ui
+from pages.common import cache, state, ui, waves_view
 from segcore.errors import SegcoreError
 from segcore.i18n import N_, _, format_number, ngettext
 from segcore.insight import mapview
@@ -90,12 +90,13 @@ with st.expander(_("Pinned segments (e.g. key accounts)"), expanded=bool(state.p
                         state.set_pins((*state.pins(), rule))
                         st.rerun()
 
+waves_view.previous_run_picker(data)
 k_value = None if k_choice == "Auto" else int(k_choice)
 state.set_choices(replace(choices, method=method, k=k_value, seed=int(seed)))
 try:
     spec = state.feature_spec()
     sweep = cache.sweep_for(data.fingerprint, data.df, spec, data.schema)
-    seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema)
+    seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema, state.previous_run())
 except SegcoreError as error:
     ui.show_error(error, hint=_("Change the columns, the method or k and try again."))
     st.stop()

@@ -31,7 +31,7 @@ seg = None
 if data is not None and state.segments_done():
     try:
         spec = state.feature_spec()
-        seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema).rename(state.segment_names())
+        seg = cache.segmentation(data.fingerprint, data.df, spec, data.schema, state.previous_run()).rename(state.segment_names())
         seg = cache.with_outcome(seg, data.fingerprint, data.df, data.schema, state.outcome())
     except SegcoreError as error:
         ui.show_error(error)

@@ -156,11 +156,16 @@ def _fit_key(fingerprint: str, schema: Schema, spec: FeatureSpec) -> str:
     return f"{fingerprint}|{_schema_key(schema)}|{spec_key(spec)}"
 
 
-def segmentation(fingerprint: str, df, spec: FeatureSpec, schema: Schema) -> model.Segmentation:
-    """The fitted segmentation for this spec: from the cache, from a background prefetch, or fitted now."""
+def segmentation(fingerprint: str, df, spec: FeatureSpec, schema: Schema,
+                 previous_run: str | None = None) -> model.Segmentation:
+    """The fitted segmentation for this spec: from the cache, from a background prefetch, or fitted now.
+
+    With ``previous_run`` (a saved run's id) segments that match that run's keep its segment numbers.
+    """
     sweep_result = sweep_for(fingerprint, df, spec, schema)
     prep = prepared(fingerprint, df, spec, schema)
-    key = _fit_key(fingerprint, schema, spec)
+    previous = saved_model(previous_run, store().get_run(previous_run)) if previous_run else None
+    key = _fit_key(fingerprint, schema, spec) + (f"|previous={previous_run}" if previous_run else "")
     future = _fits().get(key)
     if future is not None and future.cancel():  # still queued behind other prefetches: fit it now instead
         future = None
@@ -174,12 +179,13 @@ def segmentation(fingerprint: str, df, spec: FeatureSpec, schema: Schema) -> mod
         try:
             future.set_result(
                 model.segment(df, spec=spec, schema=schema, prepared=prep, sweep_result=sweep_result,
-                              progress=report)
+                              previous=previous, progress=report)
             )
         finally:
             bar.empty()
         _remember(key, future)
-        _prefetch_other_k(fingerprint, df, spec, schema, prep, sweep_result)
+        if previous is None:
+            _prefetch_other_k(fingerprint, df, spec, schema, prep, sweep_result)
     elif not future.done():
         with st.spinner("Finishing this segmentation…"):
             future.result()

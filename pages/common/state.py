@@ -32,6 +32,7 @@ MAP_COLOR = "map_color"
 LANGUAGE = "lang"  # also the URL parameter: ?lang=zh|ko|ru|en
 OUTCOME = "outcome_pick"  # the yes/no column the Profiles page predicts ("" = none)
 CONTACT_SEGMENT = "contact_segment"
+PREVIOUS_RUN = "previous_run"  # a saved run whose segment numbers a new wave keeps ("" = none)
 
 _DATASET = "dataset"
 _SPEC = "spec_choices"
@@ -229,3 +230,7 @@ def series() -> str:
 
 def set_series(value: str) -> None:
     st.session_state[_SERIES] = str(value or "")
+
+
+def previous_run() -> str | None:
+    return st.session_state.get(PREVIOUS_RUN) or None

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from pages.common import ui
+from pages.common import cache, state, ui
 from segcore.errors import SegcoreError
 from segcore.i18n import _, format_number
 from segcore.insight.waves import moves_long, wave_changes
@@ -21,6 +21,22 @@ def default_series(name: str) -> str:
     """The file name without its extension, date or wave number ("customers_2025_02.csv" -> "customers")."""
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", str(name))
     return re.sub(r"[\s_\-.]*(wave|w|v)?[\s_\-.]*[\d\s_\-.]+$", "", stem, flags=re.IGNORECASE) or stem
+
+
+def previous_run_picker(data) -> None:
+    """On a new wave: offer to keep the segment numbers of an earlier saved run of the same series."""
+    try:
+        runs = cache.store().comparable_runs(data.fingerprint, state.series() or default_series(data.name))
+    except SegcoreError:
+        return
+    earlier = {r.run_id: r for r in runs if r.fingerprint != data.fingerprint}
+    if not earlier:
+        return
+    labels = {run_id: f"{r.title} ({ui.when(r.created_at)})" for run_id, r in earlier.items()}
+    st.selectbox(_("Keep the segment numbers of a saved run"), ["", *earlier], key=state.PREVIOUS_RUN,
+                 format_func=lambda run_id: labels.get(run_id) or _("(no: number the segments afresh)"),
+                 help=_("For next month's file: segments that match the saved run's keep their numbers and names, "
+                        "so Compare shows who really moved."))
 
 
 def render(run_a, run_b, value_column: str | None) -> None:
