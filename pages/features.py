@@ -46,7 +46,9 @@ try:
 except SegcoreError as error:
     suggested = []
     ui.show_error(error)
-if not suggested:
+if not schema.names(use="feature"):  # name the real cause: too few rows, constant, empty or id-only columns
+    st.error(ui.md(checks.no_features_reason(data.df, schema)), icon=":material/error:")
+elif not suggested:
     st.warning(_("No column in this data set belongs to the {scheme} scheme. "
                  "Pick columns by hand or choose another scheme.", scheme=_(PRESET_LABELS.get(preset, preset))))
 

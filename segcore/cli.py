@@ -1,7 +1,9 @@
 """Command line: ``python -m segcore inspect|fit|assign|sql``, for automation and monthly re-segmentation.
 
 Exit codes: 0 success; 2 bad input or bad options, with one line on stderr starting with ``error:`` and no
-traceback. Progress goes to stderr as a bar when stderr is a terminal.
+traceback; 1 when the reader of our output went away (``inspect ... | head -1``) or for a fault of segcore itself
+(one line asking for a report, still no traceback). Progress goes to stderr as a bar when stderr is a terminal.
+Options and output paths are checked before any work starts, so a mistake in ``--out`` never costs a whole fit.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from segcore.errors import SegcoreError, SpecError
+from segcore.errors import NotEnoughData, SegcoreError, SpecError
 from segcore.i18n import LANGUAGES, _, _l, ngettext, set_language
 from segcore.model.spec import METHODS, k_range_text
 from segcore.sql.dialects import DIALECTS
@@ -26,6 +28,7 @@ ENGINE_HELP = (
 # CSV logs above this size are aggregated by DuckDB without loading them (auto engine).
 LARGE_CSV_BYTES = 200 * 1024**2
 EXIT_OK = 0
+EXIT_STOPPED = 1
 EXIT_BAD_INPUT = 2
 
 
@@ -33,7 +36,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one ``error:`` line and exit 2 like every other bad input."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"error: {message}. Run 'python -m segcore {self.prog.split()[-1]} --help' for usage.\n")
+        command = " ".join(self.prog.split()[1:])  # prog is "segcore" or "segcore fit"
+        usage = f"python -m segcore {command} --help" if command else "python -m segcore --help"
+        sys.stderr.write(f"error: {message}. Run '{usage}' for usage.\n")
         raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -47,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     inspect = sub.add_parser("inspect", parents=[language], help="show how the file is read and what each column looks like")
     inspect.add_argument("data", help="CSV/TSV/TXT, Excel, Parquet or JSON file")
-    inspect.add_argument("--sheet", help="Excel sheet name or number")
+    inspect.add_argument("--sheet", help="Excel sheet name or number (1 = the first sheet)")
     inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     fit = sub.add_parser("fit", parents=[language], help="segment customers and write assignments, profiles and a model")
@@ -57,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--k", default="auto", help=f"number of segments, or 'auto' to choose from a sweep of {k_range_text()}")
     fit.add_argument("--method", default="kmeans", choices=METHODS)
     fit.add_argument("--seed", type=int, default=0)
-    fit.add_argument("--sheet", help="Excel sheet name or number")
+    fit.add_argument("--sheet", help="Excel sheet name or number (1 = the first sheet)")
     fit.add_argument("--include-sensitive", action="store_true", help="allow sensitive attributes as features")
     fit.add_argument(
         "--transactions",
@@ -84,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("model")
     assign.add_argument("data")
     assign.add_argument("--out", required=True, help="output CSV file")
-    assign.add_argument("--sheet", help="Excel sheet name or number")
+    assign.add_argument("--sheet", help="Excel sheet name or number (1 = the first sheet)")
     assign.add_argument("--engine", choices=ENGINES, default="auto", help=ENGINE_HELP)
     assign.add_argument("--no-propensity", action="store_true", help="do not score the model's outcome propensity")
 
@@ -114,9 +119,33 @@ def main(argv: list[str] | None = None) -> int:
     except SegcoreError as error:
         sys.stderr.write(f"error: {_one_line(str(error))}\n")
         return EXIT_BAD_INPUT
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as error:
+    except BrokenPipeError:
+        return _reader_went_away()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as error:
         sys.stderr.write(f"error: cannot open '{error.filename}': {error.strerror}. Check the path.\n")
         return EXIT_BAD_INPUT
+    except OSError as error:  # disk full, read-only file system, name too long, ...
+        where = f" '{error.filename}'" if error.filename else ""
+        sys.stderr.write(f"error: cannot write or read{where}: {error.strerror or error}. Check the disk and the path.\n")
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        sys.stderr.write("error: the file is too large for this machine's memory. Split it into smaller files or "
+                         "keep only the columns you need, then run again.\n")
+        return EXIT_BAD_INPUT
+    except Exception as error:  # a fault of segcore, not of the input: one line, no traceback
+        sys.stderr.write(f"error: segcore failed unexpectedly ({type(error).__name__}: {_one_line(str(error))[:300]}). "
+                         "This is a bug in segcore; please report it with the command you ran.\n")
+        return EXIT_STOPPED
+
+
+def _reader_went_away() -> int:
+    """``inspect x.csv | head -1``: the reader closed the pipe. Stop quietly (Python's documented recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests capture it)
+        pass
+    return EXIT_STOPPED
 
 
 def _load(path: str, sheet: str | None):
@@ -124,10 +153,15 @@ def _load(path: str, sheet: str | None):
 
     if not Path(path).exists():
         raise FileNotFoundError(2, "no such file", path)
-    return load_table(path, sheet=_sheet(sheet))
+    table = load_table(path, sheet=_sheet(sheet))
+    if sheet is not None and table.report.file_format != "excel":
+        raise SpecError(f"--sheet only applies to Excel workbooks, and {table.report.source} is a "
+                        f"{table.report.file_format.upper()} file. Leave --sheet out.")
+    return table
 
 
 def _inspect(args) -> int:
+    from segcore.columns.checks import id_warnings
     from segcore.columns.defaults import proposed_defaults
     from segcore.columns.roles import infer_roles
     from segcore.columns.transactions import detect_transactions
@@ -146,8 +180,8 @@ def _inspect(args) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
     print(table.report.summary())
-    for warning in table.report.warnings:
-        print(f"  warning: {warning}")
+    for note in (*table.report.notes(), *id_warnings(table.df, schema)):
+        print(f"  note: {note}")
     frame = schema.to_frame()
     print(frame.to_string(index=False))
     panel = proposals["panel"]
@@ -157,10 +191,15 @@ def _inspect(args) -> int:
     if tx:
         print(f"This looks like a transaction log (customer '{tx.customer}', date '{tx.date}', amount '{tx.amount}'). "
               "'segcore fit' will turn it into one row per customer.")
+        try:
+            _customers_from_log(table.df, tx, say=lambda line: print(f"  {line}"))
+        except SegcoreError as error:  # inspect reports what fit will refuse, and still shows the columns
+            print(f"  note: 'segcore fit' will stop here: {_one_line(str(error))}")
     return EXIT_OK
 
 
 def _fit(args) -> int:
+    from segcore.columns.checks import id_warnings, too_few_customers
     from segcore.columns.roles import infer_roles
     from segcore.columns.transactions import detect_transactions
     from segcore.model.persist import load_segmentation, save_segmentation
@@ -168,12 +207,13 @@ def _fit(args) -> int:
     from segcore.model.spec import FeatureSpec
     from segcore.render.export import profiles_json, safe_csv
 
+    k = None if str(args.k).lower() == "auto" else _positive_int(args.k, "--k")  # options before any work
+    out = _output_folder(args.out, inputs=(args.data, args.previous))
     df = _customers_out_of_core(args.data, args.engine) if args.transactions != "no" else None
     if df is None:
         table = _load(args.data, args.sheet)
         df = table.df
-        for warning in table.report.warnings:
-            _say(f"note: {warning}")
+        _report_loading(table.report)
     elif args.transactions == "yes" and not df.attrs.get("segcore_log"):
         raise SpecError(
             "The file does not look like a transaction log (repeated customer ids with a date and an amount)."
@@ -186,9 +226,13 @@ def _fit(args) -> int:
             )
         if tx is not None:
             df = _customers_from_log(df, tx)
+            small = too_few_customers(len(df), what=f"the transaction log (customer ids in '{tx.customer}')")
+            if small:
+                raise NotEnoughData(small)
     schema = infer_roles(df)
-    features = _features(args.features, schema)
-    k = None if str(args.k).lower() == "auto" else _positive_int(args.k, "--k")
+    for warning in id_warnings(df, schema):
+        _say(f"note: {warning}")
+    features = _features(args.features, schema, df)
     previous = load_segmentation(args.previous) if args.previous else None
     spec = FeatureSpec(
         features=tuple(features),
@@ -206,8 +250,6 @@ def _fit(args) -> int:
             seg = seg.with_propensity(df, outcome=outcome, keep=tuple(args.keep_column), progress=progress)
     if df.attrs.get("segcore_log_recipe"):  # so 'segcore sql --from-log' can rebuild the customers in a warehouse
         seg = dataclasses.replace(seg, log_recipe=df.attrs["segcore_log_recipe"])
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     (out / "assignments.csv").write_bytes(safe_csv(seg.assignments()))
     (out / "profiles.json").write_text(profiles_json(seg.profiles), encoding="utf-8")
     save_segmentation(seg, out / "model.segcore")
@@ -303,10 +345,13 @@ def _assign(args) -> int:
     from segcore.model.persist import load_segmentation
     from segcore.render.export import safe_csv
 
+    out = _output_file(args.out, inputs=(args.model, args.data))
     seg = load_segmentation(args.model)
     df = _customers_out_of_core(args.data, args.engine)
     if df is None:
-        df = _load(args.data, args.sheet).df
+        table = _load(args.data, args.sheet)
+        df = table.df
+        _report_loading(table.report)
     missing = [c for c in (*seg.numeric, *seg.categorical) if c not in df.columns]
     tx = detect_transactions(df) if missing else None
     if tx is not None:  # a model fitted on a transaction log scores next month's log the same way
@@ -314,8 +359,7 @@ def _assign(args) -> int:
     if args.no_propensity and seg.propensity is not None:
         seg = dataclasses.replace(seg, propensity=None)
     result = seg.assign(df)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_bytes(safe_csv(result.drop(columns=["distance", "far_from_segments"])))
+    out.write_bytes(safe_csv(result.drop(columns=["distance", "far_from_segments"])))
     far = int(result["far_from_segments"].sum())
     _say(f"Scored {len(result):,} customers into {seg.n_segments} segments; {far:,} are far from every segment.")
     return EXIT_OK
@@ -369,25 +413,81 @@ def _customers_out_of_core(path: str, engine: str):
     return df
 
 
-def _customers_from_log(df, tx):
+def _report_loading(report) -> None:
+    """The same notes ``inspect`` prints: every row skipped, value changed, column renamed or dropped."""
+    for note in report.notes():
+        _say(f"note: {note}")
+
+
+def _output_folder(option: str, *, inputs: tuple[str | None, ...]) -> Path:
+    """``--out`` of fit, checked before the fit: a folder (created now) that is not an input file."""
+    out = Path(option)
+    if out.exists() and not out.is_dir():
+        same = any(path and Path(path).exists() and out.samefile(path) for path in inputs)
+        what = "is the input file" if same else "is a file"
+        raise SpecError(f"--out '{option}' {what}; fit writes its files into a folder. Give a folder name "
+                        "instead, for example --out segments/.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SpecError(f"The output folder '{option}' cannot be created ({error.strerror or error}). Choose a "
+                        "folder you can write to.") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise SpecError(f"The output folder '{option}' is not writable. Choose a folder you can write to.")
+    return out
+
+
+def _output_file(option: str, *, inputs: tuple[str | None, ...]) -> Path:
+    """``--out`` of assign, checked before any work: a new or writable file that is neither the model nor the data."""
+    out = Path(option)
+    if out.is_dir():
+        raise SpecError(f"--out '{option}' is a folder; assign writes one CSV file. Give a file name such as "
+                        f"{out / 'scored.csv'}.")
+    if out.exists() and any(path and Path(path).exists() and out.samefile(path) for path in inputs):
+        raise SpecError(f"--out '{option}' is one of the input files and would be overwritten. Give a new file "
+                        "name for the scores.")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SpecError(f"The folder of --out '{option}' cannot be created ({error.strerror or error}). Choose a "
+                        "folder you can write to.") from None
+    writable = os.access(out, os.W_OK) if out.exists() else os.access(out.parent, os.W_OK | os.X_OK)
+    if not writable:
+        raise SpecError(f"--out '{option}' cannot be written (no permission). Choose a folder you can write to.")
+    return out
+
+
+def _customers_from_log(df, tx, *, say=None):
     """One row per customer from a transaction log, saying how many rows became how many customers and why any
-    rows were left out."""
+    rows were left out (``inspect`` prints the same notes to stdout)."""
     from segcore.columns.rfm import to_customers
 
+    say = say or _say
     customers = to_customers(df, columns=tx)
     from segcore.sql.fromlog import recipe_from_frames
 
     customers.df.attrs["segcore_log_recipe"] = recipe_from_frames(df, customers)
-    _say(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")
+    say(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")
     for note in customers.notes:
-        _say(f"note: {note}")
+        say(f"note: {note}")
     return customers.df
 
 
-def _features(option: str | None, schema) -> list[str]:
+def _features(option: str | None, schema, df) -> list[str]:
+    from segcore.columns.checks import no_features_reason, too_few_customers
+
+    small = too_few_customers(len(df))
+    if small:
+        raise NotEnoughData(small)
     if not option:
-        return schema.names(use="feature")
-    return [name.strip() for name in option.split(",") if name.strip()]
+        chosen = schema.names(use="feature")
+        if not chosen:
+            raise SpecError(no_features_reason(df, schema))
+        return chosen
+    chosen = [name.strip() for name in option.split(",") if name.strip()]
+    if not chosen:
+        raise SpecError("--features is empty. List the columns to segment on, separated by commas.")
+    return chosen
 
 
 def _positive_int(text: str, flag: str) -> int:
@@ -403,7 +503,7 @@ def _positive_int(text: str, flag: str) -> int:
 def _sheet(sheet: str | None) -> str | int | None:
     if sheet is None:
         return None
-    return int(sheet) if sheet.isdigit() else sheet
+    return int(sheet) - 1 if sheet.isdigit() and int(sheet) >= 1 else sheet  # "--sheet 2" is the second sheet
 
 
 def _one_line(message: str) -> str:

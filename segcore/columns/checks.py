@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.columns.schema import Schema
+from segcore.columns.vocabulary import ID_KEYWORDS, best_keyword, normalise_name
 
 # |correlation| above this means two columns say the same thing twice and double its weight in the segments.
 NEAR_DUPLICATE_CORRELATION = 0.95
@@ -19,13 +20,36 @@ ROWS_PER_FEATURE = 20
 MOSTLY_MISSING_SHARE = 0.4
 # Above this many distinct values per row a column behaves like an id, not a trait.
 ID_LIKE_UNIQUE_SHARE = 0.95
+# Near-duplicate pairs named one by one; the rest are counted in one line.
+MAX_PAIRS_SHOWN = 10
 # Correlations on a sample: exact enough for a warning, fast at a million rows.
 CORRELATION_SAMPLE = 50_000
 
 
+def id_warnings(df: pd.DataFrame, schema: Schema) -> list[str]:
+    """A column named like a customer id that cannot serve as one (all the same, or repeating): without a warning
+    the download would silently list customers by row number instead."""
+    if schema.id_column is not None:
+        return []
+    out = []
+    for name in df.columns:
+        if best_keyword(normalise_name(name), ID_KEYWORDS) is None:
+            continue
+        distinct = int(df[name].nunique(dropna=True))
+        if distinct == len(df):
+            continue
+        what = "has the same value on every row" if distinct <= 1 else (
+            f"has only {distinct:,} different values for {len(df):,} rows")  # fmt: skip
+        out.append(
+            f"'{name}' looks like a customer id but {what}, so it cannot tell customers apart: the segment file "
+            "will list customers by row number. Check the export, or use a column that is unique per customer."
+        )
+    return out
+
+
 def feature_warnings(df: pd.DataFrame, schema: Schema, *, features: list[str]) -> list[str]:
     """Plain-language warnings about the chosen feature columns (empty list when all is well)."""
-    warnings: list[str] = []
+    warnings: list[str] = id_warnings(df, schema)
     n = len(df)
     for name in features:
         if name not in df.columns:
@@ -51,11 +75,14 @@ def feature_warnings(df: pd.DataFrame, schema: Schema, *, features: list[str]) -
             f"{n:,} customers for {len(features)} feature columns is thin: aim for at least "
             f"{ROWS_PER_FEATURE * len(features):,} ({ROWS_PER_FEATURE} per column), or choose fewer columns."
         )
-    for a, b, r in near_duplicates(df, schema, features=features):
+    pairs = near_duplicates(df, schema, features=features)
+    for a, b, r in pairs[:MAX_PAIRS_SHOWN]:
         warnings.append(
             f"'{a}' and '{b}' move together (correlation {r:+.2f}): keeping both counts the same thing twice. "
             "Keep one."
         )
+    if len(pairs) > MAX_PAIRS_SHOWN:
+        warnings.append(f"{len(pairs) - MAX_PAIRS_SHOWN:,} more pairs of columns move together; keep one of each.")
     return warnings
 
 
@@ -71,13 +98,11 @@ def correlations(df: pd.DataFrame, schema: Schema, *, columns: list[str]) -> pd.
 
 def near_duplicates(df: pd.DataFrame, schema: Schema, *, features: list[str]) -> list[tuple[str, str, float]]:
     corr = correlations(df, schema, columns=features)
-    pairs = []
-    for i, a in enumerate(corr.columns):
-        for b in corr.columns[i + 1 :]:
-            r = corr.loc[a, b]
-            if np.isfinite(r) and abs(r) >= NEAR_DUPLICATE_CORRELATION:
-                pairs.append((a, b, float(r)))
-    return pairs
+    values = corr.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        close = np.triu(np.abs(values) >= NEAR_DUPLICATE_CORRELATION, k=1)  # vectorised: 4,000 columns are 8M pairs
+    names = list(corr.columns)
+    return [(names[i], names[j], float(values[i, j])) for i, j in zip(*np.nonzero(close), strict=True)]
 
 
 def _as_number(column: pd.Series) -> pd.Series:
@@ -86,3 +111,49 @@ def _as_number(column: pd.Series) -> pd.Series:
     text = column.astype("string").str.strip().str.lower()
     mapped = text.map({"yes": 1.0, "no": 0.0, "true": 1.0, "false": 0.0, "y": 1.0, "n": 0.0})
     return mapped.fillna(pd.to_numeric(column, errors="coerce")).astype(float)
+
+
+# Fewest customers a segmentation can be fitted on (three segments need at least three customers).
+MIN_CUSTOMERS = 3
+
+
+def too_few_customers(n_rows: int, what: str = "the file") -> str | None:
+    """The message for a table too small to segment, or None when it has enough rows."""
+    if n_rows >= MIN_CUSTOMERS:
+        return None
+    customers = "customer" if n_rows == 1 else "customers"
+    return (
+        f"{what[:1].upper()}{what[1:]} has only {n_rows} {customers}; segments need at least {MIN_CUSTOMERS}, and "
+        "a useful segmentation hundreds. Upload the file with all your customers."
+    )
+
+
+def no_features_reason(df: pd.DataFrame, schema: Schema) -> str:
+    """Why no column can be segmented on, naming the columns by what is wrong with them (not "pick a column")."""
+    small = too_few_customers(len(df))
+    if small:
+        return small
+    why = {
+        "constant": "every customer has the same value in",
+        "mostly_missing": "empty or mostly missing",
+        "id": "identifiers, different for every customer",
+        "text": "free text",
+        "datetime": "dates (segcore uses them through recency and tenure columns)",
+    }
+    parts = []
+    for role, label in why.items():
+        names = [c.name for c in schema.columns if c.role == role]
+        if names:
+            shown = ", ".join(f"'{n}'" for n in names[:5]) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
+            parts.append(f"{label}: {shown}")
+    sensitive = [c.name for c in schema.columns if c.sensitive and c.role not in why]
+    if sensitive:
+        parts.append("sensitive attributes, left out unless you allow them: " + ", ".join(f"'{n}'" for n in sensitive[:5]))
+    outcomes = [c.name for c in schema.columns if c.use == "profile" and not c.sensitive and c.role not in why]
+    if outcomes:
+        parts.append("outcomes shown on the cards, not used to form segments: " + ", ".join(f"'{n}'" for n in outcomes[:5]))
+    found = "; ".join(parts) if parts else "none of its columns holds numbers or categories"
+    return (
+        f"No column of this file can be used to form segments ({found}). Add columns that describe customers, such "
+        "as spend, visits or region, or name columns to use with --features."
+    )

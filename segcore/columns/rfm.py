@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.columns.dates import parse_dates
+from segcore.columns.snapshot import implausible_note, last_plausible_day
 from segcore.columns.transactions import TransactionColumns, detect_transactions
 from segcore.errors import DataError, SpecError
 
@@ -198,7 +199,12 @@ def to_customers(
     if as_of is None:
         if not keep.any():
             raise no_rows_error(len(df))
-        as_of_ts = dates[keep].max().normalize() + pd.Timedelta(days=1)
+        last = last_plausible_day(dates[keep])
+        as_of_ts = last + pd.Timedelta(days=1)
+        late = keep & (dates >= as_of_ts).to_numpy()
+        if late.any():
+            notes.append(implausible_note(int(late.sum()), columns.date, last, dates[late].max(), as_of_ts))
+        keep &= ~late
     else:
         try:
             as_of_ts = pd.Timestamp(as_of)

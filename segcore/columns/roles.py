@@ -7,6 +7,7 @@ keyword tables live in ``segcore.columns.vocabulary``); the user edits it (``wit
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,7 +110,7 @@ def _check_table(df: pd.DataFrame) -> None:
         raise DataError(
             f"Column names must be text; these are not: {', '.join(bad[:5])}. Give the columns names."
         )
-    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    dupes = sorted(name for name, n in Counter(df.columns).items() if n > 1)  # linear: 4,000 columns named "a"
     if dupes:
         raise DataError(
             f"The table has duplicate column names: {', '.join(dupes)}. Rename them so each is unique."

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
@@ -85,7 +86,7 @@ class Schema:
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(name for name, n in Counter(names).items() if n > 1)
         if dupes:
             raise SpecError(
                 f"The column roles list {', '.join(map(repr, dupes))} more than once. Keep one row each."

@@ -203,7 +203,9 @@ def _pick_customer(df: pd.DataFrame, names: dict, *, exclude: set) -> str | None
         if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_bool_dtype(s):
             continue
         n_unique = s.nunique(dropna=True)
-        if n_unique < 2 or s.notna().sum() / n_unique < MIN_REPEAT_RATIO:
+        # One id on every row is a log of one customer (refused clearly later), not a table without customers.
+        one_customer = n_unique == 1 and _has_word(name, ID_HINTS)
+        if (n_unique < 2 and not one_customer) or s.notna().sum() / max(n_unique, 1) < MIN_REPEAT_RATIO:
             continue
         if n_unique == 2 and set(s.dropna().astype(str).str.strip().str.lower().unique()) <= YES_NO_WORDS:
             continue  # "app_user: yes/no" is a flag about a customer, not who bought

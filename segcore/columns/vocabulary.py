@@ -17,6 +17,7 @@ When several keywords match, the longest wins ("annual revenue" -> firmographic 
 
 from __future__ import annotations
 
+import functools
 import re
 
 # fmt: off
@@ -298,14 +299,55 @@ def name_contains(words: tuple[str, ...], fragments: tuple[str, ...]) -> bool:
 
 
 def best_keyword(words: tuple[str, ...], keywords: tuple[str, ...]) -> str | None:
-    """The longest keyword found in the name (first one listed on ties), or None."""
-    best: str | None = None
-    for keyword in keywords:
-        if keyword_in_name(words, keyword) and (
-            best is None or len(keyword.rstrip("*")) > len(best.rstrip("*"))
-        ):
-            best = keyword
-    return best
+    """The longest keyword found in the name (first one listed on ties), or None.
+
+    Keywords are looked up by the name's words and their plural forms (a few set lookups per word), prefix keywords
+    by their prefix, and CJK keywords only when the name has CJK text, so 4,000 columns are matched in about a
+    second instead of a minute.
+    """
+    simple, by_first, prefixed, cjk, any_prefix = _keyword_index(keywords)
+    forms = [(word, form) for word in words for form in _word_forms(word)]
+    found = [simple[form] for word, form in forms if form in simple and _word_matches(word, form)]
+    candidates = {entry for _, form in forms for entry in by_first.get(form, ())}
+    if any_prefix is not None and any(any_prefix.match(word) for word in words):
+        candidates.update(entry for entry in prefixed if any(word.startswith(entry[2]) for word in words))
+    found += [position for position, keyword, *_ in candidates if keyword_in_name(words, keyword)]
+    if cjk and _CJK_OR_HANGUL.search("".join(words)):
+        joined = "".join(words)
+        found += [position for position, keyword in cjk if keyword in joined]
+    if not found:
+        return None
+    return keywords[min(found, key=lambda position: (-len(keywords[position].rstrip("*")), position))]
+
+
+@functools.lru_cache(maxsize=64)
+def _keyword_index(keywords: tuple[str, ...]) -> tuple[dict, dict, tuple, tuple, re.Pattern | None]:
+    """Keywords by how they can be found: single ASCII words, multi-word by first word, by prefix, CJK."""
+    simple: dict[str, int] = {}
+    by_first: dict[str, list] = {}
+    prefixed, cjk = [], []
+    for position, keyword in enumerate(keywords):
+        first = keyword.split()[0] if keyword.split() else keyword
+        if _CJK_OR_HANGUL.search(keyword):
+            cjk.append((position, keyword.replace(" ", "")))
+        elif first.endswith("*"):
+            prefixed.append((position, keyword, first[:-1]))
+        elif " " in keyword:
+            by_first.setdefault(first, []).append((position, keyword))
+        else:
+            simple.setdefault(keyword, position)
+    any_prefix = re.compile("|".join(re.escape(p) for _, _, p in prefixed)) if prefixed else None
+    return simple, {k: tuple(v) for k, v in by_first.items()}, tuple(prefixed), tuple(cjk), any_prefix
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
+    """The keywords ``word`` can match under ``_word_matches``: itself, its singular and its plurals."""
+    forms = [word, word + "s", word + "es"]
+    if word.endswith("s"):
+        forms.append(word[:-1])
+    if word.endswith("es"):
+        forms.append(word[:-2])
+    return tuple(forms)
 
 
 def scheme_from_name(words: tuple[str, ...]) -> tuple[str, str] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 
 import numpy as np
@@ -102,11 +103,30 @@ def _records(text: str, delimiter: str | None, source: str) -> list[tuple[int, i
             out.append((previous + 1, reader.line_num, row))
             previous = reader.line_num
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _cell_too_long(text, delimiter, source, previous + 1, out[0][2] if out else []) from None
         raise DataError(
             f'{source} cannot be read after line {previous}: {exc}. This usually means a quote (") is opened and '
             "never closed. Fix that line or re-export the file, then upload again."
         ) from exc
     return out
+
+
+def _cell_too_long(text: str, delimiter: str | None, source: str, line: int, header: list[str]) -> DataError:
+    """Name the line and column of a cell longer than the csv module's field limit (not "a quote never closed")."""
+    limit = csv.field_size_limit()
+    record = next(itertools.islice(iter(_sniff.split_lines(text)), line - 1, None), "")
+    fields = record.split(delimiter or ",")
+    position = next((i for i, cell in enumerate(fields) if len(cell) > limit), None)
+    where = ""
+    if position is not None:
+        name = header[position].strip() if position < len(header) else ""
+        where = f", column {position + 1}" + (f" '{name}'" if name else "")
+    return DataError(
+        f"Line {line:,}{where} of {source} holds a value longer than {limit:,} characters. A cell that long is a "
+        'document or a log pasted into the table, or a quote (") that is never closed. Shorten or remove it and '
+        "upload again."
+    )
 
 
 def _fit_rows(

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import DataError
+from segcore.io import limits as _limits
 from segcore.io import sniff as _sniff
 from segcore.io.parsed import MAX_REPORTED_LINES, NA_TOKENS, RAGGED_TOLERANCE, SkippedRows, _Parsed
 
@@ -21,6 +22,7 @@ from segcore.io.parsed import MAX_REPORTED_LINES, NA_TOKENS, RAGGED_TOLERANCE, S
 def _read_excel(data: bytes, source: str, sheet: str | int | None) -> _Parsed:
     import openpyxl
 
+    _limits.check_zip_size(data, source)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
@@ -43,6 +45,7 @@ def _read_excel(data: bytes, source: str, sheet: str | int | None) -> _Parsed:
     finally:
         wb.close()
     width = max((len(r) for r in rows), default=0)
+    _limits.check_columns(width, source, f"Sheet '{chosen}'")
     rows = [r + [None] * (width - len(r)) for r in rows]
     blank = [i for i, r in enumerate(rows) if all(_is_blank(v) for v in r)]
     start = next((i for i in range(len(rows)) if i not in set(blank)), None)
@@ -110,14 +113,40 @@ def _cell_text(value: Any) -> str:
 
 
 def _read_parquet(data: bytes, source: str) -> _Parsed:
+    """Read through pyarrow's own buffer without threads: a Python file object with threads can abort the process
+    at exit ("terminate called without an active exception", apache/arrow#34314, #50482). Nested columns are
+    flattened (structs) or kept as JSON text (lists, maps), with a warning naming them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
-        df = pd.read_parquet(io.BytesIO(data))
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+        _limits.check_parquet_size(parquet.metadata, source)
+        table = parquet.read(use_threads=False)
+    except DataError:
+        raise
     except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for damaged files
         raise DataError(
             f"{source} could not be read as Parquet ({exc}). Export it again and upload again."
         ) from exc
-    names = [str(c) for c in df.columns]
-    return _Parsed(df.set_axis(range(df.shape[1]), axis=1).reset_index(drop=True), names)
+    warnings = []
+    while any(pa.types.is_struct(field.type) for field in table.schema):
+        table = table.flatten()
+    nested = [f.name for f in table.schema if pa.types.is_nested(f.type)]
+    columns = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if name in nested:
+            columns[name] = pd.Series([None if v is None else _cell_text(v) for v in column.to_pylist()], dtype="str")
+        else:
+            columns[name] = column.to_pandas()
+    if nested:
+        warnings.append(
+            f"{len(nested)} column{'s' if len(nested) > 1 else ''} of {source} hold lists or maps rather than single "
+            f"values ({', '.join(nested[:5])}); they were kept as text and are not used to segment on."
+        )
+    _limits.check_columns(len(columns), source, "The Parquet file")
+    df = pd.DataFrame(dict(enumerate(columns.values())))
+    return _Parsed(df.reset_index(drop=True), [str(c) for c in columns], [], warnings)
 
 
 def _read_json(text: str, source: str) -> _Parsed:
@@ -125,6 +154,8 @@ def _read_json(text: str, source: str) -> _Parsed:
     skipped: list[SkippedRows] = []
     try:
         payload = json.loads(text)
+    except RecursionError:
+        raise _limits.nesting_error(source) from None
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
             raise DataError(
@@ -133,12 +164,25 @@ def _read_json(text: str, source: str) -> _Parsed:
             ) from exc
         payload, skipped = _json_lines(text, source)
     records = _json_records(payload, source)
-    df = pd.json_normalize(records) if records and isinstance(records[0], dict) else pd.DataFrame(records)
+    try:
+        df = (
+            pd.json_normalize(records, max_level=_limits.MAX_NESTING)
+            if records and isinstance(records[0], dict)
+            else pd.DataFrame(records)
+        )
+        _limits.check_columns(df.shape[1], source, "The JSON file")
+        df = df.astype(object).apply(_tidy_object_column) if not df.empty else df
+    except RecursionError:
+        raise _limits.nesting_error(source) from None
+    except (ValueError, TypeError) as exc:
+        raise DataError(
+            f"{source} holds JSON that is not a table of records ({exc}). Use a list of flat records, e.g. "
+            '[{"id": 1, "spend": 20}, ...], or export the table as CSV.'
+        ) from None
     if df.empty:
         raise DataError(f"{source} contains no records. Export the table with at least one row.")
     names = [str(c) for c in df.columns]
-    df = df.set_axis(range(df.shape[1]), axis=1).astype(object).apply(_tidy_object_column)
-    return _Parsed(df, names, skipped)
+    return _Parsed(df.set_axis(range(df.shape[1]), axis=1), names, skipped)
 
 
 def _json_lines(text: str, source: str) -> tuple[list, list[SkippedRows]]:
@@ -148,6 +192,8 @@ def _json_lines(text: str, source: str) -> tuple[list, list[SkippedRows]]:
         if line.strip():
             try:
                 payload.append(json.loads(line))
+            except RecursionError:
+                raise _limits.nesting_error(source) from None
             except json.JSONDecodeError:
                 bad.append(number)
     if len(bad) > max(1, int(RAGGED_TOLERANCE * len(lines))):

@@ -22,6 +22,7 @@ import pandas as pd
 
 from segcore.errors import DataError
 from segcore.io import encoding as _encoding
+from segcore.io import limits as _limits
 from segcore.io import sniff as _sniff
 from segcore.io.carefulcsv import (
     _read_delimited,  # called through this module: tests patch io._read_delimited
@@ -29,6 +30,7 @@ from segcore.io.carefulcsv import (
 from segcore.io.fastcsv import _fast_delimited
 from segcore.io.formats import _read_excel, _read_json, _read_parquet
 from segcore.io.parsed import NA_TOKENS, SkippedRows, _Parsed
+from segcore.io.values import repair_values
 
 __all__ = ["NA_TOKENS", "LoadReport", "SkippedRows", "Table", "fingerprint", "load_table"]
 
@@ -79,6 +81,25 @@ class LoadReport:
         d["columns_dropped"] = tuple(d.get("columns_dropped", ()))
         d["warnings"] = tuple(d.get("warnings", ()))
         return cls(**d)
+
+    def notes(self) -> list[str]:
+        """One sentence per thing the reader left out or changed (rows skipped with their lines, columns renamed or
+        dropped, values rewritten), in the order ``inspect``, ``fit`` and the studio show them."""
+        out = []
+        for skipped in self.skipped:
+            rows = "row was" if skipped.count == 1 else "rows were"
+            lines = ", ".join(str(n) for n in skipped.lines[:10])
+            more = ", ..." if skipped.count > len(skipped.lines[:10]) else ""
+            where = f" (line {lines}{more})" if lines else ""
+            out.append(f"{skipped.count:,} {rows} skipped: {skipped.reason}{where}.")
+        if self.columns_renamed:
+            pairs = ", ".join(f"'{old}' -> '{new}'" for old, new in self.columns_renamed[:10])
+            more = f" and {len(self.columns_renamed) - 10:,} more" if len(self.columns_renamed) > 10 else ""
+            out.append(f"Columns renamed so every column has its own name: {pairs}{more}.")
+        if self.columns_dropped:
+            out.append(f"{len(self.columns_dropped):,} empty unnamed columns were dropped.")
+        out.extend(self.warnings)
+        return out
 
     def summary(self) -> str:
         """One plain sentence, e.g. "Read 5,000 rows x 18 columns from x.csv (UTF-8, comma-separated)."."""
@@ -136,6 +157,8 @@ def load_table(
             f"{source_name} {what}. Export the table again and check the file has rows before uploading."
         )
     fmt, warning = _encoding.format_of(data, source_name)
+    if fmt in ("csv", "json"):
+        _limits.check_text(data, source_name)
     meta: dict[str, Any] = {"encoding": None, "delimiter": None, "decimal": None, "thousands": None}
     if fmt == "excel":
         parsed = _read_excel(data, source_name, sheet)
@@ -214,12 +237,16 @@ def _clean_names(raw: list[str]) -> tuple[list[str], list[tuple[str, str]], list
     """Strip names, name blanks column_<position>, number duplicates name_2, name_3; report every change."""
     names, renamed, unnamed, seen = [], [], [], set()
     stripped = [str(n).strip().strip("\ufeff").strip() for n in raw]
+    written = set(stripped)
+    next_number: dict[str, int] = {}  # per base name, so 4,000 columns named "a" stay linear
     for position, name in enumerate(stripped, start=1):
         blank = bool(_UNNAMED.fullmatch(name))
         new = f"column_{position}" if blank else name
-        base, k = new, 2
-        while new in seen or (new != name and new in stripped):
+        base, k = new, next_number.get(new, 2)
+        while new in seen or (new != name and new in written):
             new, k = f"{base}_{k}", k + 1
+        if new != base:
+            next_number[base] = k
         seen.add(new)
         names.append(new)
         unnamed.append(blank)
@@ -230,6 +257,7 @@ def _clean_names(raw: list[str]) -> tuple[list[str], list[tuple[str, str]], list
 
 def _finish(parsed: _Parsed, source: str, fmt: str, meta: dict) -> Table:
     df = parsed.df
+    _limits.check_columns(len(parsed.raw_names), source)
     names, renamed, unnamed = _clean_names(parsed.raw_names)
     if not parsed.header:
         renamed = []  # the no-header warning already names column_1..column_n
@@ -245,6 +273,11 @@ def _finish(parsed: _Parsed, source: str, fmt: str, meta: dict) -> Table:
         raise DataError(
             f"{source} has a header row but no data rows. Export the table again with its rows and upload it."
         )
+    df, value_notes = repair_values(df, decimal=meta.get("decimal"))
+    if meta.get("thousands"):
+        example = "1.234,5" if meta.get("thousands") == "." else "1,234.5"
+        value_notes.insert(0, f"Numbers were read with '{meta['thousands']}' as the thousands separator and "
+                              f"'{meta.get('decimal') or '.'}' as the decimal mark (so '{example}' is 1234.5).")
     report = LoadReport(
         source=source,
         file_format=fmt,
@@ -259,7 +292,7 @@ def _finish(parsed: _Parsed, source: str, fmt: str, meta: dict) -> Table:
         skipped=tuple(parsed.skipped),
         columns_renamed=tuple(renamed),
         columns_dropped=tuple(empty_unnamed),
-        warnings=tuple(parsed.warnings),
+        warnings=(*parsed.warnings, *value_notes),
         n_columns=df.shape[1],
         header=parsed.header,
     )

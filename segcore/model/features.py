@@ -65,6 +65,11 @@ def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema) -> Prep
     pinned = apply_pins(df, pins) if pins else np.full(len(df), -1, dtype=np.int64)
     rest = pinned < 0
     n_rest = int(rest.sum())
+    if n_rest < MIN_CLUSTERED and not pins:
+        raise NotEnoughData(
+            f"The data has only {n_rest} customer{'' if n_rest == 1 else 's'}; at least {MIN_CLUSTERED} are needed "
+            "to find segments, and a useful segmentation needs hundreds. Upload the file with all your customers."
+        )
     if n_rest < MIN_CLUSTERED:
         raise NotEnoughData(
             f"Only {n_rest} customers are left after taking out pinned segments; at least {MIN_CLUSTERED} are needed "

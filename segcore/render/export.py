@@ -1,12 +1,15 @@
 """Files people download: CSV that Excel opens safely, an .xlsx workbook, and profiles as JSON.
 
 A customer table can hold anything a customer typed, including ``=HYPERLINK(...)``. Spreadsheet programs run such
-cells as formulas (CSV injection, OWASP), so text cells that start with a formula character get a leading quote.
-Numeric columns are written as numbers, so plain negative numbers stay numbers.
+cells as formulas (CSV injection, OWASP), so a text cell that starts with a formula character, even after spaces or
+control characters, gets a leading quote; so does every line inside a cell that holds a line break or tab (a bare
+CR followed by ``=cmd|...`` must not become a formula in a program that splits lines on CR). Every text cell is
+quoted in the CSV; numeric columns are written as numbers, so plain negative numbers stay numbers.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -19,6 +22,12 @@ from segcore.errors import SpecError
 
 # OWASP "CSV Injection": a cell starting with any of these can be run as a formula by Excel, LibreOffice or Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A formula character after any leading whitespace or control characters (spreadsheets skip those).
+RISKY_START = re.compile(r"^[\s\x00-\x1f]*[=+\-@]")
+# Where a program that splits on line breaks or tabs starts a new cell inside ours.
+INNER_BREAK = re.compile(r"(?<=[\r\n\t])(?=[\s\x00-\x1f]*[=+\-@])")
+# Cells needing a look in Python: risky at the start, or holding a line break or tab.
+NEEDS_CARE = r"^[\s\x00-\x1f]*[=+\-@]|[\r\n\t]"
 # Text that is just a number ("-12", "-3.5") cannot be a formula; leaving it alone keeps it a number in Excel.
 PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 # UTF-8 with a byte-order mark: without it Excel on Windows reads UTF-8 as cp1252 and mangles 서울 or Москва.
@@ -29,10 +38,24 @@ SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def neutralise(value: Any) -> Any:
-    """``'=1+1'`` -> ``"'=1+1"``; anything that is not risky text is returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
+    """``'=1+1'`` -> ``"'=1+1"``, ``"id\\r=cmd"`` -> ``"id\\r'=cmd"``; anything not risky is returned unchanged.
+
+    A quote goes before the cell when it starts with a formula character (after any whitespace or control
+    characters), and after every line break or tab that is followed by one, so no piece of the cell starts a
+    formula whichever way a program splits it.
+    """
+    if not isinstance(value, str):
+        return value
+    inner = INNER_BREAK.sub(lambda m: "" if _plain_after(value, m.end()) else "'", value)
+    if RISKY_START.match(value) and not PLAIN_NUMBER.match(value.strip()):
+        return "'" + inner
+    return inner
+
+
+def _plain_after(text: str, start: int) -> bool:
+    """Whether the line starting at ``start`` is just a number (``-5``), which no spreadsheet runs."""
+    line = re.split(r"[\r\n\t]", text[start:], maxsplit=1)[0]
+    return bool(PLAIN_NUMBER.match(line.strip()))
 
 
 def _is_text(s: pd.Series) -> bool:
@@ -57,7 +80,7 @@ def _neutralise_column(column: pd.Series) -> pd.Series:
     """neutralise() over a whole column, vectorised: only the few risky cells are touched in Python."""
     values = column.astype(object)
     # non-text cells (numbers in a mixed column) may match here too; neutralise() leaves them unchanged
-    risky = values.astype("string").str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+    risky = values.astype("string").str.contains(NEEDS_CARE, regex=True).fillna(False).to_numpy(dtype=bool)
     if not risky.any():
         return values
     values = values.copy()
@@ -66,8 +89,8 @@ def _neutralise_column(column: pd.Series) -> pd.Series:
 
 
 def safe_csv(df: pd.DataFrame) -> bytes:
-    """CSV bytes (UTF-8 with BOM, no index) with formula-looking text cells prefixed by a single quote."""
-    return _safe_frame(df).to_csv(index=False).encode(CSV_ENCODING)
+    """CSV bytes (UTF-8 with BOM, no index): text cells quoted, formula-looking text prefixed by a single quote."""
+    return _safe_frame(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode(CSV_ENCODING)
 
 
 def _sheet_name(name: str) -> str:

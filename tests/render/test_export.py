@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import re
 
 import numpy as np
 import openpyxl
@@ -22,8 +24,10 @@ from segcore.render.export import neutralise, profiles_json, safe_csv, to_excel
         ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
+        ("\t=1", "'\t'=1"),  # a program splitting on tabs or CR sees "'=1", never "=1"
+        ("\r=1", "'\r'=1"),
+        ("id\r=cmd|' /C calc'!A0", "id\r'=cmd|' /C calc'!A0"),
+        ("note\n-5", "note\n-5"),
         ("-5", "-5"),  # a plain number cannot be a formula
         ("Seoul", "Seoul"),
         ("a=b", "a=b"),
@@ -129,3 +133,41 @@ def test_profiles_json_keeps_text_readable_and_round_trips():
     assert d["size"] == 10 and d["kpis"][0]["overall"] is None
     q = Profile.from_dict(d)
     assert q.name == p.name and q.traits == p.traits and q.kpis[0].value == 1.5
+
+
+INJECTIONS = [
+    "C0003\r=cmd|' /C calc'!A0",  # a bare CR: programs that split lines on CR see "=cmd..." start a row
+    " \t@SUM(1+1)*cmd|' /C calc'!A0",  # formula after whitespace and a tab
+    "\x01=1+1",  # after a control character
+    "ok\n+HYPERLINK(\"http://x\")",  # after a line feed inside the cell
+    "x\t-2+3",  # after a tab inside the cell
+    "-5",  # a plain number stays as it is
+    "Москва",
+]
+
+
+def test_safe_csv_round_trips_one_record_per_customer_with_no_formula():
+    df = pd.DataFrame({"customer_id": INJECTIONS, "segment": range(len(INJECTIONS)), "note": ["=1"] * len(INJECTIONS)})
+    text = safe_csv(df).decode("utf-8-sig")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(records) == len(INJECTIONS) + 1
+    ids = [row[0] for row in records[1:]]
+    assert [i.replace("'", "") for i in ids] == [i.replace("'", "") for i in INJECTIONS]
+    assert ids[-2:] == ["-5", "Москва"]
+    formula = re.compile(r"^[\s\x00-\x1f\"]*[=+\-@]")
+    for line in re.split(r"\r\n|\r|\n", text):  # as a program splitting on every line break and comma sees it
+        for piece in re.split(r"[,\t]", line):
+            assert not formula.match(piece) or re.fullmatch(r'"?-5"?', piece.strip()), repr(piece)
+    assert '"C0003\r\'=cmd' in text  # quoted, and the line after the CR starts with the neutralising quote
+
+
+def test_excel_export_holds_the_injection_ids_as_text_never_formulas():
+    df = pd.DataFrame({"customer_id": INJECTIONS, "segment": range(len(INJECTIONS))})
+    workbook = openpyxl.load_workbook(io.BytesIO(to_excel(df)))
+    sheet = workbook.active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert len(cells) == len(INJECTIONS)
+    assert all(cell.data_type == "s" for cell in cells[:5])
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+    kept = [cell.value.replace("_x000D_", "\r") for cell in cells]  # xlsxwriter stores CR escaped
+    assert kept[0] == INJECTIONS[0] and kept[3:] == INJECTIONS[3:]
