@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from segcore.errors import DataError
-from segcore.io.values import MAX_MAGNITUDE
 from segcore.io.load import NA_TOKENS, LoadReport, SkippedRows, Table, fingerprint, load_table
+from segcore.io.values import MAX_MAGNITUDE
 
 
 def _load(text: str, name: str = "t.csv", encoding: str = "utf-8") -> Table:
