@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
 from helpers import REAL_DATA, SAMPLE_DATA
+
+# One model-sealing key for the whole run, inherited by CLI subprocesses and test servers, so a model written in one
+# process loads in another (segcore.model.integrity; its own tests pass keys and data folders explicitly).
+os.environ.setdefault("SEGCORE_SECRET_KEY", "segcore-test-suite-key-not-a-secret")
 
 
 @pytest.fixture(scope="session")
