@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # pages import their helpers as `pages.common.*`, wherever streamlit is started
     sys.path.insert(0, str(ROOT))
 
-from pages.common import cache, state, ui  # noqa: E402
+from pages.common import cache, signin, state, ui  # noqa: E402
 from segcore.i18n import _  # noqa: E402
 
 state.init()
@@ -25,7 +25,11 @@ if share_token:
     st.navigation([shared], position="hidden").run()
     st.stop()
 
-if not ui.password_gate():
+if not signin.gate():  # sign-in on anything but localhost (or an explicit open demo): segcore.store.access
+    # Register a navigation holding only the prompt: with none, Streamlit would fall back to serving pages/*.py
+    # by URL (its legacy multipage mode), and /share would run without this gate.
+    st.navigation([st.Page(signin.prompt_page, title="segcore", url_path="signin", default=True)],
+                  position="hidden").run()
     st.stop()
 
 cache.warm_up()

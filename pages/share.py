@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from pages.common import cache, run_view, state, ui, waves_view
+from pages.common import cache, run_view, signin, state, ui, waves_view
 from segcore.errors import SegcoreError
 from segcore.i18n import N_, _, ngettext
 from segcore.insight import compare, summary
@@ -26,6 +26,7 @@ except SegcoreError as error:
     ui.show_error(error, hint=_("Check the database setting (SEGCORE_DATABASE_URL) or the data folder."))
     st.stop()
 
+me = signin.viewer()  # every store call below passes it: other users' runs stay invisible
 data = state.dataset()
 seg = None
 if data is not None and state.segments_done():
@@ -67,7 +68,7 @@ else:
                 info = store.save_run(
                     title=title, note=note, spec=seg.spec.to_dict(), aggregates=agg,
                     model_bytes=persist.dumps(seg, profiles=False), fingerprint=data.fingerprint,
-                    load_report=data.report.to_dict(), rows=rows, series=series,
+                    load_report=data.report.to_dict(), rows=rows, series=series, owner=me.user,
                 )
                 state.set_series(series)
             except SegcoreError as error:
@@ -88,7 +89,7 @@ else:
                        width="stretch")
 
 st.subheader(_("Saved segmentations"))
-runs = store.list_runs()
+runs = store.list_runs(viewer=me)
 if not runs:
     st.caption(_("Nothing saved yet."))
 base_url = (st.context.url or "").split("?")[0].rsplit("/share", 1)[0]
@@ -100,9 +101,10 @@ for run in runs:
         top[0].markdown(f"**{ui.md(run.title)}**{rows_badge}")
         top[0].caption(f"{ui.when(run.created_at)} UTC · " + ngettext("{n} customer", "{n} customers", run.n_customers)
                        + " · " + ngettext("{n} segment", "{n} segments", run.n_segments)
-                       + (f" · {ui.md(run.note[:120])}" if run.note else ""))
+                       + (f" · {ui.md(run.note[:120])}" if run.note else "")
+                       + (" · " + _("saved by {owner}", owner=ui.md(run.owner)) if run.owner not in (None, me.user) else ""))
         if top[2].button(_("Delete"), key=f"del_{run.run_id}", icon=":material/delete:"):
-            store.delete_run(run.run_id)
+            store.delete_run(run.run_id, viewer=me)
             st.rerun()
         if top[1].button(_("Open"), key=f"open_{run.run_id}", icon=":material/open_in_full:"):
             state.set_open_run(run.run_id)
@@ -110,7 +112,7 @@ for run in runs:
             new_title = st.text_input(_("New title"), value=run.title, key=f"title_{run.run_id}")
             if st.button(_("Rename"), key=f"ren_{run.run_id}"):
                 try:
-                    store.rename_run(run.run_id, new_title)
+                    store.rename_run(run.run_id, new_title, viewer=me)
                     st.rerun()
                 except SegcoreError as error:
                     ui.show_error(error)
@@ -118,12 +120,12 @@ for run in runs:
         expiry = link_cols[0].selectbox(_("Link expires"), list(EXPIRY), key=f"exp_{run.run_id}", format_func=_,
                                         label_visibility="collapsed")
         if link_cols[1].button(_("Create share link"), key=f"share_{run.run_id}", icon=":material/link:"):
-            link = store.create_share(run.run_id, expires_in=EXPIRY[expiry])
+            link = store.create_share(run.run_id, expires_in=EXPIRY[expiry], viewer=me)
             state.set_share_link(run.run_id, f"{base_url}/?share={link.token}")
         if state.share_link(run.run_id):
             st.code(state.share_link(run.run_id), language=None)
             st.caption(_("Copy it now: for safety only a fingerprint of the link is stored, so it cannot be shown again."))
-        shares = store.list_shares(run.run_id)
+        shares = store.list_shares(run.run_id, viewer=me)
         if shares:
             with st.expander(_("Share links ({n})", n=len(shares))):
                 for link in shares:
@@ -132,12 +134,12 @@ for run in runs:
                     c = st.columns([4, 1])
                     c[0].caption(_("created {when}", when=ui.when(link.created_at)) + f" · {status}")
                     if not link.revoked and c[1].button(_("Revoke"), key=f"rev_{link.share_id}"):
-                        store.revoke_share(link.share_id)
+                        store.revoke_share(link.share_id, viewer=me)
                         st.rerun()
 
 opened = state.open_run()
 if opened and any(r.run_id == opened for r in runs):
-    saved = store.get_run(opened)
+    saved = store.get_run(opened, viewer=me)
     st.divider()
     head, close = st.columns([5, 1])
     head.subheader(_("Opened: {title}", title=ui.md(saved.title)))
@@ -153,8 +155,8 @@ if opened and any(r.run_id == opened for r in runs):
 
 st.subheader(_("Compare two runs"))
 st.caption(_("How many customers moved from which segment to which, scoring the customers loaded now with both runs."))
-comparable = (store.comparable_runs(data.fingerprint, state.series() or waves_view.default_series(data.name))
-              if data is not None else [])
+comparable = (store.comparable_runs(data.fingerprint, state.series() or waves_view.default_series(data.name),
+                                   viewer=me) if data is not None else [])
 if len(comparable) < 2:
     st.caption(_("Save two runs of the data loaded now (for example with different k or columns) to compare them."))
 else:
@@ -163,7 +165,7 @@ else:
     a_col, b_col = st.columns(2)
     a = a_col.selectbox(_("Run A"), list(labels), format_func=labels.get, key="cmp_a")
     b = b_col.selectbox(_("Run B"), list(labels), format_func=labels.get, index=1, key="cmp_b")
-    run_a, run_b = (store.get_run(a), store.get_run(b)) if a != b else (None, None)
+    run_a, run_b = (store.get_run(a, viewer=me), store.get_run(b, viewer=me)) if a != b else (None, None)
     if a != b and run_a.rows and run_b.rows and run_a.fingerprint != run_b.fingerprint:
         waves_view.render(run_a, run_b, data.schema.value_column)
     elif a != b:

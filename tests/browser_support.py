@@ -46,10 +46,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def studio(data_dir: Path, log_path: Path):
-    """The studio served by ``streamlit run app.py`` from the repo root; yields its URL, always terminates it."""
+def studio(data_dir: Path, log_path: Path, *, address: str = "127.0.0.1", env_extra: dict | None = None):
+    """The studio served by ``streamlit run app.py`` from the repo root; yields its URL, always terminates it.
+
+    ``address="0.0.0.0"`` serves it on every interface (reach it through ``lan_address()`` to be "another machine").
+    """
     port = free_port()
-    env = {**os.environ, "SEGCORE_FAST_MAP": "1", "SEGCORE_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "SEGCORE_FAST_MAP": "1", "SEGCORE_DATA_DIR": str(data_dir), **(env_extra or {})}
     env.pop("SEGCORE_DATABASE_URL", None)  # the test's own SQLite store, never a configured database
     command = [
         sys.executable,
@@ -62,7 +65,7 @@ def studio(data_dir: Path, log_path: Path):
         "--server.port",
         str(port),
         "--server.address",
-        "127.0.0.1",
+        address,
         "--browser.gatherUsageStats",
         "false",
         "--server.fileWatcherType",
@@ -81,6 +84,17 @@ def studio(data_dir: Path, log_path: Path):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+def lan_address() -> str | None:
+    """This machine's address on its network (not loopback), or None when it has none."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            address = sock.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, log_path: Path) -> None:

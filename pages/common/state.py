@@ -15,6 +15,7 @@ from segcore.columns.schema import Schema
 from segcore.io.load import LoadReport
 from segcore.model.pinned import PinRule
 from segcore.model.spec import FeatureSpec
+from segcore.store.access import Viewer
 
 # Widget keys shared with tests.
 UPLOADER = "uploader"
@@ -41,7 +42,7 @@ _PINS = "pins"
 _UPLOAD_ID = "_upload_id"
 _MAP_POLLING = "_map_polling"
 _OPEN_RUN = "_open_run"
-_AUTHENTICATED = "_authenticated"
+_VIEWER = "_viewer"
 _SHARE_LINK = "_link_{run_id}"
 _SEEN = "{step}_seen"
 _SERIES = "_series"
@@ -209,12 +210,13 @@ def set_share_link(run_id: str, url: str) -> None:
     st.session_state[_SHARE_LINK.format(run_id=run_id)] = url
 
 
-def authenticated() -> bool:
-    return bool(st.session_state.get(_AUTHENTICATED, False))
+def viewer() -> Viewer | None:
+    """Who signed in to this session (None until the sign-in gate let them in)."""
+    return st.session_state.get(_VIEWER)
 
 
-def set_authenticated() -> None:
-    st.session_state[_AUTHENTICATED] = True
+def set_viewer(value: Viewer) -> None:
+    st.session_state[_VIEWER] = value
 
 
 def outcome(default: str | None = None) -> str | None:

@@ -65,42 +65,6 @@ def apply_theme() -> None:
     theme.enable_theme()
 
 
-def _secrets() -> dict | None:
-    try:
-        return dict(st.secrets) if st.secrets else None
-    except (FileNotFoundError, KeyError, AttributeError):  # no secrets file: nothing configured
-        return None
-
-
-def password_gate() -> bool:
-    """Optional protection of the whole app, set in configuration (never in code).
-
-    - Platform login: an ``[auth]`` section in secrets (OIDC, see PLATFORM.md §7) makes every visitor log in.
-    - Password: SEGCORE_APP_PASSWORD or secrets ``app_password``.
-    Share links bypass both: they are their own, revocable, read-only credential.
-    """
-    from segcore.store.access import app_password, check_password
-
-    secrets = _secrets()
-    if secrets and "auth" in secrets and not st.user.get("is_logged_in", False):
-        st.title("segcore")
-        st.caption(_("This studio is private. Log in with your organisation's account."))
-        st.button(_("Log in"), on_click=st.login, type="primary", icon=":material/login:")
-        return False
-    expected = app_password(secrets=secrets)
-    if not expected or state.authenticated():
-        return True
-    st.title("segcore")
-    with st.form("login"):
-        given = st.text_input(_("Password"), type="password", help=_("This studio is protected; ask its owner."))
-        if st.form_submit_button(_("Open")):
-            if check_password(given, expected):
-                state.set_authenticated()
-                st.rerun()
-            st.error(_("That password is not right. Try again or ask the owner of this studio."))
-    return False
-
-
 def sidebar_status() -> None:
     data = state.dataset()
     with st.container():

@@ -75,6 +75,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE runs ADD COLUMN series TEXT NOT NULL DEFAULT ''",
         "CREATE INDEX runs_series ON runs (series)",
     ),
+    (  # 5: who saved each run (the signed-in user); NULL for runs saved before, which only admins can open.
+        "ALTER TABLE runs ADD COLUMN owner TEXT",
+        "CREATE INDEX runs_owner ON runs (owner)",
+    ),
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -20,6 +20,7 @@ class RunInfo:
     n_segments: int
     has_rows: bool
     series: str = ""  # runs of the same customers over time (waves) share a series name; "" = none
+    owner: str | None = None  # the user who saved it; None for runs saved before owners were recorded
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -52,6 +53,7 @@ class SavedRun:
     load_report: dict
     rows: bytes | None
     series: str = ""
+    owner: str | None = None
 
     @property
     def profiles(self) -> list[dict]:
@@ -107,6 +109,7 @@ def run_info_from_row(row: dict[str, Any]) -> RunInfo:
         n_segments=int(row["n_segments"]),
         has_rows=bool(row["has_rows"]),
         series=str(row.get("series") or ""),
+        owner=row.get("owner"),
     )
 
 

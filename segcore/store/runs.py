@@ -17,6 +17,7 @@ from typing import Any
 from segcore.errors import StoreError
 from segcore.store import backend as store_sql
 from segcore.store import tokens
+from segcore.store.access import Viewer
 from segcore.store.backend import Backend
 from segcore.store.records import RunInfo, SavedRun, ShareLink, run_info_from_row, share_link_from_row
 
@@ -31,7 +32,7 @@ MISSING_SHARE_MESSAGE = (
     "That share link was not found (it may have been deleted together with its segmentation). "
     "Check the link, or create a new one."
 )
-RUN_INFO_COLUMNS = "run_id, title, note, created_at, fingerprint, n_customers, n_segments, has_rows, series"
+RUN_INFO_COLUMNS = "run_id, title, note, created_at, fingerprint, n_customers, n_segments, has_rows, series, owner"
 
 
 class Store:
@@ -73,6 +74,7 @@ class Store:
         load_report: dict,
         rows: bytes | None = None,
         series: str = "",
+        owner: str | None = None,
     ) -> RunInfo:
         """Save a run and return its listing entry.
 
@@ -81,6 +83,7 @@ class Store:
         what the run shows. ``model_bytes`` should be the model file without profiles (``persist.dumps(seg,
         profiles=False)``). ``rows`` (e.g. parquet bytes of the customer table) is stored only when given: the
         user must opt in. ``series`` names the run's series of waves (the same customers month after month).
+        ``owner`` is the signed-in user saving it: only they (or an admin) may later open, share or delete it.
         """
         customers, segments = _headline_counts(aggregates)
         info = RunInfo(
@@ -93,6 +96,7 @@ class Store:
             n_segments=segments,
             has_rows=rows is not None,
             series=_clean_series(series),
+            owner=None if owner is None else str(owner),
         )
         payload = (
             _to_json(spec, "settings"),
@@ -104,7 +108,7 @@ class Store:
         with store_sql.transaction(self._backend, write=True) as tx:
             tx.execute(
                 f"INSERT INTO runs ({RUN_INFO_COLUMNS}, spec, aggregates, load_report, model, customer_rows)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     info.run_id,
                     info.title,
@@ -115,47 +119,57 @@ class Store:
                     info.n_segments,
                     int(info.has_rows),
                     info.series,
+                    info.owner,
                     *payload,
                 ),
             )
         return info
 
-    def list_runs(self) -> list[RunInfo]:
-        """All saved runs, newest first."""
-        with store_sql.transaction(self._backend) as tx:
-            rows = tx.all(f"SELECT {RUN_INFO_COLUMNS} FROM runs ORDER BY created_at DESC, run_id")
-        return [run_info_from_row(r) for r in rows]
-
-    def runs_for_fingerprint(self, fingerprint: str) -> list[RunInfo]:
-        """Saved runs made from exactly this data (same content fingerprint), newest first."""
+    # Every method that reads or changes a run takes ``viewer``: the signed-in user (segcore.store.access.Viewer).
+    # Runs of other users then behave as if they did not exist (same message), so nobody learns their ids.
+    # ``viewer=None`` is the trusted caller (CLI, scripts, share-link resolution): no owner check.
+    def list_runs(self, *, viewer: Viewer | None = None) -> list[RunInfo]:
+        """The saved runs ``viewer`` may see (all of them for an admin or viewer=None), newest first."""
+        mine, params = _visible(viewer)
         with store_sql.transaction(self._backend) as tx:
             rows = tx.all(
-                f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE fingerprint = ? ORDER BY created_at DESC, run_id",
-                (str(fingerprint),),
+                f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE {mine} ORDER BY created_at DESC, run_id", params
             )
         return [run_info_from_row(r) for r in rows]
 
-    def comparable_runs(self, fingerprint: str, series: str = "") -> list[RunInfo]:
+    def runs_for_fingerprint(self, fingerprint: str, *, viewer: Viewer | None = None) -> list[RunInfo]:
+        """Saved runs made from exactly this data (same content fingerprint) that ``viewer`` may see, newest first."""
+        mine, params = _visible(viewer)
+        with store_sql.transaction(self._backend) as tx:
+            rows = tx.all(
+                f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE fingerprint = ? AND {mine} ORDER BY created_at DESC, run_id",
+                (str(fingerprint), *params),
+            )
+        return [run_info_from_row(r) for r in rows]
+
+    def comparable_runs(self, fingerprint: str, series: str = "", *, viewer: Viewer | None = None) -> list[RunInfo]:
         """Runs that can be compared with the data loaded now: made from the same data, or in the same series of
-        waves (next month's file has another fingerprint but the same customers), newest first."""
+        waves (next month's file has another fingerprint but the same customers), newest first; only those
+        ``viewer`` may see."""
         series = _clean_series(series)
+        mine, params = _visible(viewer)
         with store_sql.transaction(self._backend) as tx:
             rows = tx.all(
-                f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE fingerprint = ? OR (series <> '' AND series = ?)"
-                " ORDER BY created_at DESC, run_id",
-                (str(fingerprint), series),
+                f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE (fingerprint = ? OR (series <> '' AND series = ?))"
+                f" AND {mine} ORDER BY created_at DESC, run_id",
+                (str(fingerprint), series, *params),
             )
         return [run_info_from_row(r) for r in rows]
 
-    def get_run(self, run_id: str) -> SavedRun:
-        """The full run, payloads included. Raises StoreError when it does not exist."""
+    def get_run(self, run_id: str, *, viewer: Viewer | None = None) -> SavedRun:
+        """The full run, payloads included. Raises StoreError when it does not exist or is not ``viewer``'s."""
         with store_sql.transaction(self._backend) as tx:
             row = tx.one(
                 f"SELECT {RUN_INFO_COLUMNS}, spec, aggregates, load_report, model, customer_rows "
                 "FROM runs WHERE run_id = ?",
                 (_check_id(run_id),),
             )
-        if row is None:
+        if row is None or not _may_use(viewer, row["owner"]):
             raise StoreError(MISSING_RUN_MESSAGE)
         info = run_info_from_row(row)
         return SavedRun(
@@ -167,24 +181,28 @@ class Store:
             rows=None if row["customer_rows"] is None else bytes(row["customer_rows"]),
         )
 
-    def rename_run(self, run_id: str, title: str) -> RunInfo:
+    def rename_run(self, run_id: str, title: str, *, viewer: Viewer | None = None) -> RunInfo:
         """Give a saved run a new title; returns the updated listing entry."""
         clean = _clean_title(title)
         with store_sql.transaction(self._backend, write=True) as tx:
+            _check_owner(tx, run_id, viewer)
             if tx.execute("UPDATE runs SET title = ? WHERE run_id = ?", (clean, _check_id(run_id))) == 0:
                 raise StoreError(MISSING_RUN_MESSAGE)
             row = tx.one(f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE run_id = ?", (run_id,))
         return run_info_from_row(row)
 
-    def delete_run(self, run_id: str) -> None:
+    def delete_run(self, run_id: str, *, viewer: Viewer | None = None) -> None:
         """Delete a run and every share link to it (those links stop working at once)."""
         with store_sql.transaction(self._backend, write=True) as tx:
+            _check_owner(tx, run_id, viewer)
             tx.execute("DELETE FROM shares WHERE run_id = ?", (_check_id(run_id),))
             if tx.execute("DELETE FROM runs WHERE run_id = ?", (run_id,)) == 0:
                 raise StoreError(MISSING_RUN_MESSAGE)
 
     # -- share links --------------------------------------------------------------------------------------------
-    def create_share(self, run_id: str, *, expires_in: timedelta | None = None) -> ShareLink:
+    def create_share(
+        self, run_id: str, *, expires_in: timedelta | None = None, viewer: Viewer | None = None
+    ) -> ShareLink:
         """A new read-only link to a run. The returned ``token`` is shown once; only its hash is stored.
 
         ``expires_in`` None means the link works until revoked or the run is deleted.
@@ -205,8 +223,7 @@ class Store:
             revoked=False,
         )
         with store_sql.transaction(self._backend, write=True) as tx:
-            if tx.one("SELECT run_id FROM runs WHERE run_id = ?", (run_id,)) is None:
-                raise StoreError(MISSING_RUN_MESSAGE)
+            _check_owner(tx, run_id, viewer)
             tx.execute(
                 "INSERT INTO shares (share_id, token_hash, run_id, created_at, expires_at, revoked_at)"
                 " VALUES (?, ?, ?, ?, ?, NULL)",
@@ -234,7 +251,7 @@ class Store:
             raise StoreError(tokens.INVALID_LINK_MESSAGE)
         return run_info_from_row(row)
 
-    def revoke_share(self, token_or_id: str) -> ShareLink:
+    def revoke_share(self, token_or_id: str, *, viewer: Viewer | None = None) -> ShareLink:
         """Stop a link from working, given its token or its ``share_id``. Revoking twice is harmless."""
         if isinstance(token_or_id, str) and ID_PATTERN.fullmatch(token_or_id):
             where, key = "share_id = ?", token_or_id
@@ -243,6 +260,13 @@ class Store:
         else:
             raise StoreError(MISSING_SHARE_MESSAGE)
         with store_sql.transaction(self._backend, write=True) as tx:
+            link = tx.one(f"SELECT run_id FROM shares WHERE {where}", (key,))
+            if link is None:
+                raise StoreError(MISSING_SHARE_MESSAGE)
+            try:
+                _check_owner(tx, link["run_id"], viewer)
+            except StoreError:
+                raise StoreError(MISSING_SHARE_MESSAGE) from None
             tx.execute(
                 f"UPDATE shares SET revoked_at = ? WHERE {where} AND revoked_at IS NULL",
                 (_iso(store_sql.utc_now()), key),
@@ -252,11 +276,10 @@ class Store:
             raise StoreError(MISSING_SHARE_MESSAGE)
         return share_link_from_row(row)
 
-    def list_shares(self, run_id: str) -> list[ShareLink]:
+    def list_shares(self, run_id: str, *, viewer: Viewer | None = None) -> list[ShareLink]:
         """Every link ever made for a run (revoked and expired included), newest first; tokens are not recoverable."""
         with store_sql.transaction(self._backend) as tx:
-            if tx.one("SELECT run_id FROM runs WHERE run_id = ?", (_check_id(run_id),)) is None:
-                raise StoreError(MISSING_RUN_MESSAGE)
+            _check_owner(tx, run_id, viewer)
             rows = tx.all(
                 "SELECT * FROM shares WHERE run_id = ? ORDER BY created_at DESC, share_id", (run_id,)
             )
@@ -282,6 +305,24 @@ def _iso(moment: datetime) -> str:
 
 def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def _may_use(viewer: Viewer | None, owner: str | None) -> bool:
+    return viewer is None or viewer.may_use(owner)
+
+
+def _visible(viewer: Viewer | None) -> tuple[str, tuple]:
+    """An SQL condition (and its parameters) keeping the runs ``viewer`` may see."""
+    if viewer is None or viewer.is_admin:
+        return "1 = 1", ()
+    return "owner = ?", (viewer.user,)
+
+
+def _check_owner(tx: store_sql.Tx, run_id: str, viewer: Viewer | None) -> None:
+    """StoreError (the not-found message) unless the run exists and ``viewer`` may use it."""
+    row = tx.one("SELECT owner FROM runs WHERE run_id = ?", (_check_id(run_id),))
+    if row is None or not _may_use(viewer, row["owner"]):
+        raise StoreError(MISSING_RUN_MESSAGE)
 
 
 def _check_id(run_id: str) -> str:

@@ -21,6 +21,7 @@ from segcore.errors import StoreError
 from segcore.insight.compare import NOT_IN_A, NOT_IN_B, compare_runs
 from segcore.store import backend as store_sql
 from segcore.store import tokens
+from segcore.store.access import Viewer
 from segcore.store.records import SavedRun
 from segcore.store.runs import Store, open_store
 
@@ -227,7 +228,7 @@ def test_an_older_database_is_upgraded_step_by_step(db_url, monkeypatch):
     monkeypatch.undo()
     assert store_sql.schema_version(backend) == 1
     store = open_store(db_url)
-    assert store.schema_version() == store_sql.LATEST_VERSION == 4
+    assert store.schema_version() == store_sql.LATEST_VERSION == 5
     assert store.create_share(save(store).run_id).token  # the table from migration 2 now exists
     assert "profiles" not in raw(store, "SELECT * FROM runs")[0]  # migration 3 dropped the second copy
 
@@ -528,3 +529,45 @@ def test_waves_of_a_series_are_comparable_across_fingerprints(store, clock):
     assert [r.title for r in store.comparable_runs("fp-feb", "Monthly customers")] == ["February", "January"]
     assert [r.run_id for r in store.comparable_runs("fp-x", "")] == [other.run_id]  # no series: same data only
     assert store.list_runs()[0].series == "Monthly customers" and other.series == ""
+
+
+# -- owners -------------------------------------------------------------------------------------------------------
+ANA, BEN, ADMIN = Viewer("ana@example.com"), Viewer("ben@example.com"), Viewer("boss@example.com", is_admin=True)
+
+
+def test_a_run_belongs_to_who_saved_it_and_others_cannot_see_or_touch_it(store):
+    mine = save(store, "Ana's run", owner=ANA.user)
+    theirs = save(store, "Ben's run", owner=BEN.user)
+    assert raw(store, "SELECT owner FROM runs WHERE run_id = ?", (mine.run_id,)) == [{"owner": "ana@example.com"}]
+    assert [r.title for r in store.list_runs(viewer=ANA)] == ["Ana's run"]
+    assert {r.title for r in store.list_runs(viewer=ADMIN)} == {"Ana's run", "Ben's run"}
+    assert [r.run_id for r in store.runs_for_fingerprint("fp-1", viewer=BEN)] == [theirs.run_id]
+    assert [r.run_id for r in store.comparable_runs("fp-1", viewer=BEN)] == [theirs.run_id]
+    assert store.get_run(mine.run_id, viewer=ANA).owner == ANA.user
+    # Ben, knowing Ana's run id, gets the same answer as for a run that does not exist
+    for attempt in (
+        lambda: store.get_run(mine.run_id, viewer=BEN),
+        lambda: store.delete_run(mine.run_id, viewer=BEN),
+        lambda: store.rename_run(mine.run_id, "taken over", viewer=BEN),
+        lambda: store.create_share(mine.run_id, viewer=BEN),
+        lambda: store.list_shares(mine.run_id, viewer=BEN),
+    ):
+        with pytest.raises(StoreError, match="no longer exists"):
+            attempt()
+    link = store.create_share(mine.run_id, viewer=ANA)
+    with pytest.raises(StoreError, match="share link was not found"):
+        store.revoke_share(link.share_id, viewer=BEN)
+    assert store.resolve_share(link.token).run_id == mine.run_id  # the link itself still works for readers
+    assert store.get_run(mine.run_id, viewer=ANA).title == "Ana's run"
+    # an admin may manage anyone's run
+    store.revoke_share(link.share_id, viewer=ADMIN)
+    store.delete_run(theirs.run_id, viewer=ADMIN)
+    assert [r.title for r in store.list_runs()] == ["Ana's run"]
+
+
+def test_runs_saved_before_owners_were_recorded_are_the_admins_alone(store):
+    legacy = save(store, "from before")  # owner NULL, as after migration 3 on an old database
+    assert store.list_runs(viewer=ANA) == []
+    with pytest.raises(StoreError, match="no longer exists"):
+        store.get_run(legacy.run_id, viewer=ANA)
+    assert store.get_run(legacy.run_id, viewer=ADMIN).owner is None
