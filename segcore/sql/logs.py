@@ -108,9 +108,9 @@ def customers_from_log(
         f"COUNT(*) FILTER ({kept_rows} AND (order_id IS NULL OR NOT {cancel})), "
         f"COUNT(*) FILTER ({kept_rows} AND {cancel} AND amount > 0)"
     )
-    # one pass: the counts (grouping set ()) and the spend per channel/category value (one set per kind)
+    # one pass: the counts and the spend per channel/category value
     stats, totals = _counts_and_totals(
-        con, typed, counts, f"GREATEST(amount, 0)) FILTER ({kept_rows}", list(kinds), kept_at=7
+        con, typed, counts, f"GREATEST(amount, 0)) FILTER ({kept_rows}", list(kinds), kept_at=7, max_at=5
     )
     n_rows, n_no_id, n_bad_date, n_blank, n_no_amount, last_day = stats[:6]
     n_late, n_kept, n_negative, n_cancel, n_plain, n_other, n_flip = stats[6:]
@@ -246,24 +246,29 @@ def _as_of(as_of: object, last_day, n_rows: int) -> pd.Timestamp:
 
 
 def _counts_and_totals(
-    con, relation: str, counts: str, spend: str, kinds: list[str], *, kept_at: int
+    con, relation: str, counts: str, spend: str, kinds: list[str], *, kept_at: int, max_at: int | None = None
 ) -> tuple[tuple, dict]:
     """The ``counts`` over all rows, and ``SUM(spend`` per raw value of each kind, in one pass over the log.
-    Values seen only on rows that are left out are not levels (``counts[kept_at]`` counts the kept rows)."""
+
+    Grouped by every kind's raw value at once (a few dozen groups): the counts add up across groups (``max_at`` is
+    the one maximum), and values seen only on rows that are left out are not levels (``counts[kept_at]``)."""
     if not kinds:
         return con.execute(f"SELECT {counts} FROM ({relation})").fetchone(), {}
-    sets = ", ".join(["()", *(f"({k})" for k in kinds)])
-    flags = ", ".join(f"GROUPING({k})" for k in kinds)
-    rows = con.execute(
-        f"SELECT {', '.join(kinds)}, {flags}, SUM({spend}), {counts} FROM ({relation}) GROUP BY GROUPING SETS ({sets})"
-    ).fetchall()
+    rows = con.execute(f"SELECT {', '.join(kinds)}, SUM({spend}), {counts} FROM ({relation}) GROUP BY ALL").fetchall()
     n = len(kinds)
-    overall = next(r for r in rows if all(r[n + i] == 1 for i in range(n)))
-    totals = {
-        kind: [(r[i], float(r[2 * n] or 0.0)) for r in rows if r[n + i] == 0 and r[2 * n + 1 + kept_at] > 0]
-        for i, kind in enumerate(kinds)
-    }
-    return overall[2 * n + 1 :], totals
+    stats = [r[n + 1 :] for r in rows]
+    overall = []
+    for j in range(len(stats[0]) if stats else 0):
+        values = [s[j] for s in stats if s[j] is not None]
+        overall.append((max(values) if values else None) if j == max_at else sum(values))
+    totals = {}
+    for i, kind in enumerate(kinds):
+        spend_by, kept_by = {}, {}
+        for r in rows:
+            spend_by[r[i]] = spend_by.get(r[i], 0.0) + float(r[n] or 0.0)
+            kept_by[r[i]] = kept_by.get(r[i], 0) + r[n + 1 + kept_at]
+        totals[kind] = [(value, total) for value, total in spend_by.items() if kept_by[value] > 0]
+    return tuple(overall), totals
 
 
 def _top_levels(totals: dict) -> dict[str, list[tuple[str, list]]]:
@@ -298,14 +303,17 @@ def _aggregation(kept: str, columns: tx.TransactionColumns, tops: dict) -> str:
         f"COUNT(DISTINCT {key}) FILTER (amount > 0) AS frequency",
         "SUM(COALESCE(quantity, 0)) AS units",
     ]
+    indexes = []
     for kind, top in tops.items():
-        tests = {key: _raw_test(kind, raws) for key, raws in top}
-        for j, (key, _) in enumerate(top):
-            test = tests[key]
-            if key == "other":  # every level outside the top ones, and a level really called "other"
-                others = " OR ".join(t for k, t in tests.items() if k != "other") or "FALSE"
-                test = f"COALESCE(NOT ({others}), TRUE) OR ({tests[key]})"
-            parts.append(f"SUM(CASE WHEN {test} THEN GREATEST(amount, 0) ELSE 0 END) AS {kind}_{j}")
+        # each row's level as a small number, worked out once; "other" takes every value outside the top levels
+        whens = " ".join(f"WHEN {_raw_test(kind, raws)} THEN {j}" for j, (key, raws) in enumerate(top) if raws)
+        keys = [key for key, _ in top]
+        fallback = keys.index("other") if "other" in keys else "NULL"
+        indexes.append(f"CASE {whens} ELSE {fallback} END AS {kind}_ix" if whens else f"{fallback} AS {kind}_ix")
+        for j in range(len(top)):
+            parts.append(f"SUM(CASE WHEN {kind}_ix = {j} THEN GREATEST(amount, 0) ELSE 0 END) AS {kind}_{j}")
+    if indexes:
+        kept = f"SELECT *, {', '.join(indexes)} FROM ({kept})"
     return f"SELECT {', '.join(parts)} FROM ({kept}) GROUP BY customer"
 
 
