@@ -10,6 +10,7 @@ from segcore.errors import SegcoreError
 from segcore.i18n import _, current_language, format_number, pgettext
 from segcore.io import load as io
 from segcore.render import segment_charts
+from segcore.sql.disk import read_from_disk
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl"]
 
@@ -35,6 +36,19 @@ with left:
         key=state.UPLOADER,
         help=_("CSV/TSV/TXT (any delimiter or encoding, decimal commas are fine), Excel, Parquet or JSON."),
     )
+    with st.expander(_("…or open a large file or a Parquet folder on this computer")):
+        st.caption(_("A transaction log is added up per customer by DuckDB without loading it, so logs larger than "
+                     "memory open too. CSV, Parquet (a file, a folder of partitions or a pattern such as "
+                     "/data/orders/*.parquet) or a DuckDB database."))
+        disk_path = st.text_input(_("Path on this computer"), key=state.DISK_PATH, placeholder="/data/orders/")
+        if st.button(_("Open"), key="open_disk_path", icon=":material/folder_open:", disabled=not disk_path):
+            bar = st.progress(0.0)
+            try:
+                table = read_from_disk(disk_path, progress=lambda done, message: bar.progress(min(done, 1.0)))
+            except SegcoreError as error:
+                ui.show_error(error, hint=_("Your previous data (if any) is still loaded."))
+            else:
+                _use_table(table, table.report.source)
 with right:
     st.markdown(_("**…or try a sample data set**"))
     for label in cache.SAMPLES:

@@ -10,6 +10,10 @@ from segcore.i18n import _, format_number, format_percent
 from segcore.insight.effects import effect_table, value_concentration
 from segcore.model import persist
 from segcore.render import chartkit, charts, export, segment_charts
+from segcore.sql.scoring import DIALECTS, scoring_sql
+
+DIALECT_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "spark": "Spark SQL / Databricks",
+                 "bigquery": "BigQuery", "snowflake": "Snowflake"}
 
 st.title(_("Segment profiles"))
 data = state.dataset()
@@ -43,6 +47,21 @@ if seg.propensity is not None:
     likelihood = cards.likelihood_by_segment(seg)
 
 cards.card_grid(profiles, on_rename=state.set_segment_name, likelihood=likelihood)
+
+with st.expander(_("Score these segments in your warehouse (SQL)"), icon=":material/database:"):
+    st.caption(_("One query that places every row of a table named customers (same column names as your file) into "
+                 "these segments, beside the simple CRM rules on the cards: it repeats the preparation and picks the "
+                 "nearest segment centre, so it agrees with the model, not only with the rules. Equal distances go "
+                 "to the lower segment number."))
+    dialect = st.selectbox(_("Warehouse"), DIALECTS, key=state.WAREHOUSE_DIALECT, format_func=DIALECT_NAMES.get)
+    try:
+        query = scoring_sql(seg, dialect=dialect) + ";"
+    except SegcoreError as error:
+        ui.show_error(error)
+    else:
+        st.code(query, language="sql")
+        st.download_button(_("Download the SQL"), query.encode("utf-8"), f"segments_{dialect}.sql", "text/plain",
+                           on_click="ignore", icon=":material/download:")
 
 features = [*seg.numeric, *seg.categorical, *[c for c in spec.profile_columns if c in data.df.columns]]
 effects = effect_table(data.df, seg.labels, columns=features)

@@ -30,6 +30,8 @@ SEED = "seed"
 MAP_CHART = "segment_map"
 SEGMENT_FILTER = "segment_filter"
 MAP_COLOR = "map_color"
+DISK_PATH = "disk_path"
+WAREHOUSE_DIALECT = "warehouse_dialect"
 LANGUAGE = "lang"  # also the URL parameter: ?lang=zh|ko|ru|en
 OUTCOME = "outcome_pick"  # the yes/no column the Profiles page predicts ("" = none)
 CONTACT_SEGMENT = "contact_segment"

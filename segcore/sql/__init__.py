@@ -14,6 +14,10 @@ _LAZY = {
     "scoring_sql": "scoring",
     "render": "scoring",
     "prepared_columns": "features",
+    "customers_from_log": "logs",
+    "open_log": "logsource",
+    "read_from_disk": "disk",
+    "log_query": "fromlog",
 }
 
 __all__ = list(_LAZY)

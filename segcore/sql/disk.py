@@ -1,0 +1,51 @@
+"""Open a large file or a Parquet folder on this machine's disk for the studio, without an upload.
+
+A transaction log (CSV, Parquet file, folder or glob, DuckDB database) is turned into customers out of core by
+DuckDB (``segcore.sql.logs``), so a log far bigger than memory still opens; a customer table is read as usual.
+Either way the studio gets a ``Table`` (frame + load report) like an upload gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from segcore.errors import DataError
+from segcore.io.load import LoadReport, Table, load_table
+from segcore.io.parsed import SkippedRows
+from segcore.sql.logs import Progress, customers_from_log, detect_columns
+from segcore.sql.logsource import open_log
+
+
+def read_from_disk(path: str, *, progress: Progress | None = None) -> Table:
+    """The customers in ``path``: a log aggregated by DuckDB, or the customer table itself."""
+    path = str(path).strip().strip('"').strip("'")
+    if not path:
+        raise DataError("Type the path of a file or folder on this computer, e.g. /data/orders/ or orders.parquet.")
+    p = Path(path).expanduser()
+    many = any(ch in path for ch in "*?[") or p.is_dir()
+    if not many and not p.exists():
+        raise DataError(f"'{path}' does not exist on this computer. Check the path (it is read where segcore runs).")
+    src = open_log(str(p) if not many else path)
+    try:
+        columns = detect_columns(src)
+        if columns is None:
+            if not many:
+                src.close()
+                return load_table(p)
+            df = src.connection.execute(f"SELECT * FROM {src.relation}").df()
+            notes, kind, dropped = (), "parquet", 0
+        else:
+            customers = customers_from_log(src, columns, progress=progress)
+            df, notes, dropped = customers.df, customers.notes, customers.rows_dropped
+            kind = f"{src.kind} transaction log"
+            notes = (f"A transaction log of {len(df):,} customers, aggregated by DuckDB without loading it.", *notes)
+    finally:
+        src.close()
+    report = LoadReport(
+        source=p.name or path, file_format=kind, encoding=None, delimiter=None, decimal=None, thousands=None, sheet=None,
+        sheets=(), rows_read=len(df), rows_skipped=dropped, columns_renamed=(), columns_dropped=(),
+        skipped=(SkippedRows("log rows without a customer id, a readable date or an amount", dropped, ()),)
+        if dropped else (),
+        warnings=tuple(str(n) for n in notes), n_columns=df.shape[1],
+    )  # fmt: skip
+    return Table(df=df, report=report)
