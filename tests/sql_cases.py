@@ -62,3 +62,23 @@ def agreement(model, data: pd.DataFrame, scored: pd.DataFrame) -> float:
         both["segment_name_sql"] == both["segment_name_py"]
     )
     return float(same.mean())
+
+
+def log_model():
+    """A model fitted on the sample transaction log (pandas path), with the recipe that rebuilds its customers, and
+    the log itself with typed dates (as a warehouse keeps them)."""
+    import dataclasses
+
+    from helpers import SAMPLE_DATA
+
+    from segcore.columns.rfm import to_customers
+    from segcore.io.load import load_table
+    from segcore.sql.fromlog import recipe_from_frames
+
+    log = load_table(SAMPLE_DATA / "transactions.csv").df
+    customers = to_customers(log)
+    features = ("recency_days", "frequency", "monetary", "tenure_days", "share_web", "top_category", "r_score")
+    model = segment(customers.df, spec=FeatureSpec(features=features, k=4), schema=infer_roles(customers.df))
+    model = dataclasses.replace(model, log_recipe=recipe_from_frames(log, customers))
+    log["order_date"] = pd.to_datetime(log["order_date"]).dt.date
+    return model, log

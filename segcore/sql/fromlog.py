@@ -167,6 +167,12 @@ def _raw_test(kind: str, raws: list) -> exp.Expression:
     return exp.paren(exp.or_(*tests)) if tests else exp.false()
 
 
+def _round(value: exp.Expression, digits: int) -> exp.Expression:
+    """ROUND through DECIMAL: PostgreSQL has no ROUND(double precision, integer)."""
+    exact = exp.cast(value, exp.DataType.build("DECIMAL(38, 9)"))
+    return exp.cast(exp.Round(this=exact, decimals=_i(digits)), DOUBLE)
+
+
 def _days(later: exp.Expression, earlier: exp.Expression) -> exp.Expression:
     return exp.DateDiff(this=later, expression=earlier, unit=exp.var("DAY"))
 
@@ -179,12 +185,11 @@ def _finish(per: exp.Select, recipe: dict) -> exp.Select:
         exp.column("customer").as_(exp.to_identifier(cols["customer"], quoted=True)),
         _days(exp.column("as_of"), exp.column("last_day")).as_("recency_days"),
         frequency.copy().as_("frequency"),
-        exp.Round(this=monetary.copy(), decimals=exp.Literal.number(2)).as_("monetary"),
+        _round(monetary.copy(), 2).as_("monetary"),
         _days(exp.column("as_of"), exp.column("first_day")).as_("tenure_days"),
-        exp.Round(
-            this=exp.Div(this=monetary.copy(), expression=exp.Greatest(this=frequency.copy(), expressions=[_i(1)])),
-            decimals=exp.Literal.number(2),
-        ).as_("avg_order_value"),
+        _round(exp.Div(this=monetary.copy(), expression=exp.Greatest(this=frequency.copy(), expressions=[_i(1)])), 2).as_(
+            "avg_order_value"
+        ),
     ]
     if cols.get("quantity") and not cols.get("price"):
         fields.append(exp.column("units").as_("units"))
@@ -199,8 +204,7 @@ def _finish(per: exp.Select, recipe: dict) -> exp.Select:
         for j, (key, _) in enumerate(top):
             name = f"share_{key}" if f"share_{key}" not in existing else f"share_{kind}_{key}"
             existing.add(name)
-            share = exp.Round(this=exp.Div(this=sums[j].copy(), expression=exp.paren(total.copy())),
-                              decimals=exp.Literal.number(4))  # fmt: skip
+            share = _round(exp.Div(this=sums[j].copy(), expression=exp.paren(total.copy())), 4)
             fields.append(exp.Case().when(positive.copy(), share).else_(_i(0)).as_(name))
         best = exp.Case()
         for j, (key, _) in enumerate(top[:-1]):

@@ -8,9 +8,10 @@ import os
 import pandas as pd
 import pg
 import pytest
-from sql_cases import agreement, fitted_model, new_customers
+from sql_cases import agreement, fitted_model, log_model, new_customers
 
-from segcore.sql.scoring import scoring_sql
+from segcore.sql.fromlog import log_query
+from segcore.sql.scoring import render, scoring_query, scoring_sql
 
 pytestmark = pytest.mark.slow
 
@@ -51,6 +52,27 @@ def test_postgres_agrees_with_assign(model):
         scored = pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
     assert list(scored.columns) == ["customer_id", "segment", "segment_name"]
     assert agreement(model, data, scored) >= 0.999
+
+
+@pytest.mark.postgres
+def test_postgres_rebuilds_customers_from_the_log_and_scores_them():
+    import psycopg
+
+    model, log = log_model()
+    query = render(scoring_query(model, table=log_query(model.log_recipe, table="orders")), dialect="postgres")
+    with pg.postgres_server() as url, psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE orders (transaction_id TEXT, customer_id TEXT, order_date DATE, "
+                     "amount DOUBLE PRECISION, channel TEXT, product_category TEXT)")
+        frame = log.astype(object).where(log.notna(), None)
+        with conn.cursor() as cur, cur.copy("COPY orders FROM STDIN") as copy:
+            for row in frame.itertuples(index=False):
+                copy.write_row(tuple(row))
+        cur = conn.execute(query)
+        scored = pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
+    fitted = model.assignments()
+    both = scored.merge(fitted, on="customer_id", suffixes=("_sql", "_fit"))
+    assert len(both) == len(fitted) == 3939
+    assert (both["segment_sql"] == both["segment_fit"]).mean() >= 0.999
 
 
 def test_spark_agrees_with_assign(model, tmp_path):
