@@ -36,7 +36,7 @@ presets = [p for p in PRESET_LABELS if p in PRESETS]
 preset = st.segmented_control(
     _("Start from a segmentation scheme"),
     presets,
-    format_func=lambda p: _(PRESET_LABELS[p]),
+    format_func={p: _(label) for p, label in PRESET_LABELS.items()}.get,  # translated now, not when AppTest asks
     default=previous.preset if previous else default_preset(schema),
     key=state.PRESET,
     help=_("A scheme picks columns by what they describe. You can add or remove columns below."),

@@ -13,6 +13,7 @@ from segcore.i18n import N_, _, format_number, ngettext
 from segcore.insight import mapview
 from segcore.model.pinned import PinRule
 from segcore.model.spec import DEFAULT_K_VALUES, METHODS
+from segcore.model.sweep import recommend
 from segcore.render import charts, segment_charts
 
 METHOD_LABELS = {
@@ -39,13 +40,13 @@ state.mark_seen("segments")
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 2, 1])
     method = c1.selectbox(
-        _("Method"), METHODS, format_func=lambda m: _(METHOD_LABELS[m]), key=state.METHOD,
+        _("Method"), METHODS, format_func={m: _(label) for m, label in METHOD_LABELS.items()}.get, key=state.METHOD,
         index=METHODS.index(choices.method),
         help=_("How customers are grouped. k-means suits most marketing data; HDBSCAN finds only clear groups."),
     )
     k_options = ["Auto", *DEFAULT_K_VALUES]
     k_choice = c2.selectbox(_("Number of segments (k)"), k_options, key=state.K_CHOICE,
-                            format_func=lambda k: _("Auto") if k == "Auto" else str(k),
+                            format_func={k: _("Auto") if k == "Auto" else str(k) for k in k_options}.get,
                             index=k_options.index(choices.k) if choices.k in k_options else 0,
                             help=_(K_HELP), disabled=method == "hdbscan")
     seed = c3.number_input(_("Seed"), min_value=0, max_value=10_000, value=choices.seed, key=state.SEED,
@@ -122,7 +123,7 @@ if seg.notes:
 
 if sweep is not None:
     st.altair_chart(charts.sweep_chart(sweep.table, sweep.recommended_k), width="stretch")  # titled by the chart
-    st.caption(ui.md(sweep.reason))
+    st.caption(ui.md(recommend(sweep.table)[1]))  # worded now, in this session's language (the sweep is shared)
 
 st.subheader(_("Customer map"))
 features = [*seg.numeric, *seg.categorical]

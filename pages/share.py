@@ -117,7 +117,7 @@ for run in runs:
                 except SegcoreError as error:
                     ui.show_error(error)
         link_cols = st.columns([2, 2, 3])
-        expiry = link_cols[0].selectbox(_("Link expires"), list(EXPIRY), key=f"exp_{run.run_id}", format_func=_,
+        expiry = link_cols[0].selectbox(_("Link expires"), list(EXPIRY), key=f"exp_{run.run_id}", format_func={e: _(e) for e in EXPIRY}.get,
                                         label_visibility="collapsed")
         if link_cols[1].button(_("Create share link"), key=f"share_{run.run_id}", icon=":material/link:"):
             link = store.create_share(run.run_id, expires_in=EXPIRY[expiry], viewer=me)

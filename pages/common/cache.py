@@ -20,7 +20,7 @@ import streamlit as st
 
 from segcore.columns import rfm, roles, transactions
 from segcore.columns.schema import Schema
-from segcore.i18n import N_
+from segcore.i18n import N_, current_language, use_language
 from segcore.insight import embed
 from segcore.io import load as io
 from segcore.model import features
@@ -153,7 +153,14 @@ def _remember(key: str, future: Future) -> None:
 
 
 def _fit_key(fingerprint: str, schema: Schema, spec: FeatureSpec) -> str:
-    return f"{fingerprint}|{_schema_key(schema)}|{spec_key(spec)}"
+    # Names, actions, KPI labels and the quality verdict are written in the language of the fit: one fit per language.
+    return f"{fingerprint}|{_schema_key(schema)}|{spec_key(spec)}|{current_language()}"
+
+
+def _segment_in(language: str, *args, **kwargs) -> model.Segmentation:
+    """model.segment in ``language`` (background threads have no session to read the language from)."""
+    with use_language(language):
+        return model.segment(*args, **kwargs)
 
 
 def segmentation(fingerprint: str, df, spec: FeatureSpec, schema: Schema,
@@ -203,7 +210,8 @@ def _prefetch_other_k(fingerprint, df, spec: FeatureSpec, schema, prep, sweep_re
         key = _fit_key(fingerprint, schema, other)
         if key not in _fits():
             _remember(key, _fit_pool().submit(
-                model.segment, df, spec=other, schema=schema, prepared=prep, sweep_result=sweep_result))
+                _segment_in, current_language(), df, spec=other, schema=schema, prepared=prep,
+                sweep_result=sweep_result))
 
 
 def prefetch_idle() -> bool:

@@ -20,7 +20,7 @@ def outcome_picker(data) -> str | None:
     if state.OUTCOME not in st.session_state:
         st.session_state[state.OUTCOME] = proposed or ""
     st.selectbox(_("Predict for each customer"), options, key=state.OUTCOME,
-                 format_func=lambda c: c or _("(nothing: no propensity)"),
+                 format_func={c: c or _("(nothing: no propensity)") for c in options}.get,
                  help=_("A yes/no column such as churn, converted or responded. Each customer gets a calibrated "
                         "likelihood, tested on customers the model never saw."))
     return state.outcome()

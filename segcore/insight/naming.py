@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from segcore.columns.vocabulary import CONCEPT_KEYWORDS, SCHEME_KEYWORDS, best_keyword, normalise_name
+from segcore.i18n import N_, current_language, gettext, pgettext
 from segcore.insight.sentences import flag_label, humanize
 from segcore.insight.traits import Trait
 from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
@@ -45,14 +46,15 @@ HIGH_CHURN_LIFT = 1.25
 # At most this many adjectives before the noun keeps names at 2-4 words.
 MAX_ADJECTIVES = 2
 
+# Marked for translation; suggest_action returns them in the current language (gettext, since `_` is a throwaway here).
 ACTIONS: dict[str, str] = {
-    "unassigned": "Review individually; they fit no segment well.",
-    "key_account": "Key account: named owner, quarterly business review.",
-    "win_back": "Win back now: personal outreach and a tailored offer before they lapse.",
-    "retain": "Retain with high-touch service: dedicated account manager, early access, loyalty rewards.",
-    "grow_basket": "Grow basket size: bundles and cross-sell.",
-    "self_service": "Serve through low-cost self-service channels and automated nurture.",
-    "nurture": "Nurture: relevant offers, and test which ones move them.",
+    "unassigned": N_("Review individually; they fit no segment well."),
+    "key_account": N_("Key account: named owner, quarterly business review."),
+    "win_back": N_("Win back now: personal outreach and a tailored offer before they lapse."),
+    "retain": N_("Retain with high-touch service: dedicated account manager, early access, loyalty rewards."),
+    "grow_basket": N_("Grow basket size: bundles and cross-sell."),
+    "self_service": N_("Serve through low-cost self-service channels and automated nurture."),
+    "nurture": N_("Nurture: relevant offers, and test which ones move them."),
 }
 
 # The only meanings a column may lend to a name.
@@ -72,6 +74,22 @@ VOCABULARY: dict[tuple[str, int], tuple[str | None, str | None]] = {
 }
 ADJECTIVE_ORDER = ("recency", "value", "satisfaction", "frequency")
 DEFAULT_NOUN = "customers"
+# Every word above as the current language says it in a segment name (a Chinese marketer's 沉睡高价值客户, a
+# Korean 휴면 고가치 고객, a Russian «Ушедшие ценные клиенты»: plural forms agree with the plural nouns).
+NAME_WORDS = {
+    "Lapsed": lambda: pgettext("segment name", "Lapsed"),
+    "Recently active": lambda: pgettext("segment name", "Recently active"),
+    "High-value": lambda: pgettext("segment name", "High-value"),
+    "Low-value": lambda: pgettext("segment name", "Low-value"),
+    "Frequent": lambda: pgettext("segment name", "Frequent"),
+    "Satisfied": lambda: pgettext("segment name", "Satisfied"),
+    "Dissatisfied": lambda: pgettext("segment name", "Dissatisfied"),
+    "regulars": lambda: pgettext("segment name", "regulars"),
+    "occasionals": lambda: pgettext("segment name", "occasionals"),
+    "customers": lambda: pgettext("segment name", "customers"),
+}
+# Chinese writes a name's words without spaces (高价值常客); the other languages separate them.
+UNSPACED_LANGUAGES = ("zh",)
 
 
 @dataclass(frozen=True)
@@ -146,12 +164,15 @@ def own_words(t: Trait) -> str:
     label = humanize(t.column)
     if t.kind == "level":
         level = str(t.level)
-        return f"mostly {label} {level}" if _NUMBER_LIKE.match(level) else f"mostly {level} {label}"
+        if _NUMBER_LIKE.match(level):
+            return gettext("mostly {column} {level}", column=label, level=level)
+        return gettext("mostly {level} {column}", column=label, level=level)
     if t.kind == "flag":
-        return f"{'mostly' if t.segment_value >= 0.5 else 'often'} {flag_label(t.column)}" if t.direction > 0 else (
-            f"rarely {flag_label(t.column)}"
-        )
-    return f"{'high' if t.direction > 0 else 'low'} {label}"
+        flag = flag_label(t.column)
+        if t.direction <= 0:
+            return gettext("rarely {flag}", flag=flag)
+        return gettext("mostly {flag}", flag=flag) if t.segment_value >= 0.5 else gettext("often {flag}", flag=flag)
+    return gettext("high {column}", column=label) if t.direction > 0 else gettext("low {column}", column=label)
 
 
 def _capital(text: str) -> str:
@@ -193,16 +214,16 @@ def auto_name(sig: SegmentSignals) -> str:
             adjectives.append(adjective)
     if not adjectives and noun is None:
         return _fallback_name(sig)
-    text = " ".join(
-        [adjectives[0] if adjectives else "", *(a.lower() for a in adjectives[1:]), noun or DEFAULT_NOUN]
-    )
-    return _capital(text.strip())
+    words = [NAME_WORDS[a]() for a in adjectives] + [NAME_WORDS[noun or DEFAULT_NOUN]()]
+    words = [words[0], *(w.lower() for w in words[1:])]
+    separator = "" if current_language() in UNSPACED_LANGUAGES else " "
+    return _capital(separator.join(w for w in words if w).strip())
 
 
 def _fallback_name(sig: SegmentSignals) -> str:
     """No meaning to borrow: the strongest trait in its own words ('Mostly Horeca Channel'), else 'Segment N'."""
     if not sig.top_traits:
-        return f"Segment {sig.segment}"
+        return gettext("Segment {n}", n=sig.segment)
     return _capital(own_words(sig.top_traits[0]))
 
 
@@ -255,11 +276,13 @@ def suggest_action(sig: SegmentSignals) -> str:
         or (sig.churn_lift is not None and sig.churn_lift >= HIGH_CHURN_LIFT)
     )
     if sig.segment == UNASSIGNED:
-        return ACTIONS["unassigned"]
-    if sig.pinned and value >= 0:
-        return ACTIONS["key_account"]
-    if value > 0:
-        return ACTIONS["win_back"] if lapsing else ACTIONS["retain"]
-    if value < 0:
-        return ACTIONS["grow_basket"] if _concept_direction(sig, "frequency") > 0 else ACTIONS["self_service"]
-    return ACTIONS["nurture"]
+        key = "unassigned"
+    elif sig.pinned and value >= 0:
+        key = "key_account"
+    elif value > 0:
+        key = "win_back" if lapsing else "retain"
+    elif value < 0:
+        key = "grow_basket" if _concept_direction(sig, "frequency") > 0 else "self_service"
+    else:
+        key = "nurture"
+    return gettext(ACTIONS[key])

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from segcore.i18n import gettext  # not `_`: this module uses `_` as a throwaway
 from segcore.insight.effects import (
     MISSING_LEVEL,
     as_flag,
@@ -139,19 +140,19 @@ def _kpis(df: pd.DataFrame, schema: Any, idx: np.ndarray, n_seg: int) -> list[li
         flag = as_flag(s) if col != schema.value_column else None
         if flag is not None:
             means, overall, _ = numeric_effects(flag, idx, n_seg=n_seg)
-            specs = [(f"{h} rate", means, overall, "percent")]
+            specs = [(gettext("{column} rate", column=h), means, overall, "percent")]
         elif is_numeric(s) or _role(schema, col)[0] == "numeric":
             x = numeric_values(s)
             means, overall, _ = numeric_effects(x, idx, n_seg=n_seg)
             is_money = col == schema.value_column or concept_of(col, scheme=_role(schema, col)[1]) == "value"
-            specs = [(f"avg {h}", means, overall, "money" if is_money else "number")]
+            specs = [(gettext("avg {column}", column=h), means, overall, "money" if is_money else "number")]
             finite = x[~np.isnan(x)]
             if "nps" in humanize(col).lower().split() and len(finite) and finite.min() >= 0 and finite.max() <= 10:
                 nps = np.where(
                     np.isnan(x), np.nan, (x >= NPS_PROMOTER_MIN) * 100.0 - (x <= NPS_DETRACTOR_MAX) * 100.0
                 )
                 seg_nps, all_nps, _ = numeric_effects(nps, idx, n_seg=n_seg)
-                specs.append(("NPS score", seg_nps, all_nps, "number"))
+                specs.append((gettext("NPS score"), seg_nps, all_nps, "number"))
         else:
             continue  # a text KPI has no average; it still shows up as a trait if it is a feature
         for i in range(n_seg):

@@ -19,6 +19,7 @@ import pandas as pd
 
 from segcore.columns.roles import Schema
 from segcore.errors import NotEnoughData, SpecError
+from segcore.i18n import format_percent, gettext  # not `_`: a throwaway name in this module
 from segcore.insight.outcome import Outcome, Suspect, outcome_labels, suspect_columns
 from segcore.insight.propensity_eval import Evaluation, evaluate
 from segcore.insight.propensity_scorer import Scorer, from_calibrated
@@ -281,14 +282,15 @@ def _driver_sentence(values: pd.Series, p: np.ndarray, name: str, *, numeric: bo
         x = pd.to_numeric(values, errors="coerce").astype(float)
         rho = pd.Series(p, index=values.index).corr(x, method="spearman")
         if pd.isna(rho) or abs(rho) < 0.05:
-            return f"{name}: matters, but not in one direction (high and low values both count)."
-        return f"{name}: the {'higher' if rho > 0 else 'lower'} it is, the more likely."
+            return gettext("{name}: matters, but not in one direction (high and low values both count).", name=name)
+        if rho > 0:
+            return gettext("{name}: the higher it is, the more likely.", name=name)
+        return gettext("{name}: the lower it is, the more likely.", name=name)
     rates = pd.Series(p, index=values.index).groupby(values.astype("string").fillna("(missing)")).mean()
     rates = rates.sort_values()
-    return (
-        f"{name}: '{rates.index[-1]}' most likely ({rates.iloc[-1]:.0%} on average), "
-        f"'{rates.index[0]}' least ({rates.iloc[0]:.0%})."
-    )
+    return gettext("{name}: '{top}' most likely ({top_rate} on average), '{bottom}' least ({bottom_rate}).",
+                   name=name, top=rates.index[-1], top_rate=format_percent(rates.iloc[-1], digits=0),
+                   bottom=rates.index[0], bottom_rate=format_percent(rates.iloc[0], digits=0))
 
 
 def _warnings(target: Outcome, ev: Evaluation, suspects: list[Suspect], *, n_unknown: int) -> list[str]:

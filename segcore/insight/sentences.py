@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from segcore.columns.vocabulary import normalise_name
+from segcore.i18n import _, format_number, format_percent, pgettext
 
 if TYPE_CHECKING:
     from segcore.insight.traits import Trait
@@ -103,6 +104,40 @@ def fmt_quantity(x: float, unit: str) -> str:
     return f"{fmt_number(x)} {unit}" if unit else fmt_number(x)
 
 
+def _local_number(x: float, money: str = "") -> str:
+    """fmt_number's digits, written the current language's way (1,240 / 1 240; 14.0 / 14,0)."""
+    if x is None or not math.isfinite(x):
+        return _("n/a")
+    a = abs(x)
+    text = format_number(a, digits=0 if a >= 100 else 1 if a >= 1 else None)
+    return ("-" if x < 0 else "") + money + text
+
+
+def _local_percent(p: float) -> str:
+    if p is None or not math.isfinite(p):
+        return _("n/a")
+    return format_percent(p, digits=0 if p * 100 >= 1 or p == 0 else 1)
+
+
+# Unit words in column names, shown in the reader's language after a number.
+UNIT_WORDS = {"days": "days", "weeks": "weeks", "months": "months", "years": "years", "hours": "hours",
+              "minutes": "minutes"}
+
+
+def _local_quantity(x: float, unit: str) -> str:
+    if unit in set(CURRENCY_TOKENS.values()):
+        return _local_number(x, unit)
+    if unit == "%":
+        return _local_number(x) + "%"
+    if unit in UNIT_WORDS:
+        unit = {
+            "days": pgettext("unit", "days"), "weeks": pgettext("unit", "weeks"),
+            "months": pgettext("unit", "months"), "years": pgettext("unit", "years"),
+            "hours": pgettext("unit", "hours"), "minutes": pgettext("unit", "minutes"),
+        }[unit]
+    return f"{_local_number(x)} {unit}" if unit else _local_number(x)
+
+
 def flag_label(column: str) -> str:
     h = humanize(column)
     return re.sub(r"^(is|has|uses|flag)\s+", "", h, flags=re.IGNORECASE) or h
@@ -114,24 +149,34 @@ def render_trait(t: Trait) -> str:
     numeric: 'higher total spend: median €1,150 vs €625 overall (78% of the segment above €625)'; when both medians
     are equal (counts that are mostly 0): 'higher complaints: 41% of the segment above 0 vs 12% overall'.
     flag: '71% app user vs 35% overall'. level: '58% in Seoul vs 21% overall', '58% job: management vs 21% overall'.
+
+    Each shape is one whole sentence in the catalogs, so a translation can order it the way its language does
+    ('年消费额偏高：中位数 ¥4,118，整体为 ¥655（本群体 91% 高于 ¥655）'); column names and levels stay as written.
     """
+    share, overall_share = _local_percent(t.segment_value), _local_percent(t.overall_value)
     if t.kind == "flag":
-        return f"{fmt_percent(t.segment_value)} {flag_label(t.column)} vs {fmt_percent(t.overall_value)} overall"
+        return _("{share} {label} vs {overall} overall", share=share, label=flag_label(t.column), overall=overall_share)
     if t.kind == "level":
-        where = f"in {t.level}" if t.geographic else f"{humanize(t.column)}: {t.level}"
-        return f"{fmt_percent(t.segment_value)} {where} vs {fmt_percent(t.overall_value)} overall"
+        if t.geographic:
+            return _("{share} in {level} vs {overall} overall", share=share, level=t.level, overall=overall_share)
+        return _("{share} {column}: {level} vs {overall} overall", share=share, column=humanize(t.column),
+                 level=t.level, overall=overall_share)
     higher = t.direction > 0
-    head = f"{'higher' if higher else 'lower'} {humanize(t.column)}"
-    side = "above" if higher else "below"
-    overall = fmt_quantity(t.overall_value, t.unit)
+    values = {
+        "column": humanize(t.column),
+        "median": _local_quantity(t.segment_value, t.unit),
+        "overall": _local_quantity(t.overall_value, t.unit),
+        "share": _local_percent(t.share),
+        "overall_share": _local_percent(t.overall_share),
+    }
     if t.segment_value == t.overall_value or not math.isfinite(t.share):
-        return (
-            f"{head}: {fmt_percent(t.share)} of the segment {side} {overall} "
-            f"vs {fmt_percent(t.overall_share)} overall"
-        )
-    return (
-        f"{head}: median {fmt_quantity(t.segment_value, t.unit)} vs {overall} overall "
-        f"({fmt_percent(t.share)} of the segment {side} {overall})"
-    )
+        if higher:
+            return _("higher {column}: {share} of the segment above {overall} vs {overall_share} overall", **values)
+        return _("lower {column}: {share} of the segment below {overall} vs {overall_share} overall", **values)
+    if higher:
+        return _("higher {column}: median {median} vs {overall} overall ({share} of the segment above {overall})",
+                 **values)
+    return _("lower {column}: median {median} vs {overall} overall ({share} of the segment below {overall})",
+             **values)
 
 

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 
 from segcore.errors import DataError
+from segcore.i18n import N_, _, ngettext
 from segcore.io import encoding as _encoding
 from segcore.io import limits as _limits
 from segcore.io import sniff as _sniff
@@ -36,10 +37,12 @@ __all__ = ["NA_TOKENS", "LoadReport", "SkippedRows", "Table", "fingerprint", "lo
 
 # Header names that mean "no name" (pandas writes "Unnamed: 3" for a blank header cell).
 _UNNAMED = re.compile(r"(?:Unnamed(?::\s*\d+)?(?:_level_\d+)?)?", re.IGNORECASE)
-_PRETTY_ENCODING = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-16-le": "UTF-16",
-                    "utf-16-be": "UTF-16", "gb18030": "GB18030 (Chinese)", "cp949": "EUC-KR (Korean)",
-                    "cp932": "Shift-JIS (Japanese)", "cp1251": "Windows-1251 (Cyrillic)",
-                    "cp1252": "Windows-1252 (Western)", "big5": "Big5 (Chinese)"}  # fmt: skip
+_PRETTY_ENCODING = {"utf-8": "UTF-8", "utf-8-sig": N_("UTF-8 with BOM"), "utf-16": "UTF-16", "utf-16-le": "UTF-16",
+                    "utf-16-be": "UTF-16", "gb18030": N_("GB18030 (Chinese)"), "cp949": N_("EUC-KR (Korean)"),
+                    "cp932": N_("Shift-JIS (Japanese)"), "cp1251": N_("Windows-1251 (Cyrillic)"),
+                    "cp1252": N_("Windows-1252 (Western)"), "big5": N_("Big5 (Chinese)")}  # fmt: skip
+# The separators' names, translated where the summary is written.
+_DELIMITER_WORDS = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("pipe")}
 
 
 @dataclass(frozen=True)
@@ -105,24 +108,28 @@ class LoadReport:
         """One plain sentence, e.g. "Read 5,000 rows x 18 columns from x.csv (UTF-8, comma-separated)."."""
         details = []
         if self.file_format == "excel":
-            details.append(f"Excel sheet '{self.sheet}'")
+            details.append(_("Excel sheet '{sheet}'", sheet=self.sheet))
         elif self.file_format in ("parquet", "json"):
             details.append(self.file_format.capitalize())
         if self.encoding:
-            details.append(_PRETTY_ENCODING.get(self.encoding, self.encoding.upper()))
+            details.append(_(_PRETTY_ENCODING.get(self.encoding, self.encoding.upper())))
         if self.delimiter:
-            details.append(f"{_sniff.DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))}-separated")
+            word = _DELIMITER_WORDS.get(self.delimiter)
+            name = _(word) if word else _sniff.DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+            details.append(_("{name}-separated", name=name))
         if self.decimal == ",":
-            details.append("decimal comma")
-        text = f"Read {self.rows_read:,} rows x {self.n_columns:,} columns from {self.source} ({', '.join(details)})"
+            details.append(_("decimal comma"))
+        text = _("Read {rows} rows x {columns} columns from {source} ({details})", rows=self.rows_read,
+                 columns=self.n_columns, source=self.source, details=", ".join(details))
         if self.rows_skipped:
-            rows = "row" if self.rows_skipped == 1 else "rows"
-            text += f"; skipped {self.rows_skipped:,} {rows} ({', '.join(s.reason for s in self.skipped)})"
+            text += ngettext("; skipped {n} row ({reasons})", "; skipped {n} rows ({reasons})", self.rows_skipped,
+                             reasons=", ".join(str(s.reason) for s in self.skipped))
         if self.columns_dropped:
-            text += f"; dropped {len(self.columns_dropped)} empty unnamed columns"
+            text += ngettext("; dropped {n} empty unnamed column", "; dropped {n} empty unnamed columns",
+                             len(self.columns_dropped))
         if self.warnings:
-            text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''} to check"
-        return text + "."
+            text += ngettext("; {n} warning to check", "; {n} warnings to check", len(self.warnings))
+        return text + _(".")
 
 
 @dataclass(frozen=True)

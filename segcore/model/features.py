@@ -13,6 +13,7 @@ import pandas as pd
 
 from segcore.columns.schema import Schema
 from segcore.errors import NotEnoughData, SpecError
+from segcore.i18n import _
 from segcore.model.pinned import PinRule, apply_pins
 from segcore.model.prep import Prepared, prepare
 from segcore.model.spec import FeatureSpec
@@ -76,7 +77,8 @@ def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema) -> Prep
             "to find segments. Loosen the pinned-segment rules or add data."
         )
     for i, pin in enumerate(pins):
-        notes.append(f"Pinned segment '{pin.name}' ({pin.describe()}): {int((pinned == i).sum()):,} customers.")
+        notes.append(_("Pinned segment '{name}' ({rule}): {n} customers.", name=pin.name, rule=pin.describe(),
+                       n=int((pinned == i).sum())))
     prepared = prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
     return PreparedSpec(
         prepared=prepared,

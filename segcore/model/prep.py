@@ -27,6 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from segcore.errors import NotEnoughData, SpecError
+from segcore.i18n import format_number, ngettext
 from segcore.model.transformers import (
     OTHER_LABEL,
     MedianImputer,
@@ -160,7 +161,8 @@ def _notes(pre: ColumnTransformer, df: pd.DataFrame, weights: Mapping[str, float
     notes = []
     logged = log_transformed_columns(pre)
     if logged:
-        notes.append(f"log-transformed {len(logged)} skewed column{_s(logged)}: {_names(logged)}")
+        notes.append(ngettext("log-transformed {n} skewed column: {names}", "log-transformed {n} skewed columns: {names}",
+                              len(logged), names=_names(logged)))
     imputed, grouped = [], []
     for _, pipe, cols in pre.transformers_:
         if not isinstance(pipe, Pipeline):
@@ -169,21 +171,22 @@ def _notes(pre: ColumnTransformer, df: pd.DataFrame, weights: Mapping[str, float
         if "impute" in pipe.named_steps:
             n_missing = int(df[name].isna().sum())
             if n_missing:
-                imputed.append(f"{name} ({n_missing:,})")
+                imputed.append(f"{name} ({format_number(n_missing)})")
         if "group" in pipe.named_steps and pipe.named_steps["group"].n_grouped_[0]:
-            grouped.append(f"{name} ({pipe.named_steps['group'].n_grouped_[0]} levels)")
+            grouped.append(f"{name} (" + ngettext("{n} level", "{n} levels", pipe.named_steps["group"].n_grouped_[0])
+                           + ")")
     if imputed:
-        notes.append(
-            f"filled missing values with the median in {len(imputed)} column{_s(imputed)}: {_names(imputed)}; "
-            "a yes/no 'was missing' column was added for each"
-        )
+        notes.append(ngettext(
+            "filled missing values with the median in {n} column: {names}; a yes/no 'was missing' column was added "
+            "for each", "filled missing values with the median in {n} columns: {names}; a yes/no 'was missing' "
+            "column was added for each", len(imputed), names=_names(imputed)))
     if grouped:
-        notes.append(
-            f"grouped rare levels into '{OTHER_LABEL}' in {len(grouped)} column{_s(grouped)}: {_names(grouped)}"
-        )
+        notes.append(ngettext("grouped rare levels into '{other}' in {n} column: {names}",
+                              "grouped rare levels into '{other}' in {n} columns: {names}", len(grouped),
+                              other=OTHER_LABEL, names=_names(grouped)))
     changed = {k: v for k, v in weights.items() if v != 1.0}
     if changed:
-        notes.append("weights: " + ", ".join(f"{k} x{v:g}" for k, v in changed.items()))
+        notes.append(_("weights: {weights}", weights=", ".join(f"{k} x{v:g}" for k, v in changed.items())))
     return tuple(notes)
 
 

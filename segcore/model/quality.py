@@ -8,6 +8,7 @@ from typing import Literal
 import numpy as np
 
 from segcore.errors import SpecError
+from segcore.i18n import _, format_number
 
 Grade = Literal["poor", "fair", "good"]
 
@@ -158,36 +159,38 @@ def quality(X, labels, *, stability: float | None = None, random_state: int = 0)
             grade="poor",
             silhouette=sil,
             stability=stab,
-            explanation="There is only one segment (or too few customers), so there is no separation to measure.",
+            explanation=_("There is only one segment (or too few customers), so there is no separation to measure."),
         )
-    stable_txt = "" if stab is None else f" (stability {stab:.2f})"
-    sep_txt = f"(silhouette {sil:.2f})"
+    # Written in the current language (the studio keys its fits by language); numbers in the locale's style.
+    figures = {"sil": format_number(sil, digits=2), "stab": "" if stab is None else format_number(stab, digits=2)}
     if sil >= GOOD_SILHOUETTE and (stab is None or stab >= GOOD_STABILITY):
         grade: Grade = "good"
-        text = f"The segments are clearly separated {sep_txt}"
-        text += "." if stab is None else f" and come out the same when the data is resampled{stable_txt}."
+        if stab is None:
+            text = _("The segments are clearly separated (silhouette {sil}).", **figures)
+        else:
+            text = _("The segments are clearly separated (silhouette {sil}) and come out the same when the data is "
+                     "resampled (stability {stab}).", **figures)
     elif sil < POOR_SILHOUETTE or (stab is not None and stab < POOR_STABILITY):
         grade = "poor"
         reasons = []
         if sil < POOR_SILHOUETTE:
-            reasons.append(
-                f"customers in different segments are hardly more different than within one {sep_txt}"
-            )
+            reasons.append(_("customers in different segments are hardly more different than within one "
+                             "(silhouette {sil})", **figures))
         if stab is not None and stab < POOR_STABILITY:
-            reasons.append(f"the segments change a lot when the data is resampled{stable_txt}")
-        text = "The segments are weak: " + " and ".join(reasons) + ". Treat them as rough groupings."
+            reasons.append(_("the segments change a lot when the data is resampled (stability {stab})", **figures))
+        if len(reasons) == 1:
+            text = _("The segments are weak: {first}. Treat them as rough groupings.", first=reasons[0])
+        else:
+            text = _("The segments are weak: {first} and {second}. Treat them as rough groupings.",
+                     first=reasons[0], second=reasons[1])
     else:
         grade = "fair"
-        parts = [
-            f"the segments overlap somewhat {sep_txt}"
-            if sil < GOOD_SILHOUETTE
-            else f"separation is clear {sep_txt}"
-        ]
-        if stab is not None:
-            parts.append(
-                f"they are mostly reproducible{stable_txt}"
-                if stab >= GOOD_STABILITY
-                else f"they shift somewhat when the data is resampled{stable_txt}"
-            )
-        text = "Usable: " + " and ".join(parts) + "."
+        first = (_("the segments overlap somewhat (silhouette {sil})", **figures) if sil < GOOD_SILHOUETTE
+                 else _("separation is clear (silhouette {sil})", **figures))
+        if stab is None:
+            text = _("Usable: {first}.", first=first)
+        else:
+            second = (_("they are mostly reproducible (stability {stab})", **figures) if stab >= GOOD_STABILITY
+                      else _("they shift somewhat when the data is resampled (stability {stab})", **figures))
+            text = _("Usable: {first} and {second}.", first=first, second=second)
     return Quality(grade=grade, silhouette=sil, stability=stab, explanation=text)

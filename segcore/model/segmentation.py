@@ -23,6 +23,7 @@ import pandas as pd
 from segcore.columns.roles import infer_roles
 from segcore.columns.schema import Schema, validate_roles
 from segcore.errors import ModelError, NotEnoughData
+from segcore.i18n import _
 from segcore.insight.explain import RuleSet, attach_rules, explain_rules
 from segcore.insight.profile import Profile, build_profiles
 from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
@@ -31,7 +32,7 @@ from segcore.model.features import PreparedSpec, prepare_spec
 from segcore.model.pinned import PinRule, apply_pins
 from segcore.model.quality import Quality, quality
 from segcore.model.spec import FeatureSpec
-from segcore.model.sweep import SweepResult, stability, sweep
+from segcore.model.sweep import SweepResult, recommend, stability, sweep
 
 Progress = Callable[[float, str], None]
 # A new customer farther from every segment centre than 99% of the fitted customers were from theirs is flagged:
@@ -207,7 +208,8 @@ def segment(
         )
     if k is None and sweep_result is not None:
         k = int(sweep_result.recommended_k)
-        notes.append(f"Chose {k} segments: {sweep_result.reason}")
+        # worded from the table in the current language (a cached sweep may come from another session)
+        notes.append(_("Chose {k} segments: {reason}", k=k, reason=recommend(sweep_result.table)[1]))
     stable = _stability_at(sweep_result, k)
     if stable is None and spec.method != "hdbscan":
         report(0.3, f"Checking that {k} segments come back on resampled data")
@@ -294,7 +296,7 @@ def _align_to_previous(final, center_ids, result, previous: Segmentation, offset
     """Re-number segments so each keeps the id of the previous model's segment it matches best."""
     centers = np.asarray(result.centers)
     if previous.centers.shape[1] != centers.shape[1]:
-        notes.append("The previous model used different columns, so segment ids could not be aligned to it.")
+        notes.append(_("The previous model used different columns, so segment ids could not be aligned to it."))
         return final, center_ids
     mapping = align_labels(centers, previous.centers)  # raw centre index -> previous centre index (Hungarian)
     next_id = max([*previous.center_ids.tolist(), offset - 1]) + 1
@@ -308,7 +310,7 @@ def _align_to_previous(final, center_ids, result, previous: Segmentation, offset
             next_id += 1
     remap = {int(old): new for old, new in zip(center_ids, new_ids, strict=True)}
     final = np.array([remap.get(int(v), int(v)) for v in final], dtype=np.int64)
-    notes.append("Segment ids were aligned to the previous model, so matching segments keep their numbers.")
+    notes.append(_("Segment ids were aligned to the previous model, so matching segments keep their numbers."))
     return final, np.array(new_ids, dtype=np.int64)
 
 

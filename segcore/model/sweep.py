@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import NotEnoughData, SpecError
+from segcore.i18n import _, format_number
 from segcore.model.cluster import (
     assign_to_centers,
     check_matrix,
@@ -154,19 +155,23 @@ def recommend(table: pd.DataFrame) -> tuple[int, str]:
         k = int(row["k"])
         if len(tied) > 1:
             others = ", ".join(str(int(v)) for v in tied["k"].iloc[:-1])
-            return k, (
-                f"{k} segments: as clearly separated as any stable choice (silhouette {row['silhouette']:.2f}; "
-                f"{others} segments score the same) and the most detailed of them (stability {row['stability']:.2f})."
+            return k, _(
+                "{k} segments: as clearly separated as any stable choice (silhouette {sil}; {others} segments score "
+                "the same) and the most detailed of them (stability {stab}).",
+                k=k, sil=format_number(row["silhouette"], digits=2), others=others,
+                stab=format_number(row["stability"], digits=2),
             )
-        return k, (
-            f"{k} segments: the clearest separation (silhouette {row['silhouette']:.2f}) among the stable choices "
-            f"(stability {row['stability']:.2f})."
+        return k, _(
+            "{k} segments: the clearest separation (silhouette {sil}) among the stable choices (stability {stab}).",
+            k=k, sil=format_number(row["silhouette"], digits=2), stab=format_number(row["stability"], digits=2),
         )
     row = t.loc[t["stability"].fillna(-1.0).idxmax()]
     k = int(row["k"])
-    return k, (
-        f"{k} segments: no choice was stable (stability >= {STABLE_MIN:.2f}), so this is the most stable one "
-        f"(stability {row['stability']:.2f}, silhouette {row['silhouette']:.2f}). Treat the segments as rough."
+    return k, _(
+        "{k} segments: no choice was stable (stability >= {minimum}), so this is the most stable one (stability "
+        "{stab}, silhouette {sil}). Treat the segments as rough.",
+        k=k, minimum=format_number(STABLE_MIN, digits=2), stab=format_number(row["stability"], digits=2),
+        sil=format_number(row["silhouette"], digits=2),
     )
 
 
