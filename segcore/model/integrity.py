@@ -182,7 +182,7 @@ def _check_directory(
             "'segcore fit' or the studio."
         )
     total = sum(i.file_size for i in infos)
-    for info in infos:
+    for info in sorted(infos, key=lambda i: -i.file_size):  # the biggest part first: the one the message names
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES or (
             info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO

@@ -49,7 +49,9 @@ class Viewer:
         return self.is_admin or (owner is not None and owner == self.user)
 
 
-def is_local_request(ip_address: str | None, headers: Mapping[str, str], env: Mapping[str, str] = os.environ) -> bool:
+def is_local_request(
+    ip_address: str | None, headers: Mapping[str, str], *, env: Mapping[str, str] = os.environ
+) -> bool:
     """True when the browser runs on this machine: no peer address (Streamlit gives None for loopback), a
     loopback Host and no proxy headers. No headers at all means no browser connection (AppTest, a script): every
     real request carries at least a Host header."""
@@ -69,14 +71,14 @@ def sign_in_mode(*, local: bool, env: Mapping[str, str] = os.environ, secrets: M
     nothing configured: the studio explains how to set up a sign-in instead of opening)."""
     if secrets is not None and "auth" in secrets:
         return "platform"
-    if app_password(env, secrets) is not None:
+    if app_password(env=env, secrets=secrets) is not None:
         return "password"
     if local or env.get(OPEN_DEMO_ENV, "").strip() == "1":
         return "open"
     return "closed"
 
 
-def admins(env: Mapping[str, str] = os.environ, secrets: Mapping | None = None) -> frozenset[str]:
+def admins(*, env: Mapping[str, str] = os.environ, secrets: Mapping | None = None) -> frozenset[str]:
     """Sign-in names (lower case) with admin rights over every saved run."""
     value = env.get(ADMINS_ENV)
     if not value and secrets is not None:

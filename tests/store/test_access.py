@@ -26,7 +26,7 @@ BROWSER_HEADERS = {"Host": "localhost:8501", "User-Agent": "Mozilla/5.0"}
     ],
 )
 def test_what_counts_as_this_machine(ip, headers, env, local):
-    assert access.is_local_request(ip, headers, env) is local
+    assert access.is_local_request(ip, headers, env=env) is local
 
 
 @pytest.mark.parametrize(
@@ -47,9 +47,9 @@ def test_which_sign_in_applies(local, env, secrets, mode):
 
 
 def test_admins_and_what_a_viewer_may_use():
-    assert access.admins({"SEGCORE_ADMINS": " Boss@Example.com, ,cfo@example.com"}) == {"boss@example.com",
+    assert access.admins(env={"SEGCORE_ADMINS": " Boss@Example.com, ,cfo@example.com"}) == {"boss@example.com",
                                                                                        "cfo@example.com"}
-    assert access.admins({}, {"admins": ["Boss@Example.com"]}) == {"boss@example.com"}
+    assert access.admins(env={}, secrets={"admins": ["Boss@Example.com"]}) == {"boss@example.com"}
     ana, admin = Viewer("ana@example.com"), Viewer("boss@example.com", is_admin=True)
     assert ana.may_use("ana@example.com") and not ana.may_use("ben@example.com") and not ana.may_use(None)
     assert admin.may_use("ana@example.com") and admin.may_use(None)
