@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import state, ui
+from pages.common import cache, state, ui
 from segcore.columns import checks
 from segcore.columns.schema import PRESETS, default_preset, preset_features
 from segcore.errors import SegcoreError
-from segcore.i18n import N_, _
-from segcore.render import charts, segment_charts
+from segcore.i18n import N_, _, format_percent
+from segcore.render import charts, factor_charts, segment_charts
 
 PRESET_LABELS = {
     "everything": N_("Everything sensible"),
@@ -112,5 +112,18 @@ if not corr.empty:
     st.subheader(_("Which columns move together"))
     st.caption(_("Strongly related columns (dark cells) say the same thing twice; keeping both doubles their weight."))
     st.altair_chart(charts.correlation_chart(corr), width="stretch")
+
+with st.expander(_("Factor view: which underlying factors these columns form")):
+    if st.toggle(_("Find the factors"), key=state.FACTOR_VIEW):
+        try:
+            view = cache.factors(data.fingerprint, data.df, schema, tuple(features))
+        except SegcoreError as error:
+            ui.show_error(error)
+        else:
+            st.caption(_("{rule} Together they account for {share} of the variation of the prepared columns.",
+                         rule=view.rule, share=format_percent(sum(view.explained), digits=0)))
+            st.markdown("\n".join(f"- {ui.md(name)}: {format_percent(share, digits=0)}"
+                                   for name, share in zip(view.names, view.explained, strict=True)))
+            st.altair_chart(factor_charts.loadings_heatmap(view.loadings.round(2)), width="stretch")
 
 st.page_link("pages/segments.py", label=_("Next: find the segments"), icon=":material/arrow_forward:")

@@ -328,3 +328,18 @@ def with_outcome(seg: model.Segmentation, fingerprint: str, df: pd.DataFrame, sc
     if not outcome or outcome not in df.columns:
         return seg
     return replace(seg, propensity=propensity(fingerprint, df, schema, outcome))
+
+
+@st.cache_resource(max_entries=8, show_spinner="Finding the factors…")
+def _factors(fingerprint: str, schema_key: str, features: tuple[str, ...], _df: pd.DataFrame, _schema: Schema):
+    from segcore.insight.factors import factor_view
+    from segcore.model.features import split_features
+
+    spec = FeatureSpec(features=features)
+    numeric, categorical, _notes = split_features(_df, _schema, spec=spec)
+    return factor_view(_df, numeric=numeric, categorical=categorical)
+
+
+def factors(fingerprint: str, df: pd.DataFrame, schema: Schema, features: tuple[str, ...]):
+    """The factor view of the chosen columns (computed once per data set, roles and columns)."""
+    return _factors(fingerprint, _schema_key(schema), features, df, schema)

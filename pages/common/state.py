@@ -35,6 +35,7 @@ WAREHOUSE_DIALECT = "warehouse_dialect"
 LANGUAGE = "lang"  # also the URL parameter: ?lang=zh|ko|ru|en
 OUTCOME = "outcome_pick"  # the yes/no column the Profiles page predicts ("" = none)
 CONTACT_SEGMENT = "contact_segment"
+FACTOR_VIEW = "factor_view"
 PREVIOUS_RUN = "previous_run"  # a saved run whose segment numbers a new wave keeps ("" = none)
 
 _DATASET = "dataset"
