@@ -93,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("--engine", choices=ENGINES, default="auto", help=ENGINE_HELP)
     assign.add_argument("--no-propensity", action="store_true", help="do not score the model's outcome propensity")
 
+    waves = sub.add_parser("waves", parents=[language],
+                           help="who moved between two waves: compare two assignments.csv files (earlier, later)")
+    waves.add_argument("earlier")
+    waves.add_argument("later")
+    waves.add_argument("--id", required=True, dest="id_column", help="the customer id column both files share")
+    waves.add_argument("--value", help="a value column in the later file, to count the value that moved")
+    waves.add_argument("--out", required=True, help="output CSV of the from/to table")
+
     sql = sub.add_parser("sql", help="print one SQL query that scores a warehouse table with a saved model")
     sql.add_argument("model")
     sql.add_argument("--dialect", default="duckdb", choices=DIALECTS)
@@ -113,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             return _fit(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "waves":
+            return _waves(args)
         if args.command == "sql":
             return _sql(args)
         return _assign(args)
@@ -362,6 +372,19 @@ def _assign(args) -> int:
     out.write_bytes(safe_csv(result.drop(columns=["distance", "far_from_segments"])))
     far = int(result["far_from_segments"].sum())
     _say(f"Scored {len(result):,} customers into {seg.n_segments} segments; {far:,} are far from every segment.")
+    return EXIT_OK
+
+
+def _waves(args) -> int:
+    """The from/to table of two waves (e.g. last month's and this month's assignments.csv) and the headline."""
+    from segcore.insight.waves import wave_changes
+    from segcore.render.export import safe_csv
+
+    earlier, later = _load(args.earlier, None).df, _load(args.later, None).df
+    change = wave_changes(earlier, later, id_column=args.id_column, value_column=args.value)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_bytes(safe_csv(change.moves.reset_index()))
+    _say(change.headline())
     return EXIT_OK
 
 

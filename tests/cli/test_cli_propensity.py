@@ -62,3 +62,14 @@ def test_an_unknown_outcome_is_one_error_line(fitted, tmp_path):
     folder, _, _ = fitted
     result = run("fit", str(folder / "customers.csv"), "--out", str(tmp_path), "--outcome", "nope")
     assert result.returncode == 2 and result.stderr.startswith("error:") and "'nope'" in result.stderr
+
+
+def test_waves_counts_who_moved_between_two_assignment_files(tmp_path):
+    pd.DataFrame({"cid": ["a", "b", "c"], "segment": [0, 0, 1]}).to_csv(tmp_path / "jan.csv", index=False)
+    pd.DataFrame({"cid": ["a", "b", "d"], "segment": [0, 1, 1]}).to_csv(tmp_path / "feb.csv", index=False)
+    result = run("waves", str(tmp_path / "jan.csv"), str(tmp_path / "feb.csv"), "--id", "cid",
+                 "--out", str(tmp_path / "moves.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "1 customers stayed in their segment, 1 moved to another, 1 are new and 1 were lost" in result.stderr
+    moves = pd.read_csv(tmp_path / "moves.csv", encoding="utf-8-sig")
+    assert moves.shape == (3, 4)  # segments 0, 1 and "not in A" by 0, 1 and "not in B"
