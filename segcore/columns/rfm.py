@@ -361,6 +361,13 @@ def _shares(
     n = len(table)
     grid = np.zeros((n, len(top)))
     _bin2d(grid, codes, level_codes, spend)
+    return share_columns(grid, top, kind, existing=existing)
+
+
+def share_columns(grid: np.ndarray, top: list[str], kind: str, *, existing: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """Spend per customer (rows) and level (columns) as rounded shares named ``share_<level>`` (``share_<kind>_<level>``
+    when that name is taken) and the top level per customer (missing when the customer has no purchase spend).
+    Shared with the DuckDB path (``segcore.sql.logs``) so both name and round the same way."""
     total = grid.sum(axis=1, keepdims=True)
     share = np.divide(grid, total, out=np.zeros_like(grid), where=total > 0)
     names = []

@@ -397,19 +397,11 @@ def _finish(agg: pd.DataFrame, columns, tops: dict, as_of: pd.Timestamp, notes: 
     for kind, top_raws in tops.items():
         top = [key for key, _ in top_raws]
         grid = agg[[f"{kind}_{j}" for j in range(len(top))]].to_numpy(dtype=np.float64).reshape(n, len(top))
-        total = grid.sum(axis=1, keepdims=True)
-        share = np.divide(grid, total, out=np.zeros_like(grid), where=total > 0)
-        names = []
-        for level in top:
-            name = f"share_{level}"
-            if name in existing or name in names:
-                name = f"share_{kind}_{level}"
-            names.append(name)
-        for name, values in zip(names, np.round(share, 4).T, strict=True):
-            table[name] = values
-        existing.extend(names)
-        top_level = np.where(total[:, 0] > 0, np.array(top, dtype=object)[grid.argmax(axis=1)], None)
-        best[f"top_{kind}"] = pd.array(top_level, dtype="str")
+        frame, top_level = rfm.share_columns(grid, top, kind, existing=existing)
+        for name in frame.columns:
+            table[name] = frame[name].to_numpy()
+        existing.extend(frame.columns)
+        best[top_level.name] = top_level.array
     for name, values in best.items():
         table[name] = values
     table = rfm.add_scores(table)
