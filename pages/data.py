@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import cache, state, ui
+from pages.common import cache, panel_view, state, ui
 from segcore.columns.schema import Schema
 from segcore.errors import SegcoreError
 from segcore.i18n import _, current_language, format_number, pgettext
@@ -130,6 +130,9 @@ if log_columns is not None:
                 )
             )
             st.rerun()
+
+if log_columns is None:
+    panel_view.offer(data)
 
 if data.transactions is not None and "rfm_segment" in data.df.columns:
     st.subheader(_("Classic RFM groups"))
