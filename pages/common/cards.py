@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from pages.common import ui
-from segcore.i18n import _, format_number, format_percent
+from segcore.i18n import _, format_number, format_percent, pgettext
 from segcore.insight.profile import Profile
 from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
 
@@ -46,7 +46,7 @@ def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, sho
         st.caption(label)
         m = st.columns(3)
         m[0].metric(_("Customers"), format_number(p.size))
-        m[1].metric(_("Share"), format_percent(p.share, digits=0))
+        m[1].metric(pgettext("proportion of customers", "Share"), format_percent(p.share, digits=0))
         if p.value_share is not None:
             m[2].metric(_("Share of value"), format_percent(p.value_share, digits=0),
                         delta=_("{points:+.0f} pts", points=(p.value_share - p.share) * 100), delta_color="normal")

@@ -11,6 +11,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from pages.common import state
 from segcore.errors import SegcoreError
 from segcore.i18n import (
+    DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
     LANGUAGES,
     N_,
@@ -53,10 +54,19 @@ set_language_resolver(session_language)
 
 
 def language_picker() -> None:
-    """The sidebar picker, bound to the URL: a copied link carries ``?lang=`` and the choice holds across pages."""
+    """The sidebar picker; the choice holds across pages and is written to the URL (``?lang=``) on every run, so
+    a copied link carries it (page changes drop query parameters, so a bound widget alone would lose it).
+
+    The session's first language (from ``?lang=`` or the browser) is put in the picker's state before it is drawn.
+    """
+    if state.language_wanted() is None:
+        st.session_state[state.LANGUAGE] = current_language()
+    st.sidebar.selectbox(_("Language"), LANGUAGES, key=state.LANGUAGE, format_func=LANGUAGE_NAMES.get)
     language = current_language()
-    st.sidebar.selectbox(_("Language"), LANGUAGES, index=LANGUAGES.index(language), key=state.LANGUAGE,
-                         format_func=LANGUAGE_NAMES.get, bind="query-params")
+    if language == DEFAULT_LANGUAGE:
+        st.query_params.pop(state.LANGUAGE, None)
+    elif st.query_params.get(state.LANGUAGE) != language:
+        st.query_params[state.LANGUAGE] = language
 
 
 def apply_theme() -> None:
