@@ -66,7 +66,7 @@ features = st.multiselect(
     _("Columns to segment on"),
     eligible,
     default=default_features,
-    key=f"{state.FEATURES}_{preset}",
+    key=state.features_key(preset),
     help=_("Customers are grouped by how similar they are on these columns."),
 )
 profile_default = [c for c in (previous.profile_columns if previous else schema.names(use="profile"))

@@ -7,7 +7,7 @@ import streamlit as st
 from pages.common import cache, cards, propensity_view, state, ui
 from segcore.errors import SegcoreError
 from segcore.i18n import _, format_number, format_percent
-from segcore.insight.effects import effect_table, value_concentration
+from segcore.insight.summary import concentration_frame, effects_frame
 from segcore.model import persist
 from segcore.render import chartkit, charts, export, segment_charts
 from segcore.sql.scoring import DIALECTS, scoring_sql
@@ -31,6 +31,7 @@ except SegcoreError as error:
     st.stop()
 seg = seg.rename(state.segment_names())
 profiles = seg.profiles
+agg = cache.run_summary(data.fingerprint, data.df, spec, data.schema, seg)  # the same summary Share saves
 
 cols = st.columns(4)
 cols[0].metric(_("Customers"), format_number(seg.n_rows))
@@ -63,21 +64,19 @@ with st.expander(_("Score these segments in your warehouse (SQL)"), icon=":mater
         st.download_button(_("Download the SQL"), query.encode("utf-8"), f"segments_{dialect}.sql", "text/plain",
                            on_click="ignore", icon=":material/download:")
 
-features = [*seg.numeric, *seg.categorical, *[c for c in spec.profile_columns if c in data.df.columns]]
-effects = effect_table(data.df, seg.labels, columns=features)
-heatmap = segment_charts.effect_heatmap(effects, segment_names=seg.segment_names)
+heatmap = segment_charts.effect_heatmap(effects_frame(agg), segment_names=seg.segment_names)
 st.subheader(_("Side by side"))
 st.caption(_("How far each segment sits from the average on each column (orange = above, blue = below)."))
 st.altair_chart(heatmap, width="stretch")
 
 pareto = None
-if data.schema.value_column:
+concentration = agg["concentration"]
+if concentration:
     st.subheader(_("Where the value is"))
-    concentration = value_concentration(data.df[data.schema.value_column])
     st.caption(_("The top 20% of customers bring {share} of {column} (Gini {gini}).",
-                 share=format_percent(concentration.top20_share, digits=0), column=ui.md(data.schema.value_column),
-                 gini=format_number(concentration.gini, digits=2)))
-    pareto = charts.pareto_chart(concentration.curve, concentration.top20_share)
+                 share=format_percent(concentration["top20_share"], digits=0),
+                 column=ui.md(concentration["value_column"]), gini=format_number(concentration["gini"], digits=2)))
+    pareto = charts.pareto_chart(concentration_frame(agg), concentration["top20_share"])
     st.altair_chart(pareto, width="stretch")
 
 if seg.propensity is not None:

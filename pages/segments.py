@@ -57,7 +57,7 @@ with st.expander(_("Pinned segments (e.g. key accounts)"), expanded=bool(state.p
     for i, pin in enumerate(state.pins()):
         left, right = st.columns([5, 1])
         left.markdown(f"**{ui.md(pin.name)}** — {ui.md(pin.describe())}")
-        if right.button(_("Remove"), key=f"unpin_{i}"):
+        if right.button(_("Remove"), key=state.unpin_key(i)):
             state.set_pins(tuple(p for j, p in enumerate(state.pins()) if j != i))
             st.rerun()
     PIN_OP_LABELS = {"top": _("top N"), "bottom": _("bottom N"), "in": _("one of"), "contains": _("contains")}

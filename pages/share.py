@@ -10,7 +10,6 @@ import streamlit as st
 from pages.common import cache, run_view, signin, state, ui, waves_view
 from segcore.errors import SegcoreError
 from segcore.i18n import N_, _, ngettext
-from segcore.insight import compare, summary
 from segcore.model import persist
 from segcore.render import report
 
@@ -41,9 +40,8 @@ if seg is None:
     st.info(_("Build a segmentation first to save or report it. Saved runs are listed below."))
     st.page_link("pages/segments.py", label=_("Go to {step}", step=_("Segments")), icon=":material/arrow_forward:")
 else:
-    embedding = cache.finished_map(cache.map_key(data.fingerprint, data.schema, spec))
-    agg = summary.build_summary(seg, data.df, embedding=embedding)
-    with st.form("save_run"):
+    agg = cache.run_summary(data.fingerprint, data.df, spec, data.schema, seg)
+    with st.form(state.SAVE_FORM):
         st.subheader(_("Save this segmentation"))
         title = st.text_input(_("Title"), value=data.name + ": " + ngettext("{n} segment", "{n} segments", seg.n_segments))
         note = st.text_area(_("Note for readers"), placeholder=_("What this is for, what to look at first…"))
@@ -103,23 +101,23 @@ for run in runs:
                        + " · " + ngettext("{n} segment", "{n} segments", run.n_segments)
                        + (f" · {ui.md(run.note[:120])}" if run.note else "")
                        + (" · " + _("saved by {owner}", owner=ui.md(run.owner)) if run.owner not in (None, me.user) else ""))
-        if top[2].button(_("Delete"), key=f"del_{run.run_id}", icon=":material/delete:"):
+        if top[2].button(_("Delete"), key=state.run_widget_key("del", run.run_id), icon=":material/delete:"):
             store.delete_run(run.run_id, viewer=me)
             st.rerun()
-        if top[1].button(_("Open"), key=f"open_{run.run_id}", icon=":material/open_in_full:"):
+        if top[1].button(_("Open"), key=state.run_widget_key("open", run.run_id), icon=":material/open_in_full:"):
             state.set_open_run(run.run_id)
         with top[1].popover(_("Rename")):
-            new_title = st.text_input(_("New title"), value=run.title, key=f"title_{run.run_id}")
-            if st.button(_("Rename"), key=f"ren_{run.run_id}"):
+            new_title = st.text_input(_("New title"), value=run.title, key=state.run_widget_key("title", run.run_id))
+            if st.button(_("Rename"), key=state.run_widget_key("ren", run.run_id)):
                 try:
                     store.rename_run(run.run_id, new_title, viewer=me)
                     st.rerun()
                 except SegcoreError as error:
                     ui.show_error(error)
         link_cols = st.columns([2, 2, 3])
-        expiry = link_cols[0].selectbox(_("Link expires"), list(EXPIRY), key=f"exp_{run.run_id}", format_func={e: _(e) for e in EXPIRY}.get,
+        expiry = link_cols[0].selectbox(_("Link expires"), list(EXPIRY), key=state.run_widget_key("exp", run.run_id), format_func={e: _(e) for e in EXPIRY}.get,
                                         label_visibility="collapsed")
-        if link_cols[1].button(_("Create share link"), key=f"share_{run.run_id}", icon=":material/link:"):
+        if link_cols[1].button(_("Create share link"), key=state.run_widget_key("share", run.run_id), icon=":material/link:"):
             link = store.create_share(run.run_id, expires_in=EXPIRY[expiry], viewer=me)
             state.set_share_link(run.run_id, f"{base_url}/?share={link.token}")
         if state.share_link(run.run_id):
@@ -133,7 +131,7 @@ for run in runs:
                               _("expires {when}", when=ui.when(link.expires_at)) if link.expires_at else _("active"))
                     c = st.columns([4, 1])
                     c[0].caption(_("created {when}", when=ui.when(link.created_at)) + f" · {status}")
-                    if not link.revoked and c[1].button(_("Revoke"), key=f"rev_{link.share_id}"):
+                    if not link.revoked and c[1].button(_("Revoke"), key=state.revoke_key(link.share_id)):
                         store.revoke_share(link.share_id, viewer=me)
                         st.rerun()
 
@@ -143,7 +141,7 @@ if opened and any(r.run_id == opened for r in runs):
     st.divider()
     head, close = st.columns([5, 1])
     head.subheader(_("Opened: {title}", title=ui.md(saved.title)))
-    if close.button(_("Close"), key="close_run", icon=":material/close:"):
+    if close.button(_("Close"), key=state.CLOSE_RUN, icon=":material/close:"):
         state.set_open_run(None)
         st.rerun()
     st.caption(_("Saved {when} UTC", when=ui.when(saved.created_at)) + " · "
@@ -163,20 +161,18 @@ else:
     labels = {r.run_id: f"{r.title} ({ui.when(r.created_at)})"
               + (" · " + _("customer rows stored") if r.has_rows else "") for r in comparable}
     a_col, b_col = st.columns(2)
-    a = a_col.selectbox(_("Run A"), list(labels), format_func=labels.get, key="cmp_a")
-    b = b_col.selectbox(_("Run B"), list(labels), format_func=labels.get, index=1, key="cmp_b")
+    a = a_col.selectbox(_("Run A"), list(labels), format_func=labels.get, key=state.COMPARE_A)
+    b = b_col.selectbox(_("Run B"), list(labels), format_func=labels.get, index=1, key=state.COMPARE_B)
     run_a, run_b = (store.get_run(a, viewer=me), store.get_run(b, viewer=me)) if a != b else (None, None)
     if a != b and run_a.rows and run_b.rows and run_a.fingerprint != run_b.fingerprint:
         waves_view.render(run_a, run_b, data.schema.value_column)
     elif a != b:
         try:
-            model_a = cache.saved_model(a, run_a)
-            model_b = cache.saved_model(b, run_b)
-            table = compare.compare_runs(model_a.assign(data.df), model_b.assign(data.df),
-                                         id_column=data.schema.id_column)
+            with st.spinner(_("Scoring the customers with both runs…")):
+                table = cache.run_comparison(data.fingerprint, a, b, data.schema.id_column, run_a, run_b, data.df)
         except SegcoreError as error:
             ui.show_error(error)
         else:
             moved = table.attrs.get("n_matched", int(table.to_numpy().sum()))
             st.caption(_("{n} customers matched in both runs. Rows: run A's segments; columns: run B's.", n=moved))
-            st.dataframe(table.rename(index=model_a.segment_names, columns=model_b.segment_names), width="stretch")
+            st.dataframe(table, width="stretch")

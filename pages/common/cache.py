@@ -21,7 +21,7 @@ import streamlit as st
 from segcore.columns import rfm, roles, transactions
 from segcore.columns.schema import Schema
 from segcore.i18n import N_, current_language, use_language
-from segcore.insight import embed
+from segcore.insight import compare, embed, summary
 from segcore.io import load as io
 from segcore.model import features
 from segcore.model import segmentation as model
@@ -106,17 +106,17 @@ def prepared(fingerprint: str, df: pd.DataFrame, spec: FeatureSpec, schema: Sche
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def _sweep(fingerprint: str, schema_key: str, prep_key: str, method: str, seed: int, k_values: tuple[int, ...],
+           _X: np.ndarray):
+    # Nothing is drawn in here: Streamlit would replay it on every cache hit.
+    return run_sweep(_X, k_values=k_values, method=method, random_state=seed)
+
+
 def sweep(fingerprint: str, schema_key: str, prep_key: str, method: str, seed: int, k_values: tuple[int, ...],
           _X: np.ndarray):
     """The k sweep for one prepared matrix, method and k range (not k itself, so changing k reuses it)."""
-    bar = st.progress(0.0, text=f"Trying {k_range_text(k_values)} segments…")
-
-    def report(fraction: float, message: str) -> None:
-        bar.progress(min(1.0, fraction), text=message)
-
-    result = run_sweep(_X, k_values=k_values, method=method, random_state=seed, progress=report)
-    bar.empty()
-    return result
+    with st.spinner(f"Trying {k_range_text(k_values)} segments…", show_time=True):
+        return _sweep(fingerprint, schema_key, prep_key, method, seed, k_values, _X)
 
 
 def sweep_for(fingerprint: str, df, spec: FeatureSpec, schema: Schema):
@@ -253,6 +253,28 @@ def _jobs() -> dict[str, tuple[Future, float]]:
 def map_key(fingerprint: str, schema: Schema, spec: FeatureSpec) -> str:
     """The content key of a map: the data, the roles and what the prepared matrix depends on; not k or method."""
     return f"{fingerprint}|{_schema_key(schema)}|{_prep_key(spec)}"
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _summary(fit_key: str, names_key: str, map_ready: bool, _seg, _df, _embedding) -> dict:
+    return summary.build_summary(_seg, _df, embedding=_embedding)
+
+
+def run_summary(fingerprint: str, df, spec: FeatureSpec, schema: Schema, seg) -> dict:
+    """The one summary of the fitted segmentation, as the user named its segments: the Profiles page, the saved
+    run, the shared view and the reports all render from it. Built once per fit, names and map (not per rerun)."""
+    embedding = finished_map(map_key(fingerprint, schema, spec))
+    names_key = json.dumps(seg.segment_names, sort_keys=True, ensure_ascii=False)
+    return _summary(_fit_key(fingerprint, schema, spec), names_key, embedding is not None, seg, df, embedding)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def run_comparison(fingerprint: str, run_a: str, run_b: str, id_column: str | None, _saved_a, _saved_b, _df):
+    """Customers moved between two saved runs (already read with the viewer's rights), scoring the loaded customers
+    once with each; cached per pair, so a rerun does not score them again."""
+    model_a, model_b = saved_model(run_a, _saved_a), saved_model(run_b, _saved_b)
+    table = compare.compare_runs(model_a.assign(_df), model_b.assign(_df), id_column=id_column)
+    return table.rename(index=model_a.segment_names, columns=model_b.segment_names)
 
 
 def finished_map(key: str) -> embed.Embedding | None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pages.common import ui
+from pages.common import state, ui
 from segcore.i18n import _, format_number, format_percent, pgettext
 from segcore.insight.profile import Profile
 from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
@@ -36,9 +36,9 @@ def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, sho
          likelihood: dict | None = None) -> None:
     with st.container(border=True):
         if on_rename is not None:
-            key = f"name_{p.segment}"
-            st.text_input(_("Segment name"), value=p.name, key=key, label_visibility="collapsed",
-                          on_change=lambda: on_rename(p.segment, st.session_state[key]),
+            st.text_input(_("Segment name"), value=p.name, key=state.segment_name_key(p.segment),
+                          label_visibility="collapsed",
+                          on_change=lambda: on_rename(p.segment, state.typed_segment_name(p.segment)),
                           help=_("Rename the segment; the new name is used everywhere."))
         else:
             st.markdown(f"### {ui.md(p.name)}")

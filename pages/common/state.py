@@ -33,6 +33,17 @@ MAP_COLOR = "map_color"
 DISK_PATH = "disk_path"
 WAREHOUSE_DIALECT = "warehouse_dialect"
 LANGUAGE = "lang"  # also the URL parameter: ?lang=zh|ko|ru|en
+SAVE_FORM = "save_run"
+CLOSE_RUN = "close_run"
+COMPARE_A = "cmp_a"
+COMPARE_B = "cmp_b"
+# Keys made per preset, segment, pin, run or share link: built only by the functions below.
+_FEATURES_OF = FEATURES + "_{preset}"
+_SEGMENT_NAME = "name_{segment}"
+_UNPIN = "unpin_{index}"
+_RUN_WIDGET = "{action}_{run_id}"
+_REVOKE = "rev_{share_id}"
+RUN_ACTIONS = ("del", "open", "title", "ren", "exp", "share")
 OUTCOME = "outcome_pick"  # the yes/no column the Profiles page predicts ("" = none)
 CONTACT_SEGMENT = "contact_segment"
 FACTOR_VIEW = "factor_view"
@@ -99,8 +110,41 @@ def set_dataset(value: Dataset) -> None:
     st.session_state[_SPEC] = None
     st.session_state[_NAMES] = {}
     st.session_state[_PINS] = ()
-    for key in (FEATURES, PROFILE_COLUMNS, PRESET, K_CHOICE, METHOD, SEGMENT_FILTER):
+    for key in (PROFILE_COLUMNS, PRESET, K_CHOICE, METHOD, SEGMENT_FILTER):
         st.session_state.pop(key, None)
+    per_dataset = (_FEATURES_OF.format(preset=""), _SEGMENT_NAME.format(segment=""), _UNPIN.format(index=""))
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(per_dataset)]:
+        st.session_state.pop(key, None)  # the column pickers of every preset and the segment-name boxes
+
+
+def features_key(preset: str) -> str:
+    """The column picker's widget key: one per preset, so switching presets shows that preset's columns."""
+    return _FEATURES_OF.format(preset=preset)
+
+
+def segment_name_key(segment: int) -> str:
+    """The rename box of a segment card."""
+    return _SEGMENT_NAME.format(segment=segment)
+
+
+def typed_segment_name(segment: int) -> str:
+    """What the user typed in a segment's rename box."""
+    return str(st.session_state.get(segment_name_key(segment), ""))
+
+
+def unpin_key(index: int) -> str:
+    return _UNPIN.format(index=index)
+
+
+def run_widget_key(action: str, run_id: str) -> str:
+    """Keys of the per-run controls on the Share page (delete, open, rename, link expiry, create link)."""
+    if action not in RUN_ACTIONS:
+        raise ValueError(f"unknown run action {action!r}; known: {', '.join(RUN_ACTIONS)}")
+    return _RUN_WIDGET.format(action=action, run_id=run_id)
+
+
+def revoke_key(share_id: str) -> str:
+    return _REVOKE.format(share_id=share_id)
 
 
 def set_schema(schema: Schema) -> None:
