@@ -29,3 +29,14 @@ class ModelError(SegcoreError):
 
 class StoreError(SegcoreError):
     """A saved segmentation or share link cannot be found, read or written."""
+
+
+def require_columns(frame, columns, *, what: str) -> None:
+    """SpecError naming the columns of ``columns`` that ``frame`` lacks and the ones it has (the one such check)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        shown = ", ".join(map(str, frame.columns[:20])) + (" ..." if len(frame.columns) > 20 else "")
+        raise SpecError(
+            f"The {what} {', '.join(map(repr, missing))} {'is' if len(missing) == 1 else 'are'} not in the table. "
+            f"Pick columns from: {shown}."
+        )

@@ -195,7 +195,7 @@ SHAPE_EXCEPTIONS = {
     "segcore.i18n.translate.ngettext": "the gettext API: ngettext(singular, plural, n)",
     "segcore.i18n.translate.lazy_ngettext": "the gettext API, lazily",
     "segcore.i18n.translate.render": "render(value, language=None) mirrors gettext's optional language",
-    "segcore.columns.rfm.rfm_segment": "the three RFM scores are one datum (an R, F, M triple)",
+    "segcore.columns.rfm_scores.rfm_segment": "the three RFM scores are one datum (an R, F, M triple)",
     "segcore.i18n.language.choose_language": "variadic by design: candidate languages in order of preference",
 }
 

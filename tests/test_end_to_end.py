@@ -20,7 +20,8 @@ import pytest
 from helpers import ROOT
 from sklearn.metrics import adjusted_rand_score
 
-from segcore.columns.rfm import RFM_SEGMENTS, to_customers
+from segcore.columns.rfm import to_customers
+from segcore.columns.rfm_scores import RFM_SEGMENTS
 from segcore.columns.roles import infer_roles
 from segcore.columns.schema import default_preset, preset_features
 from segcore.columns.transactions import TransactionColumns, detect_transactions

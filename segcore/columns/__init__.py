@@ -5,7 +5,7 @@ Public names load on first use, so importing one module of this stage does not i
 
 from __future__ import annotations
 
-from importlib import import_module
+from segcore.lazy import lazy_exports
 
 _LAZY = {
     "infer_roles": "roles",
@@ -22,10 +22,4 @@ _LAZY = {
     "CustomerTable": "rfm",
 }
 
-__all__ = list(_LAZY)
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __all__ = lazy_exports(__name__, _LAZY)

@@ -6,15 +6,7 @@ segments.
 Messy exports are the norm, so nothing is dropped silently: rows without a customer id, a readable date or an
 amount are left out, counted and reported in ``notes``; returns and cancellations are netted into ``monetary``.
 
-RFM segment map (R score down, FM = round-half-up of (F + M) / 2 across), the widely used R x F grid with
-"Lost" split out of the bottom-left corner::
-
-    R \\ FM   1                2                   3                   4                 5
-    5        New customers    Potential loyalist  Potential loyalist  Champions         Champions
-    4        Promising        Potential loyalist  Potential loyalist  Loyal             Loyal
-    3        About to sleep   About to sleep      Need attention      Loyal             Loyal
-    2        Hibernating      Hibernating         At risk             At risk           Cannot lose them
-    1        Lost             Hibernating         At risk             At risk           Cannot lose them
+The scores and segment names come from ``segcore.columns.rfm_scores``.
 """
 
 from __future__ import annotations
@@ -25,26 +17,16 @@ import numpy as np
 import pandas as pd
 
 from segcore.columns.dates import parse_dates
+from segcore.columns.rfm_scores import add_scores
 from segcore.columns.snapshot import implausible_note, last_plausible_day
 from segcore.columns.transactions import TransactionColumns, detect_transactions
 from segcore.errors import DataError, SpecError
 
 # Share columns kept per channel/category column; the rest is pooled into "other" so the table stays readable.
 TOP_LEVELS = 8
-# Quintiles: the classic RFM scale of 1 (worst) to 5 (best).
-N_SCORES = 5
 # Bad values quoted in a note, so the user can find them without a wall of text.
 EXAMPLES_SHOWN = 3
 
-# (R score, FM score) -> segment; rows are R = 1..5, columns FM = 1..5 (see the module docstring).
-RFM_GRID = (
-    ("Lost", "Hibernating", "At risk", "At risk", "Cannot lose them"),
-    ("Hibernating", "Hibernating", "At risk", "At risk", "Cannot lose them"),
-    ("About to sleep", "About to sleep", "Need attention", "Loyal", "Loyal"),
-    ("Promising", "Potential loyalist", "Potential loyalist", "Loyal", "Loyal"),
-    ("New customers", "Potential loyalist", "Potential loyalist", "Champions", "Champions"),
-)
-RFM_SEGMENTS = tuple(dict.fromkeys(name for row in RFM_GRID for name in row))
 
 
 @dataclass(frozen=True)
@@ -361,20 +343,20 @@ def _shares(
     n = len(table)
     grid = np.zeros((n, len(top)))
     _bin2d(grid, codes, level_codes, spend)
-    return share_columns(grid, top, kind, existing=existing)
+    return share_columns(grid, top, kind=kind, existing=existing)
 
 
-def share_columns(grid: np.ndarray, top: list[str], kind: str, *, existing: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+def share_columns(grid: np.ndarray, top: list[str], *, kind: str, existing: list[str]) -> tuple[pd.DataFrame, pd.Series]:
     """Spend per customer (rows) and level (columns) as rounded shares named ``share_<level>`` (``share_<kind>_<level>``
     when that name is taken) and the top level per customer (missing when the customer has no purchase spend).
     Shared with the DuckDB path (``segcore.sql.logs``) so both name and round the same way."""
     total = grid.sum(axis=1, keepdims=True)
     share = np.divide(grid, total, out=np.zeros_like(grid), where=total > 0)
-    names = []
-    for lvl in top:
-        name = f"share_{lvl}"
+    names: list[str] = []
+    for level in top:
+        name = f"share_{level}"
         if name in existing or name in names:
-            name = f"share_{kind}_{lvl}"
+            name = f"share_{kind}_{level}"
         names.append(name)
     frame = pd.DataFrame(np.round(share, 4), columns=names)
     best = np.where(total[:, 0] > 0, np.array(top, dtype=object)[grid.argmax(axis=1)], None)
@@ -384,31 +366,3 @@ def share_columns(grid: np.ndarray, top: list[str], kind: str, *, existing: list
 def _bin2d(grid: np.ndarray, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> None:
     flat = np.bincount(rows * grid.shape[1] + cols, weights=weights, minlength=grid.size)
     grid += flat.reshape(grid.shape)
-
-
-def rfm_segment(r_score: int, f_score: int, m_score: int) -> str:
-    """The classic segment name for one set of 1..5 scores (see the map in the module docstring)."""
-    for name, score in (("r_score", r_score), ("f_score", f_score), ("m_score", m_score)):
-        if score not in range(1, N_SCORES + 1):
-            raise SpecError(f"{name} must be a whole number from 1 to {N_SCORES}, not {score!r}.")
-    return RFM_GRID[r_score - 1][(f_score + m_score + 1) // 2 - 1]
-
-
-def _score(values: pd.Series, *, higher_is_better: bool) -> np.ndarray:
-    """Quintile scores 1..5 (5 = best) on ranks, so ties and fewer than 5 distinct values still work."""
-    ranks = (values if higher_is_better else -values).rank(method="first")
-    if len(ranks) == 1:
-        return np.array([N_SCORES])
-    return pd.qcut(ranks, N_SCORES, labels=False).to_numpy().astype(np.int64) + 1
-
-
-def add_scores(table: pd.DataFrame) -> pd.DataFrame:
-    r = _score(table["recency_days"], higher_is_better=False)
-    f = _score(table["frequency"], higher_is_better=True)
-    m = _score(table["monetary"], higher_is_better=True)
-    fm = (f + m + 1) // 2  # round half up
-    grid = np.array(RFM_GRID, dtype=object)
-    out = table.assign(r_score=r, f_score=f, m_score=m)
-    out["rfm_score"] = pd.Series(r * 100 + f * 10 + m, index=out.index).astype("str")
-    out["rfm_segment"] = pd.array(grid[r - 1, fm - 1], dtype="str")
-    return out

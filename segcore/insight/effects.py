@@ -16,7 +16,7 @@ import pandas as pd
 from scipy.special import ndtri
 
 from segcore.columns.vocabulary import NO_WORDS, YES_WORDS
-from segcore.errors import DataError, NotEnoughData, SpecError
+from segcore.errors import DataError, NotEnoughData, SpecError, require_columns
 from segcore.insight.traits import Trait
 
 # Lorenz curve resolution: 101 points = every percent of customers, smooth enough for a chart, tiny to store.
@@ -78,15 +78,6 @@ def segment_codes(labels: Any, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
         raise SpecError("Segment labels must be whole numbers such as 0, 1, 2 (or -1 for unassigned).")
     segments, idx = np.unique(arr.astype(np.int64), return_inverse=True)
     return segments, idx.astype(np.int64)
-
-
-def check_columns(df: pd.DataFrame, columns: Sequence[str], *, what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise SpecError(
-            f"The {what} {', '.join(map(repr, missing))} {'is' if len(missing) == 1 else 'are'} not in the table. "
-            f"Pick columns from: {', '.join(map(str, df.columns[:20]))}{' ...' if len(df.columns) > 20 else ''}."
-        )
 
 
 def is_numeric(s: pd.Series) -> bool:
@@ -307,7 +298,7 @@ def effect_table(df: pd.DataFrame, labels: Any, *, columns: Sequence[str]) -> pd
     h; categorical columns the level with the largest |h| in that segment, keeping its sign. Constant columns give 0.
     """
     segments, idx = segment_codes(labels, len(df))
-    check_columns(df, list(columns), what="column")
+    require_columns(df, list(columns), what="column")
     n_seg = len(segments)
     sample = rank_sample(idx, n_seg)
     rows, weights = sample if sample is not None else (slice(None), None)

@@ -16,8 +16,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from segcore.errors import SpecError
-from segcore.insight.effects import check_columns, segment_codes
+from segcore.errors import SpecError, require_columns
+from segcore.insight.effects import segment_codes
 from segcore.insight.profile import Profile
 
 FORMAT_VERSION = 1
@@ -305,7 +305,7 @@ def explain_rules(
     columns = list(dict.fromkeys(columns))
     if not columns:
         raise SpecError("Choose at least one column to explain the segments with.")
-    check_columns(df, columns, what="column")
+    require_columns(df, columns, what="column")
     if not isinstance(max_depth, int) or not 1 <= max_depth <= MAX_DEPTH_LIMIT:
         raise SpecError(f"Rule depth must be a whole number from 1 to {MAX_DEPTH_LIMIT}; got {max_depth!r}.")
     feats, texts, notes = _design(df, columns)

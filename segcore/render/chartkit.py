@@ -12,7 +12,6 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from segcore.errors import SpecError
 from segcore.labels import UNASSIGNED_NAME
 from segcore.render.theme import (
     THEME_NAME,
@@ -67,15 +66,6 @@ def tooltips(frame: pd.DataFrame, columns: Sequence[str]) -> list[alt.Tooltip]:
             kw.update(type="temporal", format="%Y-%m-%d")
         tips.append(alt.Tooltip(**kw))
     return tips
-
-
-def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SpecError(
-            f"The {what} chart needs the column(s) {', '.join(missing)}, which are not in the table "
-            f"(it has: {', '.join(map(str, frame.columns))})."
-        )
 
 
 def profile_frame(profiles: Any) -> pd.DataFrame:

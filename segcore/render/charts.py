@@ -15,12 +15,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from segcore.errors import SpecError
+from segcore.errors import SpecError, require_columns
 from segcore.render.chartkit import (
     HEAT_CELL_HEIGHT,
     HEAT_CELL_WIDTH,
     palette_scale,
-    require_columns,
     segment_order,
     tooltips,
 )
@@ -49,7 +48,7 @@ MAP_OPACITY_OUT = 0.12
 # ---------------------------------------------------------------------------------------------- k sweep
 def sweep_chart(sweep_table: pd.DataFrame, recommended_k: int, *, reason: str = "") -> alt.LayerChart:
     """Separation (silhouette) and stability against the number of segments, with the recommended k marked."""
-    require_columns(sweep_table, ["k", "silhouette"], what="segment-count")
+    require_columns(sweep_table, ["k", "silhouette"], what="segment-count chart column")
     metrics = {"silhouette": "Separation (silhouette)", "stability": "Stability"}
     present = [m for m in metrics if m in sweep_table.columns]
     long = sweep_table[["k", *present]].melt(id_vars="k", var_name="metric", value_name="score")
@@ -106,7 +105,7 @@ def map_chart(
     ``points`` has x, y, segment_name, segment (id) and the tooltip columns; ``id_column`` identifies a customer
     in the "pick" selection (a "row" position column is added when absent). Only the needed columns are sent.
     """
-    require_columns(points, [x, y, "segment_name", *tooltip], what="map")
+    require_columns(points, [x, y, "segment_name", *tooltip], what="map chart column")
     frame = points.copy()
     if id_column not in frame.columns:
         if id_column != "row":
@@ -150,7 +149,7 @@ def map_chart(
 # ---------------------------------------------------------------------------------------------- Pareto
 def pareto_chart(curve: pd.DataFrame, top20_share: float) -> alt.LayerChart:
     """Cumulative share of value against share of customers (best first), with the 20% / 80% reference marks."""
-    require_columns(curve, ["customer_share", "value_share"], what="value concentration")
+    require_columns(curve, ["customer_share", "value_share"], what="value concentration chart column")
     c = curve[["customer_share", "value_share"]].astype(float).dropna().sort_values("customer_share")
     grid = np.linspace(0.0, 1.0, PARETO_POINTS)
     xs = np.concatenate([[0.0], c["customer_share"].to_numpy()])

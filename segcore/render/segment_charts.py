@@ -13,13 +13,12 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from segcore.errors import SpecError
+from segcore.errors import SpecError, require_columns
 from segcore.render.chartkit import (
     HEAT_CELL_HEIGHT,
     HEAT_CELL_WIDTH,
     palette_scale,
     profile_frame,
-    require_columns,
     segment_order,
 )
 from segcore.render.theme import (
@@ -112,7 +111,7 @@ def effect_heatmap(
 def size_chart(profiles: Any, *, palette: tuple[Sequence, Sequence[str]] | None = None) -> alt.LayerChart:
     """Horizontal bars: customers per segment, labelled with count and share, coloured by segment."""
     frame = profile_frame(profiles)
-    require_columns(frame, ["segment_name", "size", "share"], what="segment size")
+    require_columns(frame, ["segment_name", "size", "share"], what="segment size chart column")
     frame = frame[[c for c in ("segment", "segment_name", "size", "share") if c in frame.columns]].copy()
     frame["segment_name"] = frame["segment_name"].astype(str)
     frame["label"] = [f"{int(n):,} ({s:.0%})" for n, s in zip(frame["size"], frame["share"], strict=True)]
@@ -148,7 +147,7 @@ def distribution_chart(
     ``segment`` is an optional boolean mask over ``df`` rows: the segment is then compared with all customers as
     shares within each group. Missing values and levels beyond ``top`` are counted and named, never dropped.
     """
-    require_columns(df, [column], what="distribution")
+    require_columns(df, [column], what="distribution chart column")
     s = df[column]
     groups: list[tuple[str, np.ndarray]] = [("All customers", np.ones(len(df), dtype=bool))]
     if segment is not None:

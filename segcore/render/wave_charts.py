@@ -5,13 +5,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from segcore.render.chartkit import require_columns
+from segcore.errors import require_columns
 from segcore.render.theme import PRIMARY
 
 
 def moves_heatmap(long: pd.DataFrame) -> alt.LayerChart:
     """``long`` is ``segcore.insight.waves.moves_long``: one row per (from, to) with its customer count."""
-    require_columns(long, ["from", "to", "customers"], "moves")
+    require_columns(long, ["from", "to", "customers"], what="moves chart column")
     order_from = list(dict.fromkeys(long["from"]))
     order_to = list(dict.fromkeys(long["to"]))
     base = alt.Chart(long).encode(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from segcore.columns.rfm import N_SCORES, RFM_GRID
+from segcore.columns.rfm_scores import N_SCORES, RFM_GRID
 from segcore.errors import ModelError
 from segcore.sql.features import DOUBLE, TEXT, column
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from segcore.columns import dates, rfm
+from segcore.columns import dates, rfm, rfm_scores
 from segcore.columns import transactions as tx
 from segcore.errors import DataError, SpecError
 from segcore.sql.fromlog import log_recipe
@@ -397,12 +397,12 @@ def _finish(agg: pd.DataFrame, columns, tops: dict, as_of: pd.Timestamp, notes: 
     for kind, top_raws in tops.items():
         top = [key for key, _ in top_raws]
         grid = agg[[f"{kind}_{j}" for j in range(len(top))]].to_numpy(dtype=np.float64).reshape(n, len(top))
-        frame, top_level = rfm.share_columns(grid, top, kind, existing=existing)
+        frame, top_level = rfm.share_columns(grid, top, kind=kind, existing=existing)
         for name in frame.columns:
             table[name] = frame[name].to_numpy()
         existing.extend(frame.columns)
         best[top_level.name] = top_level.array
     for name, values in best.items():
         table[name] = values
-    table = rfm.add_scores(table)
+    table = rfm_scores.add_scores(table)
     return table.rename(columns={"customer": columns.customer})

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segcore.columns.rfm import RFM_SEGMENTS, CustomerTable, rfm_segment, to_customers
+from segcore.columns.rfm import CustomerTable, to_customers
+from segcore.columns.rfm_scores import RFM_SEGMENTS, rfm_segment
 from segcore.columns.transactions import TransactionColumns, detect_transactions
 from segcore.errors import DataError, SpecError
 
