@@ -138,5 +138,5 @@ def test_russian_transaction_log_is_read_and_detected(sample_data):
     assert pd.api.types.is_float_dtype(table.df["Сумма, руб"])  # decimal commas read as numbers
     tx = detect_transactions(table.df)
     assert (tx.customer, tx.date, tx.amount) == ("ID клиента", "Дата", "Сумма, руб")
-    customers = to_customers(table.df, tx)
+    customers = to_customers(table.df, columns=tx)
     assert len(customers.df) == 300  # every customer of the log, one row each

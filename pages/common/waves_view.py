@@ -62,7 +62,7 @@ def render(run_a, run_b, value_column: str | None) -> None:
     m[3].metric(_("Lost"), format_number(change.lost))
     names_a = dict(zip(a["segment"], a["segment_name"], strict=False)) if "segment_name" in a else None
     names_b = dict(zip(b["segment"], b["segment_name"], strict=False)) if "segment_name" in b else None
-    st.altair_chart(moves_heatmap(moves_long(change.moves, names_a, names_b)), width="stretch")
+    st.altair_chart(moves_heatmap(moves_long(change.moves, names_a=names_a, names_b=names_b)), width="stretch")
     if change.value_moves is not None:
         st.markdown(_("**Value moved** ({column} in the later wave, by earlier and later segment)", column=ui.md(value)))
         st.dataframe(change.value_moves.round(0), width="stretch")

@@ -67,7 +67,7 @@ def wave_changes(
     )
 
 
-def moves_long(table: pd.DataFrame, names_a: dict | None = None, names_b: dict | None = None) -> pd.DataFrame:
+def moves_long(table: pd.DataFrame, *, names_a: dict | None = None, names_b: dict | None = None) -> pd.DataFrame:
     """The from/to table as rows (from, to, customers) for a heat map, with segment names where known."""
     long = table.rename_axis(index="from", columns="to").stack().rename("customers").reset_index()
     long["from"] = [_name(v, names_a, NOT_IN_A) for v in long["from"]]

@@ -20,7 +20,7 @@ def test_moves_new_lost_value_and_kpis_are_counted_exactly():
     assert kpis.loc[0, "customers_earlier"] == 2 and kpis.loc[0, "customers_later"] == 2
     assert kpis.loc[1, "mean_value_change"] == pytest.approx(30.0 - 35.0)
     assert "1 moved to another" in change.headline()
-    long = moves_long(change.moves, {0: "Keen", 1: "Quiet"}, {0: "Keen", 1: "Quiet"})
+    long = moves_long(change.moves, names_a={0: "Keen", 1: "Quiet"}, names_b={0: "Keen", 1: "Quiet"})
     assert long.loc[(long["from"] == "Keen") & (long["to"] == "Quiet"), "customers"].item() == 1
 
 
