@@ -35,7 +35,7 @@ def read_from_disk(path: str, *, progress: Progress | None = None) -> Table:
             df = src.connection.execute(f"SELECT * FROM {src.relation}").df()
             notes, kind, dropped = (), "parquet", 0
         else:
-            customers = customers_from_log(src, columns, progress=progress)
+            customers = customers_from_log(src, columns=columns, progress=progress)
             df, notes, dropped = customers.df, customers.notes, customers.rows_dropped
             kind = f"{src.kind} transaction log"
             notes = (f"A transaction log of {len(df):,} customers, aggregated by DuckDB without loading it.", *notes)
