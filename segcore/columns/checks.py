@@ -117,7 +117,7 @@ def _as_number(column: pd.Series) -> pd.Series:
 MIN_CUSTOMERS = 3
 
 
-def too_few_customers(n_rows: int, what: str = "the file") -> str | None:
+def too_few_customers(n_rows: int, *, what: str = "the file") -> str | None:
     """The message for a table too small to segment, or None when it has enough rows."""
     if n_rows >= MIN_CUSTOMERS:
         return None

@@ -185,7 +185,7 @@ def to_customers(
         as_of_ts = last + pd.Timedelta(days=1)
         late = keep & (dates >= as_of_ts).to_numpy()
         if late.any():
-            notes.append(implausible_note(int(late.sum()), columns.date, last, dates[late].max(), as_of_ts))
+            notes.append(implausible_note(int(late.sum()), column=columns.date, last=last, latest=dates[late].max(), as_of=as_of_ts))
         keep &= ~late
     else:
         try:

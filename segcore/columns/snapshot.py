@@ -34,7 +34,7 @@ def last_plausible_day(dates: pd.Series, *, today: pd.Timestamp | None = None) -
     return end
 
 
-def implausible_note(n_rows: int, column: str, last: pd.Timestamp, latest: pd.Timestamp, as_of: pd.Timestamp) -> str:
+def implausible_note(n_rows: int, *, column: str, last: pd.Timestamp, latest: pd.Timestamp, as_of: pd.Timestamp) -> str:
     rows = "row is" if n_rows == 1 else "rows are"
     return (
         f"{n_rows:,} {rows} dated after {last.date()} in '{column}' (the latest {latest.date()}), in the future or "

@@ -45,7 +45,7 @@ def _read_excel(data: bytes, source: str, sheet: str | int | None) -> _Parsed:
     finally:
         wb.close()
     width = max((len(r) for r in rows), default=0)
-    _limits.check_columns(width, source, f"Sheet '{chosen}'")
+    _limits.check_columns(width, source=source, where=f"Sheet '{chosen}'")
     rows = [r + [None] * (width - len(r)) for r in rows]
     blank = [i for i, r in enumerate(rows) if all(_is_blank(v) for v in r)]
     start = next((i for i in range(len(rows)) if i not in set(blank)), None)
@@ -144,7 +144,7 @@ def _read_parquet(data: bytes, source: str) -> _Parsed:
             f"{len(nested)} column{'s' if len(nested) > 1 else ''} of {source} hold lists or maps rather than single "
             f"values ({', '.join(nested[:5])}); they were kept as text and are not used to segment on."
         )
-    _limits.check_columns(len(columns), source, "The Parquet file")
+    _limits.check_columns(len(columns), source=source, where="The Parquet file")
     df = pd.DataFrame(dict(enumerate(columns.values())))
     return _Parsed(df.reset_index(drop=True), [str(c) for c in columns], [], warnings)
 
@@ -170,7 +170,7 @@ def _read_json(text: str, source: str) -> _Parsed:
             if records and isinstance(records[0], dict)
             else pd.DataFrame(records)
         )
-        _limits.check_columns(df.shape[1], source, "The JSON file")
+        _limits.check_columns(df.shape[1], source=source, where="The JSON file")
         df = df.astype(object).apply(_tidy_object_column) if not df.empty else df
     except RecursionError:
         raise _limits.nesting_error(source) from None

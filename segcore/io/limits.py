@@ -44,7 +44,7 @@ def check_text(data: bytes, source: str) -> None:
             raise _too_many_columns(source, 1, widest)
 
 
-def check_columns(n_columns: int, source: str, where: str = "The header") -> None:
+def check_columns(n_columns: int, *, source: str, where: str = "The header") -> None:
     if n_columns > MAX_COLUMNS:
         raise DataError(
             f"{where} of {source} has {n_columns:,} columns; segcore reads at most {MAX_COLUMNS:,}. Keep only the "
@@ -65,7 +65,7 @@ def check_zip_size(data: bytes, source: str) -> None:
 
 def check_parquet_size(metadata, source: str) -> None:
     """Columns and uncompressed size from the Parquet footer, before any column is read."""
-    check_columns(metadata.num_columns, source, "The Parquet file")
+    check_columns(metadata.num_columns, source=source, where="The Parquet file")
     total = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
     if total > MAX_DECOMPRESSED_BYTES:
         raise _too_big_unpacked(source, total)

@@ -264,7 +264,7 @@ def _clean_names(raw: list[str]) -> tuple[list[str], list[tuple[str, str]], list
 
 def _finish(parsed: _Parsed, source: str, fmt: str, meta: dict) -> Table:
     df = parsed.df
-    _limits.check_columns(len(parsed.raw_names), source)
+    _limits.check_columns(len(parsed.raw_names), source=source)
     names, renamed, unnamed = _clean_names(parsed.raw_names)
     if not parsed.header:
         renamed = []  # the no-header warning already names column_1..column_n
