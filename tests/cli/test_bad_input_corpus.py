@@ -29,7 +29,7 @@ DRIVER = textwrap.dedent(
     results = []
     for job in jobs:
         out, err = io.StringIO(), io.StringIO()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = main(job["argv"])
@@ -39,7 +39,7 @@ DRIVER = textwrap.dedent(
                 code = "escaped"
                 err.write(traceback.format_exc())
         results.append({**job, "code": code, "stdout": out.getvalue(), "stderr": err.getvalue(),
-                        "seconds": time.perf_counter() - start})
+                        "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu})
     json.dump(results, open(sys.argv[2], "w"))
     """
 )
@@ -127,10 +127,11 @@ def test_out_equal_to_the_input_is_refused_before_the_file_is_read(corpus):
 
 @pytest.mark.slow
 def test_resource_limits_answer_quickly(corpus):
+    # CPU seconds of the corpus process, so a busy shared machine does not fail the test.
     (inspect, _fit) = corpus["results"]["line_of_15m_empty_columns"]
-    assert inspect["seconds"] < 30, inspect["seconds"]  # was more than 15 minutes and 4.6 GB
+    assert inspect["cpu"] < 10, inspect["cpu"]  # was more than 15 minutes and 4.6 GB
     (names, _fit) = corpus["results"]["4000_columns_named_a"]
-    assert names["seconds"] < 120, names["seconds"]  # linear now; the quadratic checks took minutes under load
+    assert names["cpu"] < 30, names["cpu"]  # linear name and keyword checks; were quadratic
 
 
 @pytest.mark.slow
