@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 
+import pandas as pd
 import pytest
 from bad_input_corpus import CASES, N_ROWS, base, csv_bytes, header_only_parquet, injection_ids
 from helpers import ROOT
@@ -169,9 +170,8 @@ def test_header_only_parquet_exits_cleanly_every_time(tmp_path):
 
 @pytest.mark.slow
 def test_inspect_into_a_pipe_closed_early_stops_quietly(tmp_path):
-    wide = base()
-    for i in range(300):
-        wide[f"extra_measure_{i}"] = range(len(wide))
+    extra = pd.DataFrame({f"extra_measure_{i}": range(N_ROWS) for i in range(300)})
+    wide = pd.concat([base(), extra], axis=1)
     path = tmp_path / "wide.csv"
     path.write_bytes(csv_bytes(wide))
     process = subprocess.Popen([sys.executable, "-m", "segcore", "inspect", str(path)], cwd=ROOT,

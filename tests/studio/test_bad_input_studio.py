@@ -88,5 +88,5 @@ def test_uploads_show_a_clear_error_or_the_notes():
     money["amount"] = ["$1,234.50", "$12", "$980.00"] * (N_ROWS // 3)
     at.file_uploader(key="uploader").set_value(("money.csv", csv_bytes(money), "text/csv")).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    shown = " ".join(m.value for m in at.markdown)
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")  # the page escapes Markdown characters
     assert "'$1,234.50', were read as numbers" in shown
