@@ -5,6 +5,10 @@ Importable from any folder under tests/ (pyproject puts tests/ on pythonpath): `
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import io
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -61,3 +65,23 @@ def rewrite_model(blob: bytes, member: str, change) -> bytes:
         members = {n: zf.read(n) for n in zf.namelist() if n != integrity.SEAL_NAME}
     members[member] = change(members.get(member, b""))
     return write_archive(members)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """``python -m segcore ARGS`` run in this process through ``segcore.cli.main``: the same code and the same exit
+    code, stdout and stderr, without a fresh interpreter's seconds of imports per call. The language the CLI sets is
+    kept inside a copied context. tests/cli/test_cli.py keeps one real subprocess for the ``python -m`` entry point.
+    """
+    from segcore.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+
+    def call() -> int:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                return main(list(args))
+            except SystemExit as stop:  # argparse usage errors and --help
+                return stop.code if isinstance(stop.code, int) else 1
+
+    code = contextvars.copy_context().run(call)
+    return subprocess.CompletedProcess(["segcore", *args], code, out.getvalue(), err.getvalue())

@@ -11,13 +11,11 @@ import csv
 import dataclasses
 import io
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ROOT
+from helpers import run_cli
 from sklearn.metrics import adjusted_rand_score
 
 from segcore.columns.rfm import to_customers
@@ -37,8 +35,6 @@ SPENDS = ("Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen"
 RFM_FEATURES = ("recency_days", "frequency", "monetary", "avg_order_value")
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "segcore", *args], cwd=ROOT, capture_output=True, text=True)
 
 
 def fit(df: pd.DataFrame, features, *, k: int | None, schema=None, **options) -> Segmentation:

@@ -9,10 +9,11 @@ import sys
 import pandas as pd
 import pytest
 from helpers import ROOT, customers
+from helpers import run_cli as run
 
 
-def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "segcore", *args], cwd=cwd, capture_output=True, text=True)
+def run_entry_point(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "segcore", *args], cwd=ROOT, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,8 @@ def test_assign_scores_new_data_with_the_saved_model(customer_csv, fitted_dir, t
 
 
 def test_inspect_json_lists_roles(customer_csv):
-    result = run("inspect", str(customer_csv), "--json")
+    """Through a real `python -m segcore`: the entry point, its exit code and stdout (other tests call main())."""
+    result = run_entry_point("inspect", str(customer_csv), "--json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["report"]["rows_read"] == 500

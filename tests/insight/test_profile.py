@@ -432,6 +432,7 @@ def test_inputs_not_mutated(shop):
     np.testing.assert_array_equal(labels, lab)
 
 
+@pytest.mark.slow
 def test_million_rows_is_fast():
     rng = np.random.default_rng(0)
     n = 1_000_000

@@ -511,6 +511,7 @@ def _data_lines(path) -> int:
     return len(path.read_bytes().splitlines()) - 1
 
 
+@pytest.mark.slow
 def test_transaction_logs_and_workbooks(real_data):
     cdnow_path = real_data / "CDNOW_master_first2500.txt"
     cdnow = load_table(cdnow_path)

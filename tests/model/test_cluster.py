@@ -259,6 +259,7 @@ def test_sampled_silhouette_leaves_out_unassigned(blobs):
 # ---------------------------------------------------------------- sweep
 
 
+@pytest.mark.slow
 def test_sweep_finds_three_blobs(blobs):
     X, _ = blobs
     calls = []
@@ -317,6 +318,7 @@ def test_sweep_rejects_hdbscan():
         sweep(FOUR, method="hdbscan")
 
 
+@pytest.mark.slow
 def test_sweep_other_methods(blobs):
     X, _ = blobs
     assert sweep(X, k_values=[2, 3, 4], method="gmm").recommended_k == 3
@@ -365,6 +367,7 @@ def test_sweep_result_round_trip(blobs):
 # ---------------------------------------------------------------- real data
 
 
+@pytest.mark.slow
 def test_wholesale_kmeans_recovers_channel(real_data):
     df = pd.read_csv(real_data / "wholesale_customers.csv")
     spends = ["Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen"]

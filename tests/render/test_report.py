@@ -370,6 +370,7 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type /Page\b", pdf))
 
 
+@pytest.mark.slow
 def test_pdf_real_summary_is_valid(retail_summary):
     pdf = pdf_report(retail_summary, title="Retail Q3", data_summary="Read 600 rows.", show_sql=True)
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
@@ -377,16 +378,18 @@ def test_pdf_real_summary_is_valid(retail_summary):
     assert b"DejaVu" in pdf and len(re.findall(rb"/Subtype /Image", pdf)) == 4
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["Постоянные клиенты", "忠实客户", "충성 고객", "Ελληνικά ✓ «»"],
-)
-def test_pdf_never_fails_on_non_latin_names(hand_summary, name):
+NON_LATIN_NAMES = ("Постоянные клиенты", "忠实客户", "충성 고객", "Ελληνικά ✓ «»")
+
+
+def test_pdf_never_fails_on_non_latin_names(hand_summary):
+    """Cyrillic, Chinese, Korean and Greek (with symbols) in one report: segment names, a column, title, subtitle."""
     s = copy.deepcopy(hand_summary)
-    s["profiles"][0]["name"] = name
-    s["effects"]["columns"] = [name, "visits"]
+    assert len(s["profiles"]) == 3
+    for profile, name in zip(s["profiles"], NON_LATIN_NAMES, strict=False):
+        profile["name"] = name
+    s["effects"]["columns"] = [NON_LATIN_NAMES[3], "visits"]
     s["density"] = None
-    pdf = pdf_report(s, title=name, subtitle=name, show_sql=False)
+    pdf = pdf_report(s, title=NON_LATIN_NAMES[1], subtitle=NON_LATIN_NAMES[0], show_sql=False)
     assert pdf.startswith(b"%PDF-") and pdf_pages(pdf) >= 1
 
 
@@ -428,6 +431,7 @@ def test_pdf_card_moves_to_next_page_instead_of_splitting(hand_summary):
 
 
 # ----------------------------------------------------------------------------------------- real data
+@pytest.mark.slow
 def test_reports_on_wholesale_customers(real_data):
     df = pd.read_csv(real_data / "wholesale_customers.csv")
     numeric = ["Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen"]

@@ -50,6 +50,7 @@ def test_sql_for_a_file_that_is_not_a_model(tmp_path, capsys):
     assert "not a segcore model file" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_fit_and_assign_read_a_partitioned_parquet_log_out_of_core(tmp_path, capsys):
     from helpers import SAMPLE_DATA
 

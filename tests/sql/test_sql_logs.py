@@ -124,6 +124,7 @@ def test_top_levels_pool_into_other_like_pandas(tmp_path):
     assert "share_other" in got.df and "share_cat_0" not in got.df
 
 
+@pytest.mark.slow
 def test_partitioned_folder_glob_and_duckdb_table_read_the_same_log(tmp_path):
     log = load_table(SAMPLE_DATA / "transactions.csv").df
     want = to_customers(log)

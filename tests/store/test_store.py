@@ -458,6 +458,7 @@ def test_several_processes_save_and_read_at_once(db_url):
         assert raw(store, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
 
 
+@pytest.mark.slow
 def test_fresh_database_migrated_by_racing_processes(db_url):
     with ProcessPoolExecutor(3, mp_context=multiprocessing.get_context("spawn")) as pool:
         versions = list(pool.map(_open_and_version, [db_url] * 3))

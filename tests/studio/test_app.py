@@ -37,6 +37,7 @@ def test_data_page_opens_on_the_sample_data():
     assert editor is not None
 
 
+@pytest.mark.slow
 def test_features_page_starts_from_the_value_preset(flow):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page("pages/features.py").run()
@@ -48,6 +49,7 @@ def test_features_page_starts_from_the_value_preset(flow):
     assert {"nps", "csat", "churned"} <= set(kpis)
 
 
+@pytest.mark.slow
 def test_segments_page_shows_the_recommended_segmentation(flow):
     shown = metrics(flow)
     assert shown["Segments"] == "5"
@@ -60,6 +62,7 @@ def test_segments_page_shows_the_recommended_segmentation(flow):
     assert any(c.value.startswith("5 segments") for c in flow.caption)
 
 
+@pytest.mark.slow
 def test_changing_k_refits_without_recomputing_the_map(flow):
     flow.selectbox(key="k_choice").set_value(3).run()
     no_errors(flow)
@@ -68,6 +71,7 @@ def test_changing_k_refits_without_recomputing_the_map(flow):
     assert metrics(flow)["Segments"] == "5"
 
 
+@pytest.mark.slow
 def test_profiles_page_shows_one_card_per_segment(flow):
     flow.switch_page("pages/profiles.py").run()
     no_errors(flow)
@@ -83,6 +87,7 @@ def test_profiles_page_shows_one_card_per_segment(flow):
     assert {"Assignments (CSV)", "Assignments (Excel)", "Profiles (JSON)", "Model file"} <= set(labels)
 
 
+@pytest.mark.slow
 def test_profiles_page_offers_warehouse_sql_that_agrees_with_the_model(flow):
     import duckdb
 
@@ -98,6 +103,7 @@ def test_profiles_page_offers_warehouse_sql_that_agrees_with_the_model(flow):
     assert any(c.value.startswith("SELECT") and "segment_name" in c.value for c in flow.code)
 
 
+@pytest.mark.slow
 def test_data_page_opens_a_parquet_folder_log_from_disk(tmp_path):
     log = pd.read_csv(SAMPLE_DATA / "transactions.csv")
     for i, part in enumerate((log.iloc[:20000], log.iloc[20000:])):
@@ -113,6 +119,7 @@ def test_data_page_opens_a_parquet_folder_log_from_disk(tmp_path):
     assert "does not exist" in at.error[0].value and metrics(at)["Rows"] == "3,939"
 
 
+@pytest.mark.slow
 def test_renaming_a_segment_is_used_everywhere(flow):
     flow.switch_page("pages/profiles.py").run()
     flow.text_input(key="name_0").set_value("Top fans").run()
@@ -141,6 +148,7 @@ def test_upload_of_a_non_english_semicolon_file():
     assert shown["Rows"] == "400"
 
 
+@pytest.mark.slow
 def test_transaction_log_becomes_one_row_per_customer():
     at = fresh()
     at.button(key="sample_Transaction log (100k rows)").click().run()
@@ -163,6 +171,7 @@ def test_pages_that_need_an_earlier_step_say_so():
     assert at.get("page_link")
 
 
+@pytest.mark.slow
 def test_allowing_a_sensitive_column_reruns_the_sweep_on_the_new_matrix():
     """The sweep is cached per prepared matrix: opting in to 'gender' must not reuse the sweep without it."""
     at = fresh()

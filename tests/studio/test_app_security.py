@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pytest
 from apptest_support import APP, TIMEOUT, fresh, no_errors
 from helpers import ROOT, customers
 from streamlit.testing.v1 import AppTest
@@ -32,6 +33,7 @@ def test_no_page_opts_into_raw_html():
         assert "st.html(" not in source, path
 
 
+@pytest.mark.slow
 def test_html_in_column_and_segment_names_is_rendered_inert():
     df, _ = customers(400, seed=31)
     df = df.rename(columns={"total_spend": EVIL_COLUMN})

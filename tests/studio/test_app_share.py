@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from apptest_support import APP, TIMEOUT, fresh, metrics, no_errors
 from streamlit.testing.v1 import AppTest
 
 from segcore.store.tokens import INVALID_LINK_MESSAGE
+
+pytestmark = pytest.mark.slow  # each test walks the studio from upload to a saved run
 
 TITLE = 'Q4 <script>alert("x")</script> segments'
 CUSTOMER_ID = re.compile(r"\bC\d{5}\b")
