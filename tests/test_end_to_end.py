@@ -321,6 +321,7 @@ def logs(real_data):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(LOGS))
 def test_transaction_log_aggregates_to_the_direct_rfm(logs, name):
     df, direct, no_id, table = logs[name]
@@ -341,6 +342,7 @@ def test_transaction_log_aggregates_to_the_direct_rfm(logs, name):
     assert {"Champions", "Hibernating"} <= set(customers["rfm_segment"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(LOGS))
 def test_transaction_customers_segment_with_the_top_value_segment_first(logs, name):
     _, _, _, table = logs[name]
@@ -360,6 +362,7 @@ def test_transaction_customers_segment_with_the_top_value_segment_first(logs, na
     assert seg.assignments()[seg.schema.id_column].tolist() == customers[seg.schema.id_column].tolist()
 
 
+@pytest.mark.slow
 def test_online_retail_ii_both_sheets_deduplicated(real_data, logs):
     first, _, _, _ = logs["online_retail_II_5countries.xlsx#0"]
     second, _, _, _ = logs["online_retail_II_5countries.xlsx#1"]
@@ -374,6 +377,7 @@ def test_online_retail_ii_both_sheets_deduplicated(real_data, logs):
     assert seg.n_segments == 4 and seg.schema.value_column == "monetary"
 
 
+@pytest.mark.slow
 def test_cdnow_sample_without_header_with_columns_named_by_hand(real_data):
     table = load_table(real_data / "CDNOW_sample.txt")
     assert table.df.shape == (6919, 5)
@@ -407,6 +411,7 @@ def test_completejourney_demographics_categorical_only(real_data):
     assert all(p.rules for p in seg.profiles)
 
 
+@pytest.mark.slow
 def test_completejourney_rfm_joined_with_demographics_and_campaigns(real_data, logs):
     rfm = logs["completejourney_transactions_households_ending_3.csv"][3].df
     demo = load_table(real_data / "completejourney_demographics.csv").df
@@ -481,6 +486,7 @@ def test_b2b_pinned_key_accounts_are_exactly_segment_zero(sample_data):
     assert set(scored.loc[scored["segment"] == 0, "account_id"]) == key
 
 
+@pytest.mark.slow
 def test_sample_transactions_to_customers_to_segments(sample_data, retail, sample_generator):
     log = load_table(sample_data / "transactions.csv").df
     detected = detect_transactions(log)
@@ -629,6 +635,7 @@ def test_cli_fit_on_a_transaction_log(real_data, logs, tmp_path):
     assert "1,792 rows had no customer id and were left out" in scored.stderr
 
 
+@pytest.mark.slow
 def test_b2b_sample_gets_a_rich_value_preset_and_readable_names(sample_data):
     """B2B usage, tickets, seats and plan read as behaviour/value, so the default preset is not two columns thin."""
     df = load_table(sample_data / "b2b_accounts.csv").df

@@ -222,6 +222,7 @@ def test_quality_good_for_blobs(blobs):
     assert "clearly separated" in q.explanation and "0.95" in q.explanation
 
 
+@pytest.mark.slow
 def test_quality_poor_for_uniform_noise():
     X = np.random.default_rng(0).uniform(size=(1500, 8))
     labels = fit_clusters(X, k=4).labels

@@ -344,6 +344,7 @@ def test_chart_png_and_svg():
     assert svg.startswith("<svg") and "Loyal" in svg
 
 
+@pytest.mark.slow
 def test_chart_html_is_standalone():
     html = chartkit.chart_html(
         segment_charts.size_chart(pd.DataFrame({"segment_name": ["A"], "size": [3], "share": [1.0]}))

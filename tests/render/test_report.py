@@ -264,6 +264,7 @@ def test_html_says_when_small_segments_are_hidden(hand_summary, min_size, note):
     assert "3 rows had no spend." not in html  # for_sharing drops notes
 
 
+@pytest.mark.slow
 def test_reports_when_every_segment_is_hidden(hand_summary):
     shared = for_sharing(hand_summary, min_size=5000)
     html = html_report(shared, title="t")
@@ -381,6 +382,7 @@ def test_pdf_real_summary_is_valid(retail_summary):
 NON_LATIN_NAMES = ("Постоянные клиенты", "忠实客户", "충성 고객", "Ελληνικά ✓ «»")
 
 
+@pytest.mark.slow
 def test_pdf_never_fails_on_non_latin_names(hand_summary):
     """Cyrillic, Chinese, Korean and Greek (with symbols) in one report: segment names, a column, title, subtitle."""
     s = copy.deepcopy(hand_summary)
