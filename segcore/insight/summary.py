@@ -33,19 +33,9 @@ def build_summary(seg, df: pd.DataFrame, *, embedding: Embedding | None = None) 
     schema = seg.schema
     columns = [*seg.numeric, *seg.categorical, *[c for c in seg.spec.profile_columns if c in df.columns]]
     effects = effect_table(df, seg.labels, columns=columns) if columns else pd.DataFrame()
-    quality = seg.quality
     summary: dict[str, Any] = {
         "version": SUMMARY_VERSION,
-        "headline": {
-            "customers": int(seg.n_rows),
-            "segments": int(seg.n_segments),
-            "method": seg.method,
-            "grade": quality.grade if quality else None,
-            "silhouette": _num(quality.silhouette) if quality else None,
-            "stability": _num(quality.stability) if quality else None,
-            "quality_explanation": quality.explanation if quality else "",
-            "rules_fidelity": _num(seg.rules.fidelity) if seg.rules else None,
-        },
+        "headline": headline(seg),
         "profiles": [p.to_dict() for p in seg.profiles],
         "effects": {
             "segments": [int(s) for s in effects.index],
@@ -70,22 +60,27 @@ def build_summary(seg, df: pd.DataFrame, *, embedding: Embedding | None = None) 
     return summary
 
 
+def headline(seg) -> dict[str, Any]:
+    """The counts and grade a run shows first; the saved list's counts are these (``segcore.store.runs``)."""
+    quality = seg.quality
+    return {
+        "customers": int(seg.n_rows),
+        "segments": int(seg.n_segments),  # Unassigned is not a segment
+        "method": seg.method,
+        "grade": quality.grade if quality else None,
+        "silhouette": _num(quality.silhouette) if quality else None,
+        "stability": _num(quality.stability) if quality else None,
+        "quality_explanation": str(quality.explanation) if quality else "",
+        "rules_fidelity": _num(seg.rules.fidelity) if seg.rules else None,
+    }
+
+
 def model_summary(seg) -> dict[str, Any]:
     """The summary a saved model alone supports (no customer data): headline, profiles, notes; no heat map, value
     curve or map. ``segcore report`` uses it when it is given a model without its data."""
-    quality = seg.quality
     return {
         "version": SUMMARY_VERSION,
-        "headline": {
-            "customers": int(seg.n_rows),
-            "segments": int(seg.n_segments),
-            "method": seg.method,
-            "grade": quality.grade if quality else None,
-            "silhouette": _num(quality.silhouette) if quality else None,
-            "stability": _num(quality.stability) if quality else None,
-            "quality_explanation": str(quality.explanation) if quality else "",
-            "rules_fidelity": _num(seg.rules.fidelity) if seg.rules else None,
-        },
+        "headline": headline(seg),
         "profiles": [p.to_dict() for p in seg.profiles],
         "effects": {"segments": [], "columns": [], "values": []},
         "concentration": None,
