@@ -27,7 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from segcore.errors import NotEnoughData, SpecError
-from segcore.i18n import format_number, ngettext
+from segcore.i18n import _, format_number, ngettext
 from segcore.model.transformers import (
     OTHER_LABEL,
     MedianImputer,
@@ -144,7 +144,7 @@ def prepare(
 def log_transformed_columns(preprocessor: ColumnTransformer) -> list[str]:
     """Original columns that the fitted preprocessor log-transforms (for notes and the model card)."""
     out = []
-    for _, pipe, cols in preprocessor.transformers_:
+    for _key, pipe, cols in preprocessor.transformers_:
         if (
             isinstance(pipe, Pipeline)
             and "log" in pipe.named_steps
@@ -164,7 +164,7 @@ def _notes(pre: ColumnTransformer, df: pd.DataFrame, weights: Mapping[str, float
         notes.append(ngettext("log-transformed {n} skewed column: {names}", "log-transformed {n} skewed columns: {names}",
                               len(logged), names=_names(logged)))
     imputed, grouped = [], []
-    for _, pipe, cols in pre.transformers_:
+    for _key, pipe, cols in pre.transformers_:
         if not isinstance(pipe, Pipeline):
             continue
         name = cols[0]
