@@ -47,6 +47,10 @@ likelihood = None
 if seg.propensity is not None:
     likelihood = cards.likelihood_by_segment(seg)
 
+quality = seg.quality
+cards.verdict(seg.structure.verdict if seg.structure else None, seg.structure.reason if seg.structure else None,
+              tiers=seg.tiers, stability=quality.stability if quality else None,
+              low=quality.stability_low if quality else None, high=quality.stability_high if quality else None)
 cards.card_grid(profiles, on_rename=state.set_segment_name, likelihood=likelihood)
 
 with st.expander(_("Score these segments in your warehouse (SQL)"), icon=":material/database:"):

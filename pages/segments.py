@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from pages.common import cache, state, ui, waves_view
+from pages.common import cache, cards, state, ui, waves_view
 from segcore.errors import SegcoreError
 from segcore.i18n import N_, _, format_number, ngettext
 from segcore.insight import mapview
@@ -104,6 +104,9 @@ except SegcoreError as error:
 seg = seg.rename(state.segment_names())
 
 quality = seg.quality
+cards.verdict(seg.structure.verdict if seg.structure else None, seg.structure.reason if seg.structure else None,
+              tiers=seg.tiers, stability=quality.stability if quality else None,
+              low=quality.stability_low if quality else None, high=quality.stability_high if quality else None)
 cols = st.columns(4)
 cols[0].metric(_("Segments"), seg.n_segments)
 cols[1].metric(_("Customers"), format_number(seg.n_rows))
@@ -113,7 +116,7 @@ if quality is not None:
                           "Above 0.35 is clear, below 0.15 is blurry."))
     cols[3].metric(_("Stability"), "—" if quality.stability is None else format_number(quality.stability, digits=2),
                    help=_("0 to 1: how often the same segments come back when the data is resampled. "
-                          "Above 0.8 is solid."))
+                          "Above 0.75 is stable, below 0.5 they dissolve."))
     st.markdown(_("Quality: {grade} {explanation}", grade=ui.grade_badge(quality.grade),
                   explanation=ui.md(quality.explanation)))
 if seg.notes:

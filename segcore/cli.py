@@ -213,6 +213,7 @@ def _fit(args) -> int:
     from segcore.columns.roles import infer_roles
     from segcore.columns.transactions import detect_transactions
     from segcore.model.persist import load_segmentation, save_segmentation
+    from segcore.model.results import result_summary
     from segcore.model.segmentation import segment
     from segcore.model.spec import FeatureSpec
     from segcore.render.export import profiles_json, safe_csv
@@ -263,14 +264,21 @@ def _fit(args) -> int:
     (out / "assignments.csv").write_bytes(safe_csv(seg.assignments()))
     (out / "profiles.json").write_text(profiles_json(seg.profiles), encoding="utf-8")
     save_segmentation(seg, out / "model.segcore")
-    written = "assignments.csv, profiles.json and model.segcore"
+    written = "assignments.csv, profiles.json, summary.json and model.segcore"
     if seg.propensity is not None:
         _write_propensity(seg, out)
-        written = "assignments.csv, profiles.json, propensity.json, contact_first.csv and model.segcore"
+        written = "assignments.csv, profiles.json, summary.json, propensity.json, contact_first.csv and model.segcore"
+    summary = result_summary(seg)
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     for note in seg.notes:
         _say(f"note: {note}")
     grade = f", quality {seg.quality.grade}" if seg.quality else ""
-    _say(f"{seg.n_segments} segments for {seg.n_rows:,} customers{grade}. Wrote {written} to {out}.")
+    if seg.quality and seg.quality.stability_low is not None:
+        q = seg.quality
+        grade += f" (stability {q.stability:.2f}, {q.stability_low:.2f}-{q.stability_high:.2f})"
+    structure = f"Structure: {seg.structure.verdict}. {seg.structure.reason}\n" if seg.structure else ""
+    kind = "value tiers (cuts of one continuous population)" if seg.tiers else "segments"
+    _say(f"{structure}{seg.n_segments} {kind} for {seg.n_rows:,} customers{grade}. Wrote {written} to {out}.")
     return EXIT_OK
 
 

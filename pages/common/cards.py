@@ -10,6 +10,7 @@ from pages.common import state, ui
 from segcore.i18n import _, format_number, format_percent, pgettext
 from segcore.insight.profile import Profile
 from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
+from segcore.model.stability import stability_band
 
 CARDS_PER_ROW = 2
 
@@ -50,6 +51,7 @@ def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, sho
         if p.value_share is not None:
             m[2].metric(_("Share of value"), format_percent(p.value_share, digits=0),
                         delta=_("{points:+.0f} pts", points=(p.value_share - p.share) * 100), delta_color="normal")
+        stability_line(p.stability)
         if p.traits:
             st.markdown(_("**What stands out**"))
             st.markdown("\n".join(f"- {ui.md(t.sentence)}" for t in p.traits))
@@ -75,6 +77,42 @@ def card(p: Profile, *, on_rename: Callable[[int, str], None] | None = None, sho
                     st.code(p.sql or "-- no simple rule", language="sql")
                 if p.rule_precision is not None:
                     st.caption(_("{share} of customers matching these rules are in this segment.", share=format_percent(p.rule_precision, digits=0)))
+
+
+def stability_line(value: float | None) -> None:
+    """A segment's bootstrap stability in words (Hennig's bands); a dissolving segment is flagged, not hidden."""
+    if value is None:
+        return
+    band = stability_band(value)
+    shown = format_number(value, digits=2)
+    if band == "stable":
+        st.caption(_("Stability {value}: this segment comes back when the data is resampled.", value=shown))
+    elif band == "unclear":
+        st.caption(_("Stability {value}: the segment is there, but its borders shift when the data is resampled.",
+                     value=shown))
+    else:
+        st.warning(_("Stability {value}: this segment dissolves when the data is resampled. Do not act on it alone.",
+                     value=shown), icon=":material/warning:")
+
+
+def verdict(structure: str | None, reason: str | None, *, tiers: bool = False,
+            stability: float | None = None, low: float | None = None, high: float | None = None) -> None:
+    """The clusterability verdict and the stability interval, the same on Segments, Profiles and the shared view."""
+    if structure == "none":
+        st.warning(_("No natural segments: these customers form one continuous population."), icon=":material/info:")
+        if tiers:
+            st.markdown(_("Shown instead: value tiers (top 20%, next 30%, lower 50%). They are cuts of a continuum, "
+                          "not groups; choose a number of segments to cut it differently."))
+    elif structure == "weak":
+        st.info(_("Weak groups: the segments are real but overlap."), icon=":material/info:")
+    elif structure == "clear":
+        st.success(_("Clear groups: the customers fall into distinct segments."), icon=":material/check_circle:")
+    if reason:
+        st.caption(ui.md(reason))
+    if stability is not None and low is not None and high is not None:
+        st.caption(_("Stability {value} (in nine resamples out of ten between {low} and {high}).",
+                     value=format_number(stability, digits=2), low=format_number(low, digits=2),
+                     high=format_number(high, digits=2)))
 
 
 def _arrow(value: float | None, overall: float | None) -> str:

@@ -26,6 +26,9 @@ def render(view: dict, *, title: str, created_at: str, key: str) -> None:
     if headline.get("rules_fidelity") is not None:
         cols[3].metric(_("Rules match"), format_percent(headline["rules_fidelity"], digits=0),
                        help=_("Share of customers the simple CRM rules place in the same segment as the model."))
+    cards.verdict(headline.get("structure"), headline.get("structure_reason"), tiers=bool(headline.get("value_tiers")),
+                  stability=headline.get("stability"), low=headline.get("stability_low"),
+                  high=headline.get("stability_high"))
     hidden = report_content.hidden_note(view)
     if hidden:
         st.caption(hidden)

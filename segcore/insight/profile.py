@@ -77,6 +77,8 @@ class Profile:
     rules: tuple[str, ...] = ()
     sql: str = ""
     rule_precision: float | None = None
+    # Hennig's bootstrap Jaccard of this segment (segcore.model.stability); None for pinned segments and tiers.
+    stability: float | None = None
 
     def to_dict(self) -> dict:
         """Plain Python only (no numpy scalars, NaN as None), so ``json.dumps`` works on it."""

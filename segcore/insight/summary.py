@@ -70,6 +70,11 @@ def headline(seg) -> dict[str, Any]:
         "grade": quality.grade if quality else None,
         "silhouette": _num(quality.silhouette) if quality else None,
         "stability": _num(quality.stability) if quality else None,
+        "stability_low": _num(quality.stability_low) if quality else None,
+        "stability_high": _num(quality.stability_high) if quality else None,
+        "structure": seg.structure.verdict if getattr(seg, "structure", None) else None,
+        "structure_reason": str(seg.structure.reason) if getattr(seg, "structure", None) else "",
+        "value_tiers": bool(getattr(seg, "tiers", False)),
         "quality_explanation": str(quality.explanation) if quality else "",
         "rules_fidelity": _num(seg.rules.fidelity) if seg.rules else None,
     }
@@ -139,7 +144,10 @@ def for_sharing(summary: dict[str, Any], *, min_size: int = MIN_SHARED_SEGMENT_S
         "headline": {
             **headline,
             "customers": disclosure.round_count(total),
-            **{k: _rounded(headline.get(k), 2) for k in ("silhouette", "stability", "rules_fidelity")},
+            **{
+                k: _rounded(headline.get(k), 2)
+                for k in ("silhouette", "stability", "stability_low", "stability_high", "rules_fidelity")
+            },
         },
         "profiles": kept,
         "effects": {

@@ -30,8 +30,11 @@ from segcore.jsonsafe import plain
 from segcore.model import integrity, statefile
 from segcore.model.pinned import PinRule
 from segcore.model.quality import Quality
+from segcore.model.results import result_summary
 from segcore.model.segmentation import Segmentation
 from segcore.model.spec import FeatureSpec
+from segcore.model.stability import Stability
+from segcore.model.structure import Structure
 from segcore.model.sweep import SweepResult
 
 FORMAT_NAME = "segcore-model"
@@ -65,6 +68,10 @@ def dumps(seg: Segmentation, *, key: bytes | str | None = DEPLOYMENT, profiles: 
         "rules": _rules_to_dict(seg.rules),
         "sweep": _sweep_to_dict(seg.sweep),
         "quality": plain(vars(seg.quality)) if seg.quality is not None else None,
+        "structure": seg.structure.to_dict() if seg.structure is not None else None,
+        "stability": plain(seg.stability.to_dict()) if seg.stability is not None else None,
+        "tiers": bool(seg.tiers),
+        "summary": result_summary(seg),
         "far_threshold": float(seg.far_threshold),
         "method": seg.method,
         "k": int(seg.k),
@@ -197,6 +204,9 @@ def _build(manifest: dict, members: dict[str, bytes], name: str, profiles: list[
         created_at=manifest.get("created_at", ""),
         estimator=estimator,
         propensity=_read_propensity(manifest, members, name),
+        structure=Structure.from_dict(manifest["structure"]) if manifest.get("structure") else None,
+        stability=Stability.from_dict(manifest["stability"]) if manifest.get("stability") else None,
+        tiers=bool(manifest.get("tiers", False)),
     )
 
 

@@ -19,10 +19,10 @@ SILHOUETTE_SAMPLE = 10_000
 # clusters): >= 0.35 the segments are clearly apart, < 0.15 they are barely more than arbitrary cuts.
 GOOD_SILHOUETTE = 0.35
 POOR_SILHOUETTE = 0.15
-# Stability = mean adjusted Rand index between fits on resampled data (see segcore.model.sweep). 0.8 means the same
-# customers end up together nearly every time; below 0.6 the segments change a lot from one sample to the next.
-GOOD_STABILITY = 0.8
-POOR_STABILITY = 0.6
+# Stability = Hennig's bootstrap Jaccard (segcore.model.stability): from 0.75 the segments come back in resamples,
+# below 0.5 they dissolve.
+GOOD_STABILITY = 0.75
+POOR_STABILITY = 0.5
 
 
 @dataclass(frozen=True)
@@ -33,23 +33,31 @@ class Quality:
     silhouette: float
     stability: float | None
     explanation: str
+    stability_low: float | None = None
+    stability_high: float | None = None
 
     def to_dict(self) -> dict:
         return {
             "grade": self.grade,
             "silhouette": self.silhouette,
             "stability": self.stability,
+            "stability_low": self.stability_low,
+            "stability_high": self.stability_high,
             "explanation": self.explanation,
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> Quality:
-        stab = d.get("stability")
+        def num(key: str) -> float | None:
+            return None if d.get(key) is None else float(d[key])
+
         return cls(
             grade=d["grade"],
             silhouette=float(d["silhouette"]),
-            stability=None if stab is None else float(stab),
+            stability=num("stability"),
             explanation=d["explanation"],
+            stability_low=num("stability_low"),
+            stability_high=num("stability_high"),
         )
 
 
@@ -142,12 +150,31 @@ def _silhouette_from_sums(sums: np.ndarray, inv: np.ndarray, counts: np.ndarray)
     return float(np.nan_to_num(s).mean())
 
 
-def quality(X, labels, *, stability: float | None = None, random_state: int = 0) -> Quality:
+def quality(X, labels, *, stability=None, structure=None, random_state: int = 0) -> Quality:
     """Grade the segmentation of X (n x d) given by ``labels`` (-1 = unassigned), optionally with its stability.
 
+    ``stability`` is a number or a ``segcore.model.stability.Stability`` (its interval is then kept); ``structure``
+    a ``segcore.model.structure.Structure``: with a "none" verdict the grade is "poor" whatever the figures, because
+    segments cut from one continuous population are cuts, not groups.
     good: silhouette >= GOOD_SILHOUETTE and (stability unknown or >= GOOD_STABILITY);
     poor: silhouette < POOR_SILHOUETTE or stability < POOR_STABILITY; otherwise fair.
     """
+    low = high = None
+    if stability is not None and hasattr(stability, "overall"):
+        low, high, stability = stability.low, stability.high, stability.overall
+    graded = _grade(X, labels, stability=stability, random_state=random_state)
+    if structure is not None and getattr(structure, "verdict", None) == "none":
+        graded = Quality(
+            "poor",
+            graded.silhouette,
+            graded.stability,
+            "No natural segments: the customers form one continuous population, so these segments are cuts of a "
+            "continuum, not groups. " + graded.explanation,
+        )
+    return Quality(graded.grade, graded.silhouette, graded.stability, graded.explanation, low, high)
+
+
+def _grade(X, labels, *, stability: float | None, random_state: int) -> Quality:
     X = np.asarray(X)
     labels = np.asarray(labels)
     if X.ndim != 2 or labels.shape != (X.shape[0],):

@@ -27,12 +27,16 @@ from segcore.i18n import _
 from segcore.insight.explain import RuleSet, attach_rules, explain_rules
 from segcore.insight.profile import Profile, build_profiles
 from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
-from segcore.model.cluster import align_labels, assign_to_centers, fit_clusters, order_labels
+from segcore.model.cluster import ClusterResult, align_labels, assign_to_centers, fit_clusters, order_labels
 from segcore.model.features import PreparedSpec, prepare_spec
 from segcore.model.pinned import PinRule, apply_pins
+from segcore.model.prep import prepare
 from segcore.model.quality import Quality, quality
 from segcore.model.spec import FeatureSpec
-from segcore.model.sweep import SweepResult, recommend, stability, sweep
+from segcore.model.stability import Stability, bootstrap_stability
+from segcore.model.structure import Structure, clusterability
+from segcore.model.sweep import SweepResult, recommend, sweep
+from segcore.model.tiers import TIERS_NOTE, value_tier_rules
 
 Progress = Callable[[float, str], None]
 # A new customer farther from every segment centre than 99% of the fitted customers were from theirs is flagged:
@@ -69,6 +73,9 @@ class Segmentation:
     log_recipe: dict | None = None
     estimator: object | None = None
     propensity: object | None = None  # a segcore.insight.propensity.Propensity when an outcome was chosen
+    structure: Structure | None = None
+    stability: Stability | None = None
+    tiers: bool = False
 
     @property
     def segment_names(self) -> dict[int, str]:
@@ -206,17 +213,34 @@ def segment(
         sweep_result = sweep(
             X, k_values=k_values, method=spec.method, random_state=spec.seed, progress=sweep_progress
         )
+    structure = sweep_result.structure if sweep_result is not None else None
+    if structure is None and spec.method != "hdbscan":
+        report(0.3, "Checking whether these customers form groups at all")
+        structure = clusterability(X, random_state=spec.seed)
+    tier_names: dict[int, str] = {}
+    if k is None and structure is not None and structure.verdict == "none" and not pins and schema.value_column:
+        tiers = value_tier_rules(df, schema.value_column)
+        if tiers is not None:  # no groups to find: value tiers, said to be cuts of a continuum
+            pins, lower = tiers
+            pinned = apply_pins(df, pins)
+            rest = pinned < 0
+            tier_names = {**{i: p.name for i, p in enumerate(pins)}, len(pins): lower}
+            notes.append(TIERS_NOTE.format(column=schema.value_column))
+            prepared = prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
+            X, rest_df, k = prepared.X, df.loc[rest], 1
     if k is None and sweep_result is not None:
         k = int(sweep_result.recommended_k)
         # worded from the table in the current language (a cached sweep may come from another session)
-        notes.append(_("Chose {k} segments: {reason}", k=k, reason=recommend(sweep_result.table)[1]))
-    stable = _stability_at(sweep_result, k)
-    if stable is None and spec.method != "hdbscan":
-        report(0.3, f"Checking that {k} segments come back on resampled data")
-        stable = stability(X, k=k, method=spec.method, random_state=spec.seed)
-        stable = None if np.isnan(stable) else stable
-    report(0.65, f"Fitting {spec.method} with {k} segments")
-    result = fit_clusters(X, method=spec.method, k=k or 2, random_state=spec.seed)
+        reason = recommend(sweep_result.table, structure=sweep_result.structure)[1]
+        notes.append(_("Chose {k} segments: {reason}", k=k, reason=reason))
+    if tier_names:
+        report(0.65, "Cutting value tiers")
+        result = ClusterResult(
+            np.zeros(X.shape[0], dtype=np.int64), X.mean(axis=0, keepdims=True), "kmeans", 1, X.shape[0]
+        )
+    else:
+        report(0.65, f"Fitting {spec.method} with {k} segments")
+        result = fit_clusters(X, method=spec.method, k=k or 2, random_state=spec.seed)
     notes.extend(result.notes)
 
     value = _value_array(rest_df, schema)
@@ -231,16 +255,26 @@ def segment(
     labels = np.full(len(df), UNASSIGNED, dtype=np.int64)
     labels[~rest] = pinned[~rest]
     labels[rest] = final
+    report(0.7, "Checking that the segments come back on resampled data")
+    stable = None
+    if len(set(final[final >= 0])) > 1:
+        stable = bootstrap_stability(X, final, k=len(set(final[final >= 0])), random_state=spec.seed)
     report(0.75, "Grading the segments")
-    grade = quality(X, final, stability=stable, random_state=spec.seed) if len(set(final)) > 1 else None
+    grade = (
+        quality(X, final, stability=stable, structure=structure, random_state=spec.seed)
+        if len(set(final)) > 1
+        else None
+    )
 
     report(0.8, "Writing segment profiles")
     features = [*numeric, *categorical]
     profile_cols = [c for c in spec.profile_columns if c in df.columns and c not in features]
     pin_names = {i: pin.name for i, pin in enumerate(pins)}
-    profiles = build_profiles(
-        df, labels, schema=schema, features=features + profile_cols, pinned=pin_names
-    )
+    if tier_names:  # tiers are named cuts, not pinned accounts: their actions follow their value
+        profiles = build_profiles(df, labels, schema=schema, features=features + profile_cols, segment_names=tier_names)
+    else:
+        profiles = build_profiles(df, labels, schema=schema, features=features + profile_cols, pinned=pin_names)
+    profiles = _with_stability(profiles, final, stable)
     report(0.9, "Finding rules that describe each segment")
     rules = explain_rules(df, labels, columns=features, random_state=spec.seed)
     profiles = attach_rules(profiles, rules)
@@ -270,7 +304,19 @@ def segment(
         notes=tuple(notes),
         ids=ids,
         estimator=result.estimator if spec.method == "gmm" else None,
+        structure=structure,
+        stability=stable,
+        tiers=bool(tier_names),
     )
+
+
+def _with_stability(profiles: tuple[Profile, ...], final: np.ndarray, stable: Stability | None):
+    """Each clustered segment's bootstrap stability on its profile (pinned segments and tiers have none)."""
+    if stable is None:
+        return profiles
+    ids = np.unique(final[final >= 0])
+    per = {int(i): v for i, v in zip(ids, stable.per_segment, strict=False)}
+    return tuple(dataclasses.replace(p, stability=per.get(p.segment)) for p in profiles)
 
 
 def _transform(preprocessor, frame: pd.DataFrame) -> np.ndarray:
@@ -312,13 +358,3 @@ def _align_to_previous(final, center_ids, result, previous: Segmentation, offset
     final = np.array([remap.get(int(v), int(v)) for v in final], dtype=np.int64)
     notes.append(_("Segment ids were aligned to the previous model, so matching segments keep their numbers."))
     return final, np.array(new_ids, dtype=np.int64)
-
-
-def _stability_at(sweep_result: SweepResult | None, k: int | None) -> float | None:
-    if sweep_result is None or k is None:
-        return None
-    row = sweep_result.table.loc[sweep_result.table["k"] == k]
-    if row.empty or "stability" not in row:
-        return None
-    value = row["stability"].iloc[0]
-    return None if pd.isna(value) else float(value)

@@ -1,15 +1,15 @@
-"""Try several numbers of segments and recommend one, with the reason in plain words.
+"""Try several numbers of segments and recommend one, with the evidence named in plain words.
 
-For each k: silhouette (separation), Calinski-Harabasz and Davies-Bouldin (compactness vs separation), inertia (for
-an elbow chart) and bootstrap stability (do resampled fits put the same customers together?). The rule: the best
-silhouette among the stable k, ties to the smaller k; if no k is stable, the most stable one.
+First the clusterability verdict (``segcore.model.structure``: the gap statistic against a principal-axis uniform
+reference) says whether there are groups at all. Then for each k: silhouette (separation), Calinski-Harabasz and
+Davies-Bouldin (compactness vs separation), inertia (for an elbow chart), Hennig's bootstrap Jaccard stability
+(``segcore.model.stability``) and the gap statistic's gain over one population. ``recommend`` documents the rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,8 @@ from segcore.model.cluster import (
 )
 from segcore.model.quality import pairwise_distances_f32, silhouette_from_distances
 from segcore.model.spec import DEFAULT_K_VALUES, check_k_values, check_method
+from segcore.model.stability import bootstrap_stability
+from segcore.model.structure import STRUCTURE_K_MAX, Structure, clusterability
 
 # The sweep runs on a sample: PLATFORM.md §11 measured the k = 2..12 loop at 0.7 s on 100k rows and 7.2 s on 1M,
 # and the recommendation does not change with more rows than that.
@@ -34,26 +36,22 @@ SWEEP_SILHOUETTE_SAMPLE = 3_000
 # Calinski-Harabasz and Davies-Bouldin are ratios of spreads: on 20k rows they rank k the same as on 100k at a
 # fifth of the cost (0.45 s of a 1.9 s sweep at 100k before). Inertia is scaled back up to all rows.
 SWEEP_COMPACTNESS_SAMPLE = 20_000
-# Stability: 3 fits, each on a random 80% of the sample (at most 10k rows), compared pairwise (3 pairs) by the
-# adjusted Rand index of their labels on a common evaluation set of at most 5k rows.
-STABILITY_FITS = 3
-STABILITY_SHARE = 0.8
-STABILITY_MAX_ROWS = 10_000  # 20k gave the same stabilities on the benchmark data at twice the cost
-STABILITY_EVAL_ROWS = 5_000
-# A k counts as stable when its mean ARI is at least 0.75 ("the same customers end up together three times in four").
+# The sweep's stability per k: Hennig's bootstrap Jaccard on 1,000 customers with 12 resamples (2 starts each), enough
+# to tell stable from dissolving choices; the chosen k is measured again with the full bootstrap (60 resamples).
+SWEEP_STABILITY_ROWS = 1_000
+SWEEP_BOOTSTRAPS = 12
+SWEEP_STABILITY_N_INIT = 2
+# Hennig's band: from 0.75 a segmentation comes back in resamples.
 STABLE_MIN = 0.75
-# k-means starts inside the sweep: one k-means++ start per stability refit (an unlucky start then shows up as
-# instability, which is what stability should catch); the scored fit on the sample starts from the best refit.
-# With data too small for refits, the scored fit tries 2 starts. The final fit (fit_clusters) uses 4. GMM and Ward
-# inside the sweep are fitted as fit_clusters would fit them.
-SWEEP_N_INIT = 2
-STABILITY_N_INIT = 1
-# Silhouettes closer than this are a tie (sampling noise on a 3k-row sample is about 0.01; 0.02 leaves room for
-# it). Among tied stable choices the larger k wins: more segments at no loss of separation give marketing more
-# to act on (on the retail demo data, k = 2, 4 and 5 tie at 0.415 and the five built-in personas are k = 5).
+# k-means starts for each k's scored fit, on the compactness sample (it is never fitted on all rows: every figure the
+# sweep reports is read on a sample).
+SWEEP_N_INIT = 3
+# Silhouettes closer than this are a tie (sampling noise on a 3k-row sample is about 0.01). Ties go to the more
+# stable k, then the smaller one: never to "more segments" by default.
 SILHOUETTE_TIE = 0.02
 
 Progress = Callable[[float, str], None]
+SWEEP_COLUMNS = ["k", "silhouette", "calinski_harabasz", "davies_bouldin", "stability", "inertia", "gap_gain"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,7 @@ class SweepResult:
     recommended_k: int
     reason: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    structure: Structure | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -72,15 +71,18 @@ class SweepResult:
             "recommended_k": self.recommended_k,
             "reason": self.reason,
             "notes": list(self.notes),
+            "structure": None if self.structure is None else self.structure.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> SweepResult:
+        structure = d.get("structure")
         return cls(
             table=pd.DataFrame(d["table"]),
             recommended_k=int(d["recommended_k"]),
             reason=d["reason"],
             notes=tuple(d.get("notes", ())),
+            structure=None if structure is None else Structure.from_dict(structure),
         )
 
 
@@ -119,7 +121,6 @@ def sweep(
     Xs = X[rows]
     if len(rows) < n:
         notes.append(f"compared segment counts on a random sample of {len(rows):,} of {n:,} customers")
-    subsets, eval_rows = _stability_design(len(rows), random_state)
     # one distance matrix on a fixed silhouette sample serves every k (only the labels change)
     sil_rows = sample_rows(len(rows), size=SWEEP_SILHOUETTE_SAMPLE, random_state=random_state + 2)
     sil_dist = pairwise_distances_f32(Xs[sil_rows])
@@ -129,109 +130,103 @@ def sweep(
         if progress is not None:
             progress(float(fraction), message)
 
-    report(0.0, f"Trying {ks[0]} to {ks[-1]} segments on {len(rows):,} customers")
+    report(0.0, "Checking whether these customers form groups at all")
+    structure = clusterability(Xs, k_max=min(STRUCTURE_K_MAX, ks[-1]), random_state=random_state)
+    report(0.15, f"Trying {ks[0]} to {ks[-1]} segments on {len(rows):,} customers")
     records = []
     for i, k in enumerate(ks):
-        records.append(_score_k(Xs, k, method, random_state, subsets, eval_rows, sil_rows, sil_dist, score_rows))
-        report((i + 1) / len(ks), f"Tried {k} segments ({i + 1} of {len(ks)})")
-    table = pd.DataFrame.from_records(
-        records, columns=["k", "silhouette", "calinski_harabasz", "davies_bouldin", "stability", "inertia"]
-    )
-    k_best, reason = recommend(table)
-    return SweepResult(table=table, recommended_k=k_best, reason=reason, notes=tuple(notes))
+        record = _score_k(Xs, k, method, random_state, sil_rows, sil_dist, score_rows)
+        record["gap_gain"] = structure.gain(k) if k in structure.ks else float("nan")
+        records.append(record)
+        report(0.15 + 0.85 * (i + 1) / len(ks), f"Tried {k} segments ({i + 1} of {len(ks)})")
+    table = pd.DataFrame.from_records(records, columns=SWEEP_COLUMNS)
+    k_best, reason = recommend(table, structure=structure)
+    return SweepResult(table=table, recommended_k=k_best, reason=reason, notes=tuple(notes), structure=structure)
 
 
-def recommend(table: pd.DataFrame) -> tuple[int, str]:
-    """The documented rule: best silhouette among k with stability >= STABLE_MIN (ties within SILHOUETTE_TIE go to
-    the larger k, the more detailed of equally clear choices); if none is stable, the most stable k (ties to the
-    smaller k)."""
-    t = table.sort_values("k")
-    sil = t["silhouette"].fillna(-1.0)
-    stable = t[(t["stability"] >= STABLE_MIN) & t["silhouette"].notna()]
-    if len(stable):
-        best = sil[stable.index].max()
-        tied = stable[sil[stable.index] >= best - SILHOUETTE_TIE]
-        row = tied.iloc[-1]
-        k = int(row["k"])
-        if len(tied) > 1:
-            others = ", ".join(str(int(v)) for v in tied["k"].iloc[:-1])
-            return k, _(
-                "{k} segments: as clearly separated as any stable choice (silhouette {sil}; {others} segments score "
-                "the same) and the most detailed of them (stability {stab}).",
-                k=k, sil=format_number(row["silhouette"], digits=2), others=others,
-                stab=format_number(row["stability"], digits=2),
-            )
-        return k, _(
-            "{k} segments: the clearest separation (silhouette {sil}) among the stable choices (stability {stab}).",
-            k=k, sil=format_number(row["silhouette"], digits=2), stab=format_number(row["stability"], digits=2),
-        )
-    row = t.loc[t["stability"].fillna(-1.0).idxmax()]
-    k = int(row["k"])
-    return k, _(
-        "{k} segments: no choice was stable (stability >= {minimum}), so this is the most stable one (stability "
-        "{stab}, silhouette {sil}). Treat the segments as rough.",
-        k=k, minimum=format_number(STABLE_MIN, digits=2), stab=format_number(row["stability"], digits=2),
-        sil=format_number(row["silhouette"], digits=2),
-    )
+def recommend(table: pd.DataFrame, *, structure: Structure | None = None) -> tuple[int, str]:
+    """The documented rule, using separation, stability and the null reference together:
 
+    1. eligible k: stable (bootstrap Jaccard >= STABLE_MIN) and, where the gap statistic was computed, better than
+       one population (gap gain > 0);
+    2. among them the best silhouette; silhouettes within SILHOUETTE_TIE are a tie, won by the more stable k, then
+       the smaller k (no default pull towards more segments);
+    3. if no k is eligible, the most stable k (ties to the smaller), said to be rough.
 
-def _stability_design(n: int, random_state: int) -> tuple[list[np.ndarray], np.ndarray]:
-    rng = np.random.default_rng(random_state + 1)
-    size = max(2, min(int(n * STABILITY_SHARE), STABILITY_MAX_ROWS))
-    subsets = [np.sort(rng.choice(n, size=size, replace=False)) for _ in range(STABILITY_FITS)]
-    eval_rows = np.sort(rng.choice(n, size=min(n, STABILITY_EVAL_ROWS), replace=False))
-    return subsets, eval_rows
-
-
-def stability(X, *, k: int, method: str = "kmeans", random_state: int = 0) -> float:
-    """The bootstrap stability sweep() reports for ``k``, alone: for a fixed k the grade needs no full sweep.
-
-    Same sample, subsets and refits as the sweep, so the number matches the sweep table's for the same seed.
+    With a "none" verdict the rule still ranks k (a user may force one), but the reason says there are no groups.
     """
+    t = table.sort_values("k").reset_index(drop=True)
+    sil = t["silhouette"].fillna(-1.0)
+    stab = t["stability"].fillna(-1.0)
+    gain = t["gap_gain"] if "gap_gain" in t else pd.Series(np.nan, index=t.index)
+    beats_null = gain.isna() | (gain > 0)
+    eligible = t[(stab >= STABLE_MIN) & t["silhouette"].notna() & beats_null]
+    if len(eligible):
+        best = sil[eligible.index].max()
+        tied = eligible[sil[eligible.index] >= best - SILHOUETTE_TIE]
+        pick = tied.assign(_stab=stab[tied.index]).sort_values(["_stab", "k"], ascending=[False, True]).index[0]
+        row = t.loc[pick]
+        k = int(row["k"])
+        figures = {"k": k, "sil": _two(row["silhouette"]), "stab": _two(row["stability"])}
+        if pd.isna(row.get("gap_gain")):
+            reason = _("{k} segments: the clearest separation among the stable choices (silhouette {sil}, "
+                       "stability {stab}).", **figures)
+        else:
+            reason = _("{k} segments: the clearest separation among the stable choices (silhouette {sil}, "
+                       "stability {stab}, gap statistic gain {gain} over one population).",
+                       gain=_two(row["gap_gain"]), **figures)
+        if len(tied) > 1:
+            others = ", ".join(str(int(v)) for v in tied["k"] if int(v) != k)
+            reason += " " + _("{others} segments separate as well but come back less reliably.", others=others)
+    else:
+        row = t.loc[stab.idxmax()]
+        k = int(row["k"])
+        reason = _(
+            "{k} segments: no choice was stable (stability >= {minimum}) and better than one population, so this is "
+            "the most stable one (stability {stab}, silhouette {sil}). Treat the segments as rough.",
+            k=k, minimum=_two(STABLE_MIN), stab=_two(row["stability"]), sil=_two(row["silhouette"]),
+        )
+    if structure is not None and structure.verdict == "none":
+        reason = _(
+            "No natural segments: the customers form one continuous population (the gap statistic finds no number "
+            "of segments better than one). If you still ask for {k} segments, they are cuts of a continuum.",
+            k=k,
+        )
+    return k, reason
 
-    X = check_matrix(X)
-    rows = sample_rows(X.shape[0], size=SWEEP_MAX_ROWS, random_state=random_state)
-    Xs = X[rows]
-    subsets, eval_rows = _stability_design(len(rows), random_state)
-    return _stability(Xs, k, method, random_state, subsets, eval_rows)[1]
+
+def _two(value) -> str:
+    return format_number(float(value), digits=2)
 
 
-def _stability(Xs: np.ndarray, k: int, method: str, random_state: int, subsets, eval_rows) -> tuple[list, float]:
-    """The refits on resampled subsets and the mean adjusted Rand index between their labels (NaN if none)."""
-    from sklearn.metrics import adjusted_rand_score
-
-    refits = [
-        _fit(Xs[rows], method, k, random_state + 1 + j, STABILITY_N_INIT)
-        for j, rows in enumerate(subsets)
-        if len(rows) > k
-    ]
-    predictions = [_predict(res, Xs[eval_rows], method) for res in refits]
-    aris = [adjusted_rand_score(a, b) for a, b in combinations(predictions, 2)]
-    return refits, float(np.mean(aris)) if aris else float("nan")
-
-
-def _score_k(
-    Xs: np.ndarray, k: int, method: str, random_state: int, subsets, eval_rows, sil_rows, sil_dist, score_rows
-) -> dict:
-    refits, stable = _stability(Xs, k, method, random_state, subsets, eval_rows)
-    if method == "kmeans" and refits:
-        # the scored fit starts from the best refit (lowest inertia on its subset): "best of 3 starts" for free
+def _score_k(Xs: np.ndarray, k: int, method: str, random_state: int, sil_rows, sil_dist, score_rows) -> dict:
+    """Every figure for one k, read on samples: the fit runs on the compactness sample and labels the rest."""
+    Xc = Xs[score_rows]
+    if method == "kmeans":
         from sklearn.cluster import KMeans
 
-        init = min(refits, key=lambda r: r.inertia_).cluster_centers_
-        labels = KMeans(n_clusters=k, init=init, n_init=1, random_state=random_state).fit(Xs).labels_
-    elif method == "kmeans":
-        labels = _fit(Xs, method, k, random_state, SWEEP_N_INIT).labels_
+        est = KMeans(n_clusters=k, n_init=SWEEP_N_INIT, random_state=random_state).fit(Xc)
+        labels, sil_labels = est.labels_, est.predict(Xs[sil_rows])
     else:
-        labels = _fit(Xs, method, k, random_state, SWEEP_N_INIT).labels
+        res = fit_clusters(Xc, method=method, k=k, random_state=random_state)
+        labels, sil_labels = res.labels, _predict(res, Xs[sil_rows], method)
     labels = labels.astype(np.int64)
-    scores = compactness_scores(Xs[score_rows], labels[score_rows])
-    scores["inertia"] *= len(Xs) / len(score_rows)
+    scores = compactness_scores(Xc, labels)
+    scores["inertia"] *= len(Xs) / len(Xc)
+    stable = bootstrap_stability(
+        Xc,
+        labels,
+        k=k,
+        bootstraps=SWEEP_BOOTSTRAPS,
+        n_init=SWEEP_STABILITY_N_INIT,
+        max_rows=SWEEP_STABILITY_ROWS,
+        random_state=random_state,
+    )
     return {
         "k": k,
-        "silhouette": silhouette_from_distances(sil_dist, labels[sil_rows]),
+        "silhouette": silhouette_from_distances(sil_dist, sil_labels),
         **scores,
-        "stability": stable,
+        "stability": stable.overall,
     }
 
 
@@ -266,21 +261,8 @@ def compactness_scores(X: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     }
 
 
-def _fit(X: np.ndarray, method: str, k: int, seed: int, n_init: int):
-    """A fitted model with ``predict``: the bare KMeans for k-means (no per-segment means needed here),
-    otherwise the ClusterResult of fit_clusters."""
-
-    if method == "kmeans":
-        from sklearn.cluster import KMeans
-
-        return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(X)
-    return fit_clusters(X, method=method, k=k, random_state=seed)
-
-
 def _predict(res, X_eval: np.ndarray, method: str) -> np.ndarray:
 
-    if method == "kmeans":
-        return res.predict(X_eval)
     if method == "gmm":
         return res.estimator.predict(X_eval)
     centers = res.centers[~np.isnan(res.centers).any(axis=1)]

@@ -20,6 +20,7 @@ from segcore.errors import SpecError
 from segcore.i18n import N_, _, current_language, format_number, format_percent, ngettext
 from segcore.i18n import format_date as locale_date
 from segcore.insight.summary import concentration_frame, effects_frame
+from segcore.model.stability import stability_band
 from segcore.render.charts import pareto_chart
 from segcore.render.density import density_chart, display_name, segment_colors
 from segcore.render.segment_charts import effect_heatmap, size_chart
@@ -118,15 +119,35 @@ def disclosure_note(summary: Mapping[str, Any]) -> str:
     return str((summary.get("disclosure") or {}).get("rule") or "")
 
 
+STRUCTURE_WORDS = {
+    "clear": N_("clear: distinct segments"),
+    "weak": N_("weak: the segments overlap"),
+    "none": N_("none: one continuous population (segments are cuts of a continuum)"),
+}
+STABILITY_WORDS = {
+    "stable": N_("stable"),
+    "unclear": N_("borders shift"),
+    "dissolves": N_("dissolves: do not act on it alone"),
+}
+
+
 def quality_facts(headline: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs for the method-and-quality box, only for the figures the summary has."""
     facts = [(_("Method"), str(headline.get("method") or _("n/a")))]
+    verdict = STRUCTURE_WORDS.get(str(headline.get("structure")))
+    if verdict:
+        facts.append((_("Natural groups"), _(verdict)))
     silhouette = finite(headline.get("silhouette"))
     if silhouette is not None:
         facts.append((_("Separation (silhouette, -1 to 1)"), format_number(silhouette, digits=2)))
     stability = finite(headline.get("stability"))
     if stability is not None:
-        facts.append((_("Stability on resampled data (0 to 1)"), format_number(stability, digits=2)))
+        value = format_number(stability, digits=2)
+        low, high = finite(headline.get("stability_low")), finite(headline.get("stability_high"))
+        if low is not None and high is not None:
+            value = _("{value} ({low} to {high} in 9 resamples of 10)", value=value,
+                      low=format_number(low, digits=2), high=format_number(high, digits=2))
+        facts.append((_("Stability on resampled data (0 to 1)"), value))
     fidelity = finite(headline.get("rules_fidelity"))
     if fidelity is not None:
         facts.append((_("Customers the rules place correctly"), format_percent(fidelity, digits=0)))
@@ -142,6 +163,10 @@ def card_facts(profile: Mapping[str, Any]) -> str:
     value_share = finite(profile.get("value_share"))
     if value_share is not None:
         parts.append(_("{share} of value", share=format_percent(value_share, digits=0)))
+    stability = finite(profile.get("stability"))
+    if stability is not None:
+        parts.append(_("stability {value} ({band})", value=format_number(stability, digits=2),
+                       band=_(STABILITY_WORDS[stability_band(stability)])))
     return " · ".join(parts)
 
 

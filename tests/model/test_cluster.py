@@ -233,7 +233,7 @@ def test_quality_poor_for_uniform_noise():
 
 @pytest.mark.parametrize(
     ("stability", "grade"),
-    [(None, "good"), (0.85, "good"), (0.7, "fair"), (0.5, "poor")],
+    [(None, "good"), (0.85, "good"), (0.7, "fair"), (0.45, "poor")],
 )
 def test_quality_grade_uses_stability(blobs, stability, grade):
     X, y = blobs
@@ -331,21 +331,20 @@ def test_recommend_rule():
         {
             "k": [2, 3, 4, 5],
             "silhouette": [0.50, 0.45, 0.455, 0.60],
-            "stability": [0.60, 0.90, 0.95, 0.50],
+            "stability": [0.60, 0.95, 0.90, 0.50],
+            "gap_gain": [0.2, 0.5, 0.52, 0.6],
         }
     )
-    k, reason = recommend(table)  # 5 and 2 are unstable; 3 and 4 tie within 0.02 -> the more detailed
-    assert k == 4
-    assert reason == (
-        "4 segments: as clearly separated as any stable choice (silhouette 0.46; 3 segments score the same) "
-        "and the most detailed of them (stability 0.95)."
-    )
-    clear = table.assign(silhouette=[0.50, 0.45, 0.40, 0.60])  # 3 beats 4 by more than the tie margin
-    k, reason = recommend(clear)
+    k, reason = recommend(table)  # 5 and 2 are unstable; 3 and 4 tie within 0.02 -> the more stable, not the larger
     assert k == 3
     assert reason == (
-        "3 segments: the clearest separation (silhouette 0.45) among the stable choices (stability 0.90)."
+        "3 segments: the clearest separation among the stable choices (silhouette 0.45, stability 0.95, "
+        "gap statistic gain 0.50 over one population); 4 segments separate as well but come back less reliably."
     )
+    # equal stability: the smaller k, never the larger by default
+    assert recommend(table.assign(stability=[0.6, 0.9, 0.9, 0.5]))[0] == 3
+    # a k no better than one population is not eligible, however stable
+    assert recommend(table.assign(gap_gain=[0.2, -0.1, 0.52, 0.6]))[0] == 4
     unstable = table.assign(stability=[0.5, 0.7, 0.6, 0.7])
     k, reason = recommend(unstable)
     assert k == 3 and "no choice was stable" in reason and "Treat the segments as rough" in reason
@@ -377,12 +376,3 @@ def test_wholesale_kmeans_recovers_channel(real_data):
     assert adjusted_rand_score(df["Channel"], res.labels) >= 0.4  # measured 0.514
     sw = sweep(X)
     assert sw.recommended_k == 2  # measured: silhouette 0.29, stability 0.93
-
-
-def test_stability_alone_matches_the_sweep_table(blobs):
-    from segcore.model.sweep import stability
-
-    X, _ = blobs
-    table = sweep(X, k_values=[2, 3, 4], random_state=5).table.set_index("k")["stability"]
-    for k in (2, 3, 4):
-        assert stability(X, k=k, random_state=5) == pytest.approx(table[k])

@@ -1,0 +1,152 @@
+"""Is there any segment structure at all? A clusterability verdict from a null reference, before any k is chosen.
+
+The method is the gap statistic (Tibshirani, Walther & Hastie 2001) with the reference drawn uniformly in the box
+aligned with the data's own principal axes (their "method b"): for k = 1..K it compares log W_k, the log of the
+k-means within-segment sum of squares of the prepared matrix, with its average over reference data sets that have the
+data's extent and orientation but no groups. The uniform box is the least favourable single population for k-means
+(a Gaussian or a skewed single population splits less well than a box), so a k that beats the box by more than its
+simulation error is evidence of real groups. Skewed columns are judged after the preparation's transform because the
+verdict runs on the prepared matrix, the one the segments are cut from.
+
+Verdict (``Structure.verdict``), with ``gain(k) = gap(k) - gap(1)`` and ``se(k)`` its simulation standard error:
+
+- "none": no k has ``gain(k) > NONE_Z * se(k)`` (and at least ``MIN_GAIN``): nothing beats one continuous population.
+- "clear": the gap statistic's own choice (the smallest k with gap(k) >= gap(k+1) - s(k+1) among the k that beat the
+  null) gains at least ``CLEAR_GAIN`` in log W: the segments are far tighter than a single population allows.
+- "weak": groups beat the null, but by less.
+
+Error rates measured on generated nulls and planted groups are in docs/STRUCTURE.md (benchmarks/bench_structure.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from segcore.model.smallkmeans import kmeans
+
+Verdict = Literal["none", "weak", "clear"]
+
+# The verdict runs on a random sample: gap curves on 2,000 rows rank k the same as on all rows at a fraction of the
+# cost (each k is fitted REFERENCES + 1 times).
+STRUCTURE_ROWS = 1_000
+REFERENCES = 8
+# Groups beyond 8 are judged by the sweep alone: the verdict only needs to know whether any grouping beats the null.
+STRUCTURE_K_MAX = 8
+# Lloyd iterations per fit: the same cap for the data and the references, so a slow convergence on a structureless
+# cloud costs the same on both sides of the comparison.
+GAP_MAX_ITER = 30
+# k-means starts per fit, the same for the data and the references so neither is favoured.
+GAP_N_INIT = 2
+# Evidence thresholds (calibrated in docs/STRUCTURE.md on generated nulls and planted groups).
+NONE_Z = 3.0
+MIN_GAIN = 0.05
+CLEAR_GAIN = 0.4
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The clusterability verdict, its reason in words, and the gap curve behind it (k = 1..K)."""
+
+    verdict: Verdict
+    reason: str
+    best_k: int
+    ks: tuple[int, ...]
+    gap: tuple[float, ...]
+    gap_se: tuple[float, ...]
+    n_rows: int
+
+    def gain(self, k: int) -> float:
+        """How much better than one population k segments fit: gap(k) - gap(1), in log within-sum-of-squares."""
+        i = self.ks.index(k)
+        return self.gap[i] - self.gap[0]
+
+    def to_dict(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "best_k": self.best_k,
+            "ks": list(self.ks),
+            "gap": [float(g) for g in self.gap],
+            "gap_se": [float(s) for s in self.gap_se],
+            "n_rows": self.n_rows,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Structure:
+        return cls(
+            d["verdict"],
+            d["reason"],
+            int(d["best_k"]),
+            tuple(int(k) for k in d["ks"]),
+            tuple(float(g) for g in d["gap"]),
+            tuple(float(s) for s in d["gap_se"]),
+            int(d["n_rows"]),
+        )
+
+
+def _log_w(X: np.ndarray, k: int, seed: int) -> float:
+    if k == 1:
+        return float(np.log(max(((X - X.mean(axis=0)) ** 2).sum(), 1e-12)))
+    return float(np.log(max(kmeans(X, k, n_init=GAP_N_INIT, seed=seed, max_iter=GAP_MAX_ITER).inertia, 1e-12)))
+
+
+def clusterability(X, *, k_max: int = STRUCTURE_K_MAX, random_state: int = 0) -> Structure:
+    """The verdict for the prepared matrix X (rows = customers), judging k = 1..k_max against the null reference."""
+    X = np.asarray(X, dtype=np.float64)
+    rng = np.random.default_rng(random_state)
+    n = X.shape[0]
+    if n > STRUCTURE_ROWS:
+        X = X[np.sort(rng.choice(n, STRUCTURE_ROWS, replace=False))]
+    m = X.shape[0]
+    ks = tuple(range(1, max(2, min(k_max, STRUCTURE_K_MAX, m - 1)) + 1))
+    centred = X - X.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    rotated = centred @ vt.T  # principal-axis coordinates: the reference box follows the data's orientation
+    low, high = rotated.min(axis=0), rotated.max(axis=0)
+    data = np.array([_log_w(rotated, k, random_state) for k in ks])
+    refs = np.empty((REFERENCES, len(ks)))
+    for b in range(REFERENCES):
+        ref = rng.uniform(low, high, size=rotated.shape)
+        refs[b] = [_log_w(ref, k, random_state + 1 + b) for k in ks]
+    gap = refs.mean(axis=0) - data
+    sd = refs.std(axis=0) * np.sqrt(1 + 1 / REFERENCES)
+    gain = gap - gap[0]
+    # the gain's error: both gap(k) and gap(1) carry simulation error
+    gain_se = np.sqrt(sd**2 + sd[0] ** 2)
+    beats = (gain > NONE_Z * gain_se) & (gain >= MIN_GAIN)
+    beats[0] = False
+    if not beats.any():
+        best = int(np.argmax(gain[1:]) + 1) if len(ks) > 1 else 0
+        reason = (
+            f"No number of segments fits these customers better than one continuous population would: "
+            f"the best, {ks[best]}, gains {max(gain[best], 0):.2f} in the gap statistic, within what a single "
+            f"population of the same shape gives by chance. They form one continuous population."
+        )
+        return Structure("none", reason, 1, ks, tuple(gap), tuple(sd), m)
+    k_hat = _tibshirani_k(gap, sd, beats)
+    g = gain[k_hat]
+    verdict: Verdict = "clear" if g >= CLEAR_GAIN else "weak"
+    if verdict == "clear":
+        reason = (
+            f"Clear groups: {ks[k_hat]} segments fit far better than one continuous population "
+            f"(gap statistic gain {g:.2f}, {g / gain_se[k_hat]:.0f}x its simulation error)."
+        )
+    else:
+        reason = (
+            f"Weak groups: {ks[k_hat]} segments fit better than one continuous population, but only a little "
+            f"(gap statistic gain {g:.2f}; clear groups gain {CLEAR_GAIN:.1f} or more). The segments overlap."
+        )
+    return Structure(verdict, reason, ks[k_hat], ks, tuple(gap), tuple(sd), m)
+
+
+def _tibshirani_k(gap: np.ndarray, sd: np.ndarray, beats: np.ndarray) -> int:
+    """Index of the smallest k beating the null with gap(k) >= gap(k+1) - s(k+1) (Tibshirani's one-SE rule)."""
+    for i in range(1, len(gap)):
+        if not beats[i]:
+            continue
+        if i + 1 >= len(gap) or gap[i] >= gap[i + 1] - sd[i + 1]:
+            return i
+    return int(np.flatnonzero(beats)[-1])
