@@ -11,9 +11,12 @@ verdict runs on the prepared matrix, the one the segments are cut from.
 Verdict (``Structure.verdict``), with ``gain(k) = gap(k) - gap(1)`` and ``se(k)`` its simulation standard error:
 
 - "none": no k has ``gain(k) > NONE_Z * se(k)`` (and at least ``MIN_GAIN``): nothing beats one continuous population.
-- "clear": the gap statistic's own choice (the smallest k with gap(k) >= gap(k+1) - s(k+1) among the k that beat the
-  null) gains at least ``CLEAR_GAIN`` in log W: the segments are far tighter than a single population allows.
-- "weak": groups beat the null, but by less.
+- "clear": some k beats the null and its segments are well apart: average silhouette above ``CLEAR_SILHOUETTE``
+  (Kaufman & Rousseeuw 1990 read 0.51-0.70 as "a reasonable structure", above 0.70 "strong").
+- "weak": groups beat the null, but overlap (silhouette at most ``CLEAR_SILHOUETTE``; 0.26-0.50 is their "weak").
+
+The k reported is the gap statistic's own choice (the smallest k beating the null with gap(k) >= gap(k+1) - s(k+1),
+Tibshirani's one-standard-error rule); the sweep's rule decides the recommended k with stability and separation.
 
 Error rates measured on generated nulls and planted groups are in docs/STRUCTURE.md (benchmarks/bench_structure.py).
 """
@@ -25,6 +28,7 @@ from typing import Literal
 
 import numpy as np
 
+from segcore.model.quality import pairwise_distances_f32, silhouette_from_distances
 from segcore.model.smallkmeans import kmeans
 
 Verdict = Literal["none", "weak", "clear"]
@@ -43,7 +47,7 @@ GAP_N_INIT = 2
 # Evidence thresholds (calibrated in docs/STRUCTURE.md on generated nulls and planted groups).
 NONE_Z = 3.0
 MIN_GAIN = 0.05
-CLEAR_GAIN = 0.4
+CLEAR_SILHOUETTE = 0.5
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,16 @@ class Structure:
         )
 
 
-def _log_w(X: np.ndarray, k: int, seed: int) -> float:
+def _fit(X: np.ndarray, k: int, seed: int) -> tuple[float, np.ndarray]:
+    """log W_k and the labels of the fit."""
     if k == 1:
-        return float(np.log(max(((X - X.mean(axis=0)) ** 2).sum(), 1e-12)))
-    return float(np.log(max(kmeans(X, k, n_init=GAP_N_INIT, seed=seed, max_iter=GAP_MAX_ITER).inertia, 1e-12)))
+        return float(np.log(max(((X - X.mean(axis=0)) ** 2).sum(), 1e-12))), np.zeros(len(X), dtype=np.int64)
+    fit = kmeans(X, k, n_init=GAP_N_INIT, seed=seed, max_iter=GAP_MAX_ITER)
+    return float(np.log(max(fit.inertia, 1e-12))), fit.labels
+
+
+def _log_w(X: np.ndarray, k: int, seed: int) -> float:
+    return _fit(X, k, seed)[0]
 
 
 def clusterability(X, *, k_max: int = STRUCTURE_K_MAX, random_state: int = 0) -> Structure:
@@ -106,7 +116,8 @@ def clusterability(X, *, k_max: int = STRUCTURE_K_MAX, random_state: int = 0) ->
     _, _, vt = np.linalg.svd(centred, full_matrices=False)
     rotated = centred @ vt.T  # principal-axis coordinates: the reference box follows the data's orientation
     low, high = rotated.min(axis=0), rotated.max(axis=0)
-    data = np.array([_log_w(rotated, k, random_state) for k in ks])
+    fits = [_fit(rotated, k, random_state) for k in ks]
+    data = np.array([f[0] for f in fits])
     refs = np.empty((REFERENCES, len(ks)))
     for b in range(REFERENCES):
         ref = rng.uniform(low, high, size=rotated.shape)
@@ -128,16 +139,22 @@ def clusterability(X, *, k_max: int = STRUCTURE_K_MAX, random_state: int = 0) ->
         return Structure("none", reason, 1, ks, tuple(gap), tuple(sd), m)
     k_hat = _tibshirani_k(gap, sd, beats)
     g = gain[k_hat]
-    verdict: Verdict = "clear" if g >= CLEAR_GAIN else "weak"
+    distances = pairwise_distances_f32(rotated)
+    silhouettes = {i: silhouette_from_distances(distances, fits[i][1]) for i in np.flatnonzero(beats)}
+    best_i = max(silhouettes, key=lambda i: silhouettes[i])
+    sil = silhouettes[best_i]
+    verdict: Verdict = "clear" if sil > CLEAR_SILHOUETTE else "weak"
     if verdict == "clear":
         reason = (
             f"Clear groups: {ks[k_hat]} segments fit far better than one continuous population "
-            f"(gap statistic gain {g:.2f}, {g / gain_se[k_hat]:.0f}x its simulation error)."
+            f"(gap statistic gain {g:.2f}, {g / gain_se[k_hat]:.0f}x its simulation error) and are well apart "
+            f"(silhouette {sil:.2f} at {ks[best_i]} segments)."
         )
     else:
         reason = (
-            f"Weak groups: {ks[k_hat]} segments fit better than one continuous population, but only a little "
-            f"(gap statistic gain {g:.2f}; clear groups gain {CLEAR_GAIN:.1f} or more). The segments overlap."
+            f"Weak groups: {ks[k_hat]} segments fit better than one continuous population (gap statistic gain "
+            f"{g:.2f}), but they overlap (silhouette at most {sil:.2f}; clear groups are above "
+            f"{CLEAR_SILHOUETTE:.1f})."
         )
     return Structure(verdict, reason, ks[k_hat], ks, tuple(gap), tuple(sd), m)
 

@@ -8,7 +8,7 @@ numbers it learned, so a warehouse computes exactly what ``Segmentation.assign``
 - boolean (true/false at fit, a BOOLEAN column in the warehouse): 1/0 -> missing values take the median (plus the flag);
 - category: TRIM(CAST(x AS text)), blank or missing -> "missing", levels not kept at fit -> "other", then one 0/1
   column per level the one-hot encoder knows (a level it does not know gets all zeros, as ``handle_unknown="ignore"``);
-- every output of a column is multiplied by the column's weight (categories also by ``CATEGORY_SCALE``).
+- every output of a column is multiplied by the column's weight (categories by their fitted ``category_scale``).
 """
 
 from __future__ import annotations

@@ -267,7 +267,8 @@ def test_sweep_finds_three_blobs(blobs):
     res = sweep(X, progress=lambda f, m: calls.append((f, m)))
     assert isinstance(res, SweepResult)
     assert res.recommended_k == 3
-    assert res.reason.startswith("3 segments: the clearest separation (silhouette 0.")
+    assert res.reason.startswith("3 segments: the clearest separation among the stable choices (silhouette 0.")
+    assert res.structure.verdict == "clear"
     assert list(res.table.columns) == [
         "k",
         "silhouette",

@@ -11,7 +11,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from segcore.errors import ModelError, NotEnoughData, SegcoreError, SpecError
-from segcore.model.prep import CATEGORY_SCALE, make_preprocessor, prepare
+from segcore.model.prep import category_scale, make_preprocessor, prepare
 from segcore.model.transformers import MedianImputer, RareGrouper, SkewLog, ToFloat
 
 SPENDS = ["Fresh", "Milk", "Grocery", "Frozen", "Detergents_Paper", "Delicassen"]
@@ -121,8 +121,9 @@ def test_prepare_values_names_and_notes(small):
     assert p.X[:, 1].tolist() == [0, 0, 0, 0, 0, 1]  # the 'was missing' flag stays a raw 0/1
     np.testing.assert_allclose(p.X[:, 2].mean(), 0, atol=1e-6)  # age standardised, not logged
     assert p.X[:, 3].tolist() == [1, 0, 0, 1, 0, 0]  # booleans: raw 0/1
-    s = CATEGORY_SCALE
-    np.testing.assert_allclose(p.X[3, 4:], [0, 0, s])  # None -> "missing" level, one-hot scaled by 1/sqrt(2)
+    s = category_scale(small["plan"])
+    np.testing.assert_allclose(p.X[3, 4:], [0, 0, s], rtol=1e-6)  # None -> "missing" level, one-hot scaled
+    np.testing.assert_allclose(p.X[:, 4:].var(axis=0).sum(), 1.0, rtol=1e-5)  # total variance of one numeric
     assert any(n.startswith("log-transformed 1 skewed column: spend") for n in p.notes)
     assert any("median in 1 column: spend (1)" in n for n in p.notes)
 

@@ -60,6 +60,11 @@ def test_segments_page_shows_the_recommended_segmentation(flow):
     charts = flow.get("arrow_vega_lite_chart") or flow.get("vega_lite_chart")
     assert len(charts) >= 3  # sweep, map, sizes
     assert any(c.value.startswith("5 segments") for c in flow.caption)
+    verdicts = [m.value for m in (*flow.success, *flow.info, *flow.warning)]
+    assert any(v.startswith(("Clear groups", "Weak groups", "No natural segments")) for v in verdicts)
+    interval = next(c.value for c in flow.caption if c.value.startswith("Stability "))
+    low, high = (float(v) for v in re.findall(r"between ([0-9.]+) and ([0-9.]+)", interval)[0])
+    assert low <= float(shown["Stability"]) <= high
 
 
 @pytest.mark.slow
@@ -79,8 +84,12 @@ def test_profiles_page_shows_one_card_per_segment(flow):
     assert len(names) == 5 and len(set(names)) == 5
     sizes = [int(m.value.replace(",", "")) for m in flow.metric if m.label == "Customers"][1:]
     assert sum(sizes) == 5000
-    actions = [i.value for i in flow.info]
+    actions = [i.value for i in flow.info if not i.value.startswith("Weak groups")]
     assert len(actions) == 5 and all(a for a in actions)
+    per_segment = [c.value for c in flow.caption if re.match(r"Stability [0-9.]+: ", c.value)]
+    per_segment += [w.value for w in flow.warning if re.match(r"Stability [0-9.]+: ", w.value)]
+    assert len(per_segment) == 5  # every card says how stable its segment is
+    assert any(c.value.startswith("Stability ") and "between" in c.value for c in flow.caption)
     sql = [c.value for c in flow.code if not c.value.startswith("SELECT")]
     assert len(sql) >= 5 and all(re.search(r'"\w+" (<=|>)', s) for s in sql if s != "-- no simple rule")
     labels = [b.label for b in flow.get("download_button")]

@@ -125,6 +125,9 @@ def test_studio_end_to_end_in_chromium(server, browser, tmp_path):
     expect(page.get_by_role("heading", name="Customer map")).to_be_visible(timeout=WAIT_MS)
     assert metric_values(page, "Segments", 1) == [str(SEGMENTS)]
     assert metric_values(page, "Customers", 1) == [f"{ROWS:,}"]
+    verdict = page.get_by_text(re.compile(r"^(Clear groups|Weak groups|No natural segments)"))
+    expect(verdict.first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text(re.compile(r"in nine resamples out of ten between")).first).to_be_visible(timeout=WAIT_MS)
     customer_map = page.locator(".st-key-segment_map [data-testid='stVegaLiteChart']")
     if customer_map.count() == 0:  # no key class on this Streamlit version: the map is the second chart
         customer_map = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
@@ -155,6 +158,8 @@ def test_studio_end_to_end_in_chromium(server, browser, tmp_path):
     assert customers[0] == f"{ROWS:,}"  # the headline, then one per card
     sizes = [int(v.replace(",", "")) for v in customers[1:]]
     assert len(sizes) == SEGMENTS and sum(sizes) == ROWS
+    card_stability = page.get_by_text(re.compile(r"^Stability [0-9.]+: "))
+    expect(card_stability).to_have_count(SEGMENTS, timeout=WAIT_MS)  # every card says how stable its segment is
     no_error_boxes(page)
     screenshot(page, "profiles")
 
@@ -190,6 +195,9 @@ def test_studio_end_to_end_in_chromium(server, browser, tmp_path):
     leaked = set(CUSTOMER_ID.findall(text)) & ids
     assert not leaked, f"the shared view shows customer ids: {sorted(leaked)[:5]}"
     assert viewer.locator('[data-testid="stSidebarNav"]').count() == 0  # no way into the studio
+    assert re.search(r"^(Clear groups|Weak groups|No natural segments)", text, re.MULTILINE)
+    assert "in nine resamples out of ten between" in text
+    assert len(re.findall(r"^Stability [0-9.]+: ", text, re.MULTILINE)) == SEGMENTS
     no_error_boxes(viewer)
     screenshot(viewer, "shared")
 
