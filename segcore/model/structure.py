@@ -35,8 +35,8 @@ Verdict = Literal["none", "weak", "clear"]
 
 # The verdict runs on a random sample: gap curves on 2,000 rows rank k the same as on all rows at a fraction of the
 # cost (each k is fitted REFERENCES + 1 times).
-STRUCTURE_ROWS = 1_000
-REFERENCES = 8
+STRUCTURE_ROWS = 800
+REFERENCES = 6
 # Groups beyond 8 are judged by the sweep alone: the verdict only needs to know whether any grouping beats the null.
 STRUCTURE_K_MAX = 8
 # Lloyd iterations per fit: the same cap for the data and the references, so a slow convergence on a structureless

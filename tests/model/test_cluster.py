@@ -276,12 +276,14 @@ def test_sweep_finds_three_blobs(blobs):
         "davies_bouldin",
         "stability",
         "inertia",
+        "gap_gain",
     ]
     assert res.table["k"].tolist() == list(range(2, 13))
+    assert res.table.set_index("k")["gap_gain"].loc[3] > 1.0 and res.table["gap_gain"].iloc[-1] != res.table["gap_gain"].iloc[-1]
     row = res.table.set_index("k").loc[3]
     assert row["stability"] == pytest.approx(1.0)
     assert quality(X, fit_clusters(X, k=3).labels, stability=row["stability"]).grade == "good"
-    assert calls[0][0] == 0.0 and calls[-1][0] == 1.0 and len(calls) == 12
+    assert calls[0][0] == 0.0 and calls[-1][0] == 1.0 and len(calls) == 13  # the verdict, then 11 k
     assert calls[-1][1] == "Tried 12 segments (11 of 11)"
     assert (res.table["inertia"].diff().dropna() < 0).all()
 

