@@ -26,7 +26,7 @@ TOP_SHARE = 0.2
 MISSING_LEVEL = "(missing)"
 # Above this many rows the numeric comparisons run on a stratified, weighted sample of this size (one sort per
 # column stays ~30 ms); each segment keeps at least RANK_FLOOR rows, so its median and effect stay precise.
-RANK_ROWS = 200_000
+RANK_ROWS = 100_000
 RANK_FLOOR = 5_000
 # An AUC of exactly 0 or 1 maps to an infinite d; clipping at 1/1000 caps |d| at about 4.4 ("enormous").
 AUC_CLIP = 1e-3
