@@ -226,7 +226,8 @@ def segment(
             rest = pinned < 0
             tier_names = {**{i: p.name for i, p in enumerate(pins)}, len(pins): lower}
             notes.append(TIERS_NOTE.format(column=schema.value_column))
-            prepared = prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
+            tier_matrix = prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
+            prepared = dataclasses.replace(prepared, prepared=tier_matrix, pins=pins, pinned=pinned)
             X, rest_df, k = prepared.X, df.loc[rest], 1
     if k is None and sweep_result is not None:
         k = int(sweep_result.recommended_k)

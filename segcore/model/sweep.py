@@ -207,7 +207,7 @@ def _score_k(Xs: np.ndarray, k: int, method: str, random_state: int, sil_rows, s
     if method == "kmeans":
         from sklearn.cluster import KMeans
 
-        fit_rows = sample_rows(len(Xc), SWEEP_FIT_ROWS, random_state + 4)  # random rows, whatever the file order
+        fit_rows = sample_rows(len(Xc), size=SWEEP_FIT_ROWS, random_state=random_state + 4)  # random, any file order
         est = KMeans(n_clusters=k, n_init=SWEEP_N_INIT, random_state=random_state).fit(Xc[fit_rows])
         labels, sil_labels = est.predict(Xc), est.predict(Xs[sil_rows])
     else:

@@ -448,7 +448,8 @@ def test_million_rows_is_fast():
     labels = rng.integers(0, 8, n)
     start = time.perf_counter()
     profiles = build_profiles(df, labels, schema=schema, features=list(df.columns))
-    assert time.perf_counter() - start < 8  # ~0.5 s alone; generous for a shared 2-core machine
+    # rank statistics sort each numeric column once (on at most 100k stratified rows): ~2 s alone on this machine
+    assert time.perf_counter() - start < 20
     assert sum(p.size for p in profiles) == n and len(profiles) == 8
 
 
