@@ -342,7 +342,7 @@ def test_recommend_rule():
     assert k == 3
     assert reason == (
         "3 segments: the clearest separation among the stable choices (silhouette 0.45, stability 0.95, "
-        "gap statistic gain 0.50 over one population); 4 segments separate as well but come back less reliably."
+        "gap statistic gain 0.50 over one population). 4 segments separate as well but come back less reliably."
     )
     # equal stability: the smaller k, never the larger by default
     assert recommend(table.assign(stability=[0.6, 0.9, 0.9, 0.5]))[0] == 3
