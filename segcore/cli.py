@@ -8,107 +8,25 @@ Options and output paths are checked before any work starts, so a mistake in ``-
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import os
 import sys
 from pathlib import Path
 
-from segcore.errors import NotEnoughData, SegcoreError, SpecError
-from segcore.i18n import LANGUAGES, _, _l, ngettext, set_language
-from segcore.model.spec import METHODS, k_range_text
-from segcore.sql.dialects import DIALECTS
-
-ENGINES = ("auto", "duckdb", "pandas")
-ENGINE_HELP = (
-    "how a transaction log becomes customers: duckdb streams it out of core (auto: for Parquet files, folders "
-    "and globs, DuckDB databases and CSV files over 200 MB), pandas loads it whole"
+from segcore.cli_args import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_STOPPED,
+    LARGE_CSV_BYTES,
+    build_parser,
+    output_file,
+    output_folder,
+    positive_int,
+    sheet_number,
 )
-# CSV logs above this size are aggregated by DuckDB without loading them (auto engine).
-LARGE_CSV_BYTES = 200 * 1024**2
-EXIT_OK = 0
-EXIT_STOPPED = 1
-EXIT_BAD_INPUT = 2
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one ``error:`` line and exit 2 like every other bad input."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        command = " ".join(self.prog.split()[1:])  # prog is "segcore" or "segcore fit"
-        usage = f"python -m segcore {command} --help" if command else "python -m segcore --help"
-        sys.stderr.write(f"error: {message}. Run '{usage}' for usage.\n")
-        raise SystemExit(EXIT_BAD_INPUT)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="segcore", description="Customer segmentation from a customer file or transaction log.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    # Every command takes --lang (messages, segment names and reports); SEGCORE_LANG sets it for a whole job.
-    language = argparse.ArgumentParser(add_help=False)
-    language.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
-                          help="language of messages, segment names and reports (default: $SEGCORE_LANG or en)")
-
-    inspect = sub.add_parser("inspect", parents=[language], help="show how the file is read and what each column looks like")
-    inspect.add_argument("data", help="CSV/TSV/TXT, Excel, Parquet or JSON file")
-    inspect.add_argument("--sheet", help="Excel sheet name or number (1 = the first sheet)")
-    inspect.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
-    fit = sub.add_parser("fit", parents=[language], help="segment customers and write assignments, profiles and a model")
-    fit.add_argument("data")
-    fit.add_argument("--out", required=True, help="output folder (created if missing)")
-    fit.add_argument("--features", help="comma-separated columns to segment on (default: all suitable columns)")
-    fit.add_argument("--k", default="auto", help=f"number of segments, or 'auto' to choose from a sweep of {k_range_text()}")
-    fit.add_argument("--method", default="kmeans", choices=METHODS)
-    fit.add_argument("--seed", type=int, default=0)
-    fit.add_argument("--sheet", help="Excel sheet name or number (1 = the first sheet)")
-    fit.add_argument("--include-sensitive", action="store_true", help="allow sensitive attributes as features")
-    fit.add_argument(
-        "--transactions",
-        choices=("auto", "yes", "no"),
-        default="auto",
-        help="treat the file as a transaction log and segment customers (auto: when detected)",
-    )
-    fit.add_argument("--previous", help="a previous model.segcore whose segment ids should be kept")
-    fit.add_argument("--engine", choices=ENGINES, default="auto", help=ENGINE_HELP)
-    fit.add_argument("--outcome", help="a yes/no column to predict per customer (churn, converted...), or 'auto'")
-    fit.add_argument("--keep-column", action="append", default=[], metavar="COL",
-                     help="keep a column the propensity model would leave out as a suspected leak (repeatable)")
-
-    report = sub.add_parser("report", parents=[language], help="write the HTML or PDF report of a saved model")
-    report.add_argument("model", help="model.segcore written by 'segcore fit' or downloaded from the studio")
-    report.add_argument("--out", required=True, help="report.pdf or report.html")
-    report.add_argument("--data", help="the customers (or log) the model was fitted on: adds the comparison heat map "
-                        "and the value concentration")
-    report.add_argument("--title", help="report title (default: the model file's folder name)")
-    report.add_argument("--sheet", help="Excel sheet name or number")
-    report.add_argument("--no-sql", action="store_true", help="leave the SQL filters out (readers outside data teams)")
-
-    assign = sub.add_parser("assign", parents=[language], help="score new customers with a saved model")
-    assign.add_argument("model")
-    assign.add_argument("data")
-    assign.add_argument("--out", required=True, help="output CSV file")
-    assign.add_argument("--sheet", help="Excel sheet name or number (1 = the first sheet)")
-    assign.add_argument("--engine", choices=ENGINES, default="auto", help=ENGINE_HELP)
-    assign.add_argument("--no-propensity", action="store_true", help="do not score the model's outcome propensity")
-
-    waves = sub.add_parser("waves", parents=[language],
-                           help="who moved between two waves: compare two assignments.csv files (earlier, later)")
-    waves.add_argument("earlier")
-    waves.add_argument("later")
-    waves.add_argument("--id", required=True, dest="id_column", help="the customer id column both files share")
-    waves.add_argument("--value", help="a value column in the later file, to count the value that moved")
-    waves.add_argument("--out", required=True, help="output CSV of the from/to table")
-
-    sql = sub.add_parser("sql", help="print one SQL query that scores a warehouse table with a saved model")
-    sql.add_argument("model")
-    sql.add_argument("--dialect", default="duckdb", choices=DIALECTS)
-    sql.add_argument("--table", help="table to score (default: customers; with --from-log: transactions)")
-    sql.add_argument("--from-log", action="store_true",
-                     help="the table is a transaction log: aggregate it into customers first, as the fit did")
-    sql.add_argument("--as-of", help="with --from-log: snapshot date (default: the day after the last purchase)")
-    return parser
+from segcore.errors import NotEnoughData, SegcoreError, SpecError
+from segcore.i18n import _, _l, ngettext, set_language
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,7 +81,7 @@ def _load(path: str, sheet: str | None):
 
     if not Path(path).exists():
         raise FileNotFoundError(2, "no such file", path)
-    table = load_table(path, sheet=_sheet(sheet))
+    table = load_table(path, sheet=sheet_number(sheet))
     if sheet is not None and table.report.file_format != "excel":
         raise SpecError(f"--sheet only applies to Excel workbooks, and {table.report.source} is a "
                         f"{table.report.file_format.upper()} file. Leave --sheet out.")
@@ -218,8 +136,8 @@ def _fit(args) -> int:
     from segcore.model.spec import FeatureSpec
     from segcore.render.export import profiles_json, safe_csv
 
-    k = None if str(args.k).lower() == "auto" else _positive_int(args.k, "--k")  # options before any work
-    out = _output_folder(args.out, inputs=(args.data, args.previous))
+    k = None if str(args.k).lower() == "auto" else positive_int(args.k, "--k")  # options before any work
+    out = output_folder(args.out, inputs=(args.data, args.previous))
     df = _customers_out_of_core(args.data, args.engine) if args.transactions != "no" else None
     if df is None:
         table = _load(args.data, args.sheet)
@@ -363,7 +281,7 @@ def _assign(args) -> int:
     from segcore.model.persist import load_segmentation
     from segcore.render.export import safe_csv
 
-    out = _output_file(args.out, inputs=(args.model, args.data))
+    out = output_file(args.out, inputs=(args.model, args.data))
     seg = load_segmentation(args.model)
     df = _customers_out_of_core(args.data, args.engine)
     if df is None:
@@ -450,44 +368,6 @@ def _report_loading(report) -> None:
         _say(f"note: {note}")
 
 
-def _output_folder(option: str, *, inputs: tuple[str | None, ...]) -> Path:
-    """``--out`` of fit, checked before the fit: a folder (created now) that is not an input file."""
-    out = Path(option)
-    if out.exists() and not out.is_dir():
-        same = any(path and Path(path).exists() and out.samefile(path) for path in inputs)
-        what = "is the input file" if same else "is a file"
-        raise SpecError(f"--out '{option}' {what}; fit writes its files into a folder. Give a folder name "
-                        "instead, for example --out segments/.")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise SpecError(f"The output folder '{option}' cannot be created ({error.strerror or error}). Choose a "
-                        "folder you can write to.") from None
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise SpecError(f"The output folder '{option}' is not writable. Choose a folder you can write to.")
-    return out
-
-
-def _output_file(option: str, *, inputs: tuple[str | None, ...]) -> Path:
-    """``--out`` of assign, checked before any work: a new or writable file that is neither the model nor the data."""
-    out = Path(option)
-    if out.is_dir():
-        raise SpecError(f"--out '{option}' is a folder; assign writes one CSV file. Give a file name such as "
-                        f"{out / 'scored.csv'}.")
-    if out.exists() and any(path and Path(path).exists() and out.samefile(path) for path in inputs):
-        raise SpecError(f"--out '{option}' is one of the input files and would be overwritten. Give a new file "
-                        "name for the scores.")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise SpecError(f"The folder of --out '{option}' cannot be created ({error.strerror or error}). Choose a "
-                        "folder you can write to.") from None
-    writable = os.access(out, os.W_OK) if out.exists() else os.access(out.parent, os.W_OK | os.X_OK)
-    if not writable:
-        raise SpecError(f"--out '{option}' cannot be written (no permission). Choose a folder you can write to.")
-    return out
-
-
 def _customers_from_log(df, tx, *, say=None):
     """One row per customer from a transaction log, saying how many rows became how many customers and why any
     rows were left out (``inspect`` prints the same notes to stdout)."""
@@ -519,22 +399,6 @@ def _features(option: str | None, schema, df) -> list[str]:
     if not chosen:
         raise SpecError("--features is empty. List the columns to segment on, separated by commas.")
     return chosen
-
-
-def _positive_int(text: str, flag: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise SpecError(f"{flag} must be a whole number or 'auto', not '{text}'.") from None
-    if value < 2:
-        raise SpecError(f"{flag} must be at least 2 (a segmentation needs two or more segments), not {value}.")
-    return value
-
-
-def _sheet(sheet: str | None) -> str | int | None:
-    if sheet is None:
-        return None
-    return int(sheet) - 1 if sheet.isdigit() and int(sheet) >= 1 else sheet  # "--sheet 2" is the second sheet
 
 
 def _one_line(message: str) -> str:
