@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError, require_columns
+from segcore.i18n import _
 from segcore.render.chartkit import (
     HEAT_CELL_HEIGHT,
     HEAT_CELL_WIDTH,
@@ -49,7 +50,7 @@ MAP_OPACITY_OUT = 0.12
 def sweep_chart(sweep_table: pd.DataFrame, recommended_k: int, *, reason: str = "") -> alt.LayerChart:
     """Separation (silhouette) and stability against the number of segments, with the recommended k marked."""
     require_columns(sweep_table, ["k", "silhouette"], what="segment-count chart column")
-    metrics = {"silhouette": "Separation (silhouette)", "stability": "Stability"}
+    metrics = {"silhouette": _("Separation (silhouette)"), "stability": _("Stability")}
     present = [m for m in metrics if m in sweep_table.columns]
     long = sweep_table[["k", *present]].melt(id_vars="k", var_name="metric", value_name="score")
     long = long.dropna(subset=["score"])  # stability is None for methods without it; the legend then omits it
@@ -62,15 +63,15 @@ def sweep_chart(sweep_table: pd.DataFrame, recommended_k: int, *, reason: str = 
         scale=alt.Scale(domain=list(metrics.values()), range=[PRIMARY, SEGMENT_COLORS[1]]),
         legend=alt.Legend(orient="bottom"),
     )
-    x = alt.X("k:Q", title="Number of segments", axis=alt.Axis(tickMinStep=1, format="d"))
+    x = alt.X("k:Q", title=_("Number of segments"), axis=alt.Axis(tickMinStep=1, format="d"))
     base = alt.Chart(long).encode(
         x=x,
-        y=alt.Y("score:Q", title="Score (higher is better)"),
+        y=alt.Y("score:Q", title=_("Score (higher is better)")),
         color=color,
         tooltip=[
-            alt.Tooltip("k:Q", title="Segments", format="d"),
-            alt.Tooltip("metric:N", title="Measure"),
-            alt.Tooltip("score:Q", title="Score", format=".3f"),
+            alt.Tooltip("k:Q", title=_("Segments"), format="d"),
+            alt.Tooltip("metric:N", title=_("Measure")),
+            alt.Tooltip("score:Q", title=_("Score"), format=".3f"),
         ],
     )
     marked = pd.DataFrame(
@@ -82,7 +83,7 @@ def sweep_chart(sweep_table: pd.DataFrame, recommended_k: int, *, reason: str = 
         .mark_text(align="left", dx=5, dy=2, baseline="top", color=TEXT_COLOR, fontWeight=600)
         .encode(x="k:Q", y=alt.value(0), text="label:N")
     )
-    title = alt.Title("How many segments?", subtitle=reason or alt.Undefined)
+    title = alt.Title(_("How many segments?"), subtitle=reason or alt.Undefined)
     return alt.layer(base.mark_line(), base.mark_point(filled=True, size=50), rule, label).properties(
         title=title
     )
@@ -123,7 +124,7 @@ def map_chart(
     scale = palette_scale(palette, segment_order(frame))
     size = MAP_POINT_SIZE_LARGE if len(frame) > MAP_LARGE else MAP_POINT_SIZE_SMALL
     tips = [
-        alt.Tooltip("segment_name:N", title="Segment"),
+        alt.Tooltip("segment_name:N", title=_("Segment")),
         *tooltips(frame, [c for c in tooltip if c != "segment_name"]),
     ]
     chart = (
@@ -133,7 +134,7 @@ def map_chart(
             # UMAP/PCA axes have no units a marketer could read, so they are hidden.
             x=alt.X(f"{x}:Q", axis=None, scale=alt.Scale(zero=False)),
             y=alt.Y(f"{y}:Q", axis=None, scale=alt.Scale(zero=False)),
-            color=alt.Color("segment_name:N", title="Segment", scale=scale),
+            color=alt.Color("segment_name:N", title=_("Segment"), scale=scale),
             tooltip=tips,
         )
         .properties(title=title)
@@ -158,11 +159,11 @@ def pareto_chart(curve: pd.DataFrame, top20_share: float) -> alt.LayerChart:
     pct = alt.Axis(format="%")
     x = alt.X(
         "customer_share:Q",
-        title="Share of customers (highest value first)",
+        title=_("Share of customers (highest value first)"),
         axis=pct,
         scale=alt.Scale(domain=[0, 1]),
     )
-    y = alt.Y("value_share:Q", title="Share of total value", axis=pct, scale=alt.Scale(domain=[0, 1]))
+    y = alt.Y("value_share:Q", title=_("Share of total value"), axis=pct, scale=alt.Scale(domain=[0, 1]))
     area = (
         alt.Chart(line_df)
         .mark_area(color=PRIMARY, opacity=0.15, line={"color": PRIMARY})
@@ -170,8 +171,8 @@ def pareto_chart(curve: pd.DataFrame, top20_share: float) -> alt.LayerChart:
             x=x,
             y=y,
             tooltip=[
-                alt.Tooltip("customer_share:Q", title="Customers", format=".0%"),
-                alt.Tooltip("value_share:Q", title="Value", format=".0%"),
+                alt.Tooltip("customer_share:Q", title=_("Customers"), format=".0%"),
+                alt.Tooltip("value_share:Q", title=_("Value"), format=".0%"),
             ],
         )
     )
@@ -205,8 +206,8 @@ def pareto_chart(curve: pd.DataFrame, top20_share: float) -> alt.LayerChart:
     )
     return alt.layer(diagonal, area, v_rule, h_rule, dot, note, ref_text).properties(
         title=alt.Title(
-            "Where the value is",
-            subtitle="The 80/20 rule: the dashed lines mark 20% of customers and 80% of value",
+            _("Where the value is"),
+            subtitle=_("The 80/20 rule: the dashed lines mark 20% of customers and 80% of value"),
         )
     )
 
@@ -232,12 +233,12 @@ def correlation_chart(corr: pd.DataFrame) -> alt.LayerChart:
     )
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
         color=alt.Color(
-            "r:Q", title="Correlation", scale=alt.Scale(domain=[-1, 0, 1], range=list(DIVERGING))
+            "r:Q", title=_("Correlation"), scale=alt.Scale(domain=[-1, 0, 1], range=list(DIVERGING))
         ),
         tooltip=[
-            alt.Tooltip("row:N", title="Column"),
-            alt.Tooltip("column:N", title="with"),
-            alt.Tooltip("r:Q", title="Correlation", format="+.2f"),
+            alt.Tooltip("row:N", title=_("Column")),
+            alt.Tooltip("column:N", title=_("with")),
+            alt.Tooltip("r:Q", title=_("Correlation"), format="+.2f"),
         ],
     )
     layers = [cells]
@@ -252,7 +253,7 @@ def correlation_chart(corr: pd.DataFrame) -> alt.LayerChart:
         )
     step = HEAT_CELL_WIDTH if len(names) <= CORR_TEXT_MAX_COLUMNS else HEAT_CELL_HEIGHT // 2
     return alt.layer(*layers).properties(
-        title="How the columns move together",
+        title=_("How the columns move together"),
         width=alt.Step(step),
         height=alt.Step(min(step, HEAT_CELL_HEIGHT)),
     )

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError, require_columns
+from segcore.i18n import _, pgettext
 from segcore.render.chartkit import (
     HEAT_CELL_HEIGHT,
     HEAT_CELL_WIDTH,
@@ -84,14 +85,14 @@ def effect_heatmap(
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
         color=alt.Color(
             "shade:Q",
-            title="vs average",
+            title=_("vs average"),
             scale=alt.Scale(domain=[-EFFECT_CLIP, 0, EFFECT_CLIP], range=list(DIVERGING)),
             legend=alt.Legend(format="+.0f", values=[-2, -1, 0, 1, 2]),
         ),
         tooltip=[
-            alt.Tooltip("segment_name:N", title="Segment"),
-            alt.Tooltip("column:N", title="Column"),
-            alt.Tooltip("effect:Q", title="Difference from average (std devs)", format="+.2f"),
+            alt.Tooltip("segment_name:N", title=_("Segment")),
+            alt.Tooltip("column:N", title=_("Column")),
+            alt.Tooltip("effect:Q", title=_("Difference from average (std devs)"), format="+.2f"),
         ],
     )
     text = base.mark_text(fontSize=11).encode(
@@ -101,7 +102,7 @@ def effect_heatmap(
         .otherwise(alt.value(TEXT_COLOR)),
     )
     return alt.layer(cells, text).properties(
-        title=alt.Title("How each segment differs", subtitle="Standard deviations from the average customer"),
+        title=alt.Title(_("How each segment differs"), subtitle=_("Standard deviations from the average customer")),
         width=alt.Step(HEAT_CELL_WIDTH),
         height=alt.Step(HEAT_CELL_HEIGHT),
     )
@@ -118,18 +119,18 @@ def size_chart(profiles: Any, *, palette: tuple[Sequence, Sequence[str]] | None 
     order = segment_order(frame)
     base = alt.Chart(frame).encode(
         y=alt.Y("segment_name:N", title=None, sort=order),
-        x=alt.X("size:Q", title="Customers", axis=alt.Axis(format=",d")),
+        x=alt.X("size:Q", title=_("Customers"), axis=alt.Axis(format=",d")),
     )
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         color=alt.Color("segment_name:N", scale=palette_scale(palette, order), legend=None),
         tooltip=[
-            alt.Tooltip("segment_name:N", title="Segment"),
-            alt.Tooltip("size:Q", title="Customers", format=",d"),
-            alt.Tooltip("share:Q", title="Share", format=".1%"),
+            alt.Tooltip("segment_name:N", title=_("Segment")),
+            alt.Tooltip("size:Q", title=_("Customers"), format=",d"),
+            alt.Tooltip("share:Q", title=pgettext("proportion of customers", "Share"), format=".1%"),
         ],
     )
     text = base.mark_text(align="left", dx=4, color=TEXT_COLOR).encode(text="label:N")
-    return alt.layer(bars, text).properties(title="Segment sizes")
+    return alt.layer(bars, text).properties(title=_("Segment sizes"))
 
 
 # ------------------------------------------------------------------------------------------- distributions
@@ -149,7 +150,7 @@ def distribution_chart(
     """
     require_columns(df, [column], what="distribution chart column")
     s = df[column]
-    groups: list[tuple[str, np.ndarray]] = [("All customers", np.ones(len(df), dtype=bool))]
+    groups: list[tuple[str, np.ndarray]] = [(_("All customers"), np.ones(len(df), dtype=bool))]
     if segment is not None:
         mask = np.asarray(segment, dtype=bool)
         if mask.shape != (len(df),):
@@ -166,8 +167,8 @@ def distribution_chart(
         ),
         legend=alt.Legend(orient="bottom") if segment is not None else None,
     )
-    title = alt.Title(f"Distribution of {column}", subtitle=subtitle)
-    y_title = "Share of customers" if segment is not None else "Customers"
+    title = alt.Title(_("Distribution of {column}", column=column), subtitle=subtitle)
+    y_title = _("Share of customers") if segment is not None else _("Customers")
     y_field = "share" if segment is not None else "count"
     y_fmt = ".0%" if segment is not None else ",d"
     if _is_numeric(s):
@@ -181,11 +182,11 @@ def distribution_chart(
                 y=alt.Y(f"{y_field}:Q", title=y_title, axis=alt.Axis(format=y_fmt), stack=None),
                 color=color,
                 tooltip=[
-                    alt.Tooltip("group:N", title="Group"),
-                    alt.Tooltip("start:Q", title="From", format=",.4~g"),
-                    alt.Tooltip("end:Q", title="To", format=",.4~g"),
-                    alt.Tooltip("count:Q", title="Customers", format=",d"),
-                    alt.Tooltip("share:Q", title="Share", format=".1%"),
+                    alt.Tooltip("group:N", title=_("Group")),
+                    alt.Tooltip("start:Q", title=_("From"), format=",.4~g"),
+                    alt.Tooltip("end:Q", title=_("To"), format=",.4~g"),
+                    alt.Tooltip("count:Q", title=_("Customers"), format=",d"),
+                    alt.Tooltip("share:Q", title=pgettext("proportion of customers", "Share"), format=".1%"),
                 ],
             )
             .properties(title=title)
@@ -200,10 +201,10 @@ def distribution_chart(
             yOffset=alt.YOffset("group:N", sort=[g for g, _ in groups]),
             color=color,
             tooltip=[
-                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("group:N", title=_("Group")),
                 alt.Tooltip("level:N", title=column),
-                alt.Tooltip("count:Q", title="Customers", format=",d"),
-                alt.Tooltip("share:Q", title="Share", format=".1%"),
+                alt.Tooltip("count:Q", title=_("Customers"), format=",d"),
+                alt.Tooltip("share:Q", title=pgettext("proportion of customers", "Share"), format=".1%"),
             ],
         )
         .properties(title=title)
@@ -224,7 +225,7 @@ def _numeric_bins(groups: list[tuple[str, np.ndarray]], s: pd.Series, bins: int)
     edges = np.histogram_bin_edges(values[finite], bins=n_bins)
     parts = []
     for name, mask in groups:
-        counts, _ = np.histogram(values[mask & finite], bins=edges)
+        counts, _edges = np.histogram(values[mask & finite], bins=edges)
         total = counts.sum()
         parts.append(
             pd.DataFrame(
@@ -302,7 +303,7 @@ def kpi_bars(
             x=alt.X("value:Q", title=label, axis=alt.Axis(format=fmt_str)),
             color=alt.Color("segment_name:N", scale=palette_scale(palette, order), legend=None),
             tooltip=[
-                alt.Tooltip("segment_name:N", title="Segment"),
+                alt.Tooltip("segment_name:N", title=_("Segment")),
                 alt.Tooltip("value:Q", title=label, format=fmt_str),
             ],
         )
