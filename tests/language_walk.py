@@ -14,6 +14,8 @@ ALLOWED = {
     "euc-kr", "euc", "cp1251", "cp949", "b2b", "b2c", "id", "ids", "segcore", "python", "assign", "windows", "auto", "seed", "gini",
     "segcore_database_url", "where", "and", "or", "in", "not", "null", "is",  # SQL keywords in the CRM filter
     "auc", "logistic", "sigmoid", "isotonic", "platt",  # propensity model and calibration names
+    "duckdb", "postgresql", "bigquery", "snowflake", "spark",  # engines and warehouses
+    "customers",  # the scoring SQL's default table name (segcore.sql), shown as written
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z_\-]{2,}")
 
@@ -38,8 +40,8 @@ def texts(at: AppTest) -> list[str]:
 def english_words(shown: list[str], *, allowed: set[str]) -> set[str]:
     words = set()
     for text in shown:
-        text = re.sub(r"`[^`]*`|:material/[a-z_]+:|:[a-z]+-badge\[|https?://\S+", " ", text)
-        words |= {w for w in WORD.findall(text) if w.lower() not in allowed}
+        text = re.sub(r"`[^`]*`|:material/[a-z_]+:|:[a-z]+-badge\[|https?://\S+|\S*/\S+", " ", text)  # code, paths
+        words |= {w.strip("-") for w in WORD.findall(text) if w.strip("-").lower() not in allowed}
     return words
 
 
