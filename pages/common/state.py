@@ -50,6 +50,7 @@ FACTOR_VIEW = "factor_view"
 PREVIOUS_RUN = "previous_run"  # a saved run whose segment numbers a new wave keeps ("" = none)
 
 _DATASET = "dataset"
+_LANGUAGE_KEPT = "_language"
 _SPEC = "spec_choices"
 _NAMES = "segment_names"
 _PINS = "pins"
@@ -100,8 +101,16 @@ def dataset() -> Dataset | None:
 
 
 def language_wanted() -> str | None:
-    """The language picked in the sidebar this session, if any (the URL and the browser decide otherwise)."""
-    return st.session_state.get(LANGUAGE)
+    """The language picked in the sidebar this session, if any (the URL and the browser decide otherwise).
+
+    The pick is also kept under a plain key: a widget's value is dropped in any run that does not draw it.
+    """
+    picked = st.session_state.get(LANGUAGE)
+    if picked is not None:
+        if st.session_state.get(_LANGUAGE_KEPT) != picked:
+            st.session_state[_LANGUAGE_KEPT] = picked
+        return picked
+    return st.session_state.get(_LANGUAGE_KEPT)
 
 
 def set_dataset(value: Dataset) -> None:
