@@ -116,6 +116,8 @@ def bootstrap_stability(
     present = ~np.isnan(per_boot)
     overall_each = np.nansum(per_boot * sizes, axis=1) / (present * sizes).sum(axis=1)
     low, high = np.percentile(overall_each, INTERVAL)
+    mean = float(overall_each.mean())
+    low, high = min(float(low), mean), max(float(high), mean)  # shown around the figure, so it always holds it
     return Stability(
         float(overall_each.mean()),
         float(low),

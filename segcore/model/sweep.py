@@ -48,8 +48,8 @@ STABLE_MIN = 0.75
 # k-means starts for each k's scored fit, on the compactness sample (it is never fitted on all rows: every figure the
 # sweep reports is read on a sample).
 SWEEP_N_INIT = 2
-# Silhouettes closer than this are a tie (sampling noise on a 3k-row sample is about 0.01). Ties go to the more
-# stable k, then the smaller one: never to "more segments" by default.
+# Silhouettes closer than this are a tie (sampling noise on a 3k-row sample is about 0.01). Ties go to the larger gap
+# statistic gain (evidence against one population), then the more stable k, then the smaller one.
 SILHOUETTE_TIE = 0.02
 
 Progress = Callable[[float, str], None]
@@ -151,7 +151,8 @@ def recommend(table: pd.DataFrame, *, structure: Structure | None = None) -> tup
 
     1. eligible k: stable (bootstrap Jaccard >= STABLE_MIN) and, where the gap statistic was computed, better than
        one population (gap gain > 0);
-    2. among them the best silhouette; silhouettes within SILHOUETTE_TIE are a tie, won by the more stable k, then
+    2. among them the best silhouette; silhouettes within SILHOUETTE_TIE are a tie, won by the larger gain over the
+       null reference (the gap statistic, which already pays for every extra segment), then the more stable k, then
        the smaller k (no default pull towards more segments);
     3. if no k is eligible, the most stable k (ties to the smaller), said to be rough.
 
@@ -166,7 +167,8 @@ def recommend(table: pd.DataFrame, *, structure: Structure | None = None) -> tup
     if len(eligible):
         best = sil[eligible.index].max()
         tied = eligible[sil[eligible.index] >= best - SILHOUETTE_TIE]
-        pick = tied.assign(_stab=stab[tied.index]).sort_values(["_stab", "k"], ascending=[False, True]).index[0]
+        order = tied.assign(_gain=gain[tied.index].fillna(-np.inf), _stab=stab[tied.index])
+        pick = order.sort_values(["_gain", "_stab", "k"], ascending=[False, False, True]).index[0]
         row = t.loc[pick]
         k = int(row["k"])
         figures = {"k": k, "sil": _two(row["silhouette"]), "stab": _two(row["stability"])}
@@ -179,7 +181,7 @@ def recommend(table: pd.DataFrame, *, structure: Structure | None = None) -> tup
                        gain=_two(row["gap_gain"]), **figures)
         if len(tied) > 1:
             others = ", ".join(str(int(v)) for v in tied["k"] if int(v) != k)
-            reason += " " + _("{others} segments separate as well but come back less reliably.", others=others)
+            reason += " " + _("{others} segments separate as well but stand out less from one population.", others=others)
     else:
         row = t.loc[stab.idxmax()]
         k = int(row["k"])

@@ -338,14 +338,16 @@ def test_recommend_rule():
             "gap_gain": [0.2, 0.5, 0.52, 0.6],
         }
     )
-    k, reason = recommend(table)  # 5 and 2 are unstable; 3 and 4 tie within 0.02 -> the more stable, not the larger
-    assert k == 3
+    k, reason = recommend(table)  # 5 and 2 are unstable; 3 and 4 tie within 0.02 -> the larger gain over the null
+    assert k == 4
     assert reason == (
-        "3 segments: the clearest separation among the stable choices (silhouette 0.45, stability 0.95, "
-        "gap statistic gain 0.50 over one population). 4 segments separate as well but come back less reliably."
+        "4 segments: the clearest separation among the stable choices (silhouette 0.46, stability 0.90, "
+        "gap statistic gain 0.52 over one population). 3 segments separate as well but stand out less from one "
+        "population."
     )
-    # equal stability: the smaller k, never the larger by default
-    assert recommend(table.assign(stability=[0.6, 0.9, 0.9, 0.5]))[0] == 3
+    # equal gain: the more stable; equal gain and stability: the smaller k, never the larger by default
+    assert recommend(table.assign(gap_gain=[0.2, 0.5, 0.5, 0.6]))[0] == 3
+    assert recommend(table.assign(gap_gain=[0.2, 0.5, 0.5, 0.6], stability=[0.6, 0.9, 0.9, 0.5]))[0] == 3
     # a k no better than one population is not eligible, however stable
     assert recommend(table.assign(gap_gain=[0.2, -0.1, 0.52, 0.6]))[0] == 4
     unstable = table.assign(stability=[0.5, 0.7, 0.6, 0.7])

@@ -49,7 +49,7 @@ def test_single_populations_have_no_structure(case):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "case", [planted_case(3, 1500, 4, 21), planted_case(4, 1500, 2, 22), planted_case(2, 800, 3, 23)], ids=lambda c: c.name
+    "case", [planted_case(3, 1500, 4, 21), planted_case(4, 1500, 4, 22), planted_case(2, 800, 3, 23)], ids=lambda c: c.name
 )
 def test_planted_groups_are_clear_with_the_right_k(case):
     X = _prepared(case)
