@@ -31,6 +31,8 @@ Progress = Callable[[float, str], None]
 SAMPLE_ROWS = 50_000
 # Seconds between progress reports while the big GROUP BY runs.
 POLL_S = 0.5
+# DuckDB's memory limit is doubled up to this when the per-customer GROUP BY runs out of memory.
+MAX_MEMORY_GB = 8
 
 
 def detect_columns(src: LogSource) -> tx.TransactionColumns | None:
@@ -58,8 +60,27 @@ def customers_from_log(
     as_of: object = None,
     progress: Progress | None = None,
 ) -> rfm.CustomerTable:
-    """One row per customer from the log behind ``src``; same rules, notes and errors as ``to_customers``."""
+    """One row per customer from the log behind ``src``; same rules, notes and errors as ``to_customers``.
+
+    Distinct-order counts per customer cannot spill to disk, so millions of customers can need more than DuckDB's
+    first memory limit: on running out, the limit is doubled (up to ``MAX_MEMORY_GB``) and the work starts again."""
+    import duckdb
+
     report = progress or (lambda fraction, message: None)
+    value, unit = src.connection.execute("SELECT current_setting('memory_limit')").fetchone()[0].split()
+    limit = float(value) * {"KiB": 1 / 1024**2, "MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0}.get(unit, 1.0)
+    while True:
+        try:
+            return _customers_from_log(src, columns=columns, as_of=as_of, report=report)
+        except duckdb.OutOfMemoryException:
+            limit *= 2
+            if limit > MAX_MEMORY_GB:
+                raise
+            src.connection.execute(f"SET memory_limit = '{limit * 1024:.0f}MiB'")
+            report(0.0, f"Out of memory: starting again with {limit:.2g} GiB for DuckDB")
+
+
+def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> rfm.CustomerTable:
     con, rel = src.connection, src.relation
     report(0.0, "Reading the log's columns")
     columns = columns or detect_columns(src)
@@ -333,7 +354,7 @@ def _text(value: str) -> str:
 
 
 def _run_with_progress(con, sql: str, report: Progress, *, start: float, end: float) -> pd.DataFrame:
-    """Run the big query in a worker thread and report DuckDB's own progress estimate while it runs."""
+    """Run the query in a worker thread and report DuckDB's own progress estimate while it runs."""
     result: dict = {}
 
     def work() -> None:

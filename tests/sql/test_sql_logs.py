@@ -160,3 +160,15 @@ def test_progress_is_reported_in_order():
     duck(SAMPLE_DATA / "transactions.csv", progress=lambda f, m: seen.append((f, m)))
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(seen) >= 5
+
+
+def test_running_out_of_memory_starts_again_with_more():
+    src = open_log(str(SAMPLE_DATA / "transactions.csv"))
+    src.connection.execute("SET memory_limit = '4MB'")
+    seen = []
+    try:
+        got = customers_from_log(src, progress=lambda f, m: seen.append(m))
+    finally:
+        src.close()
+    assert len(got.df) == 3939
+    assert any("starting again with" in m for m in seen)
