@@ -1,6 +1,6 @@
 """The command line's options: the parser of ``python -m segcore <command>`` and the checks on its values.
 
-Kept apart from ``segcore.cli`` (what each command does), so every option and its check read as one list.
+Kept apart from the command modules (what each command does), so every option and its check read as one list.
 """
 
 from __future__ import annotations

@@ -1,0 +1,31 @@
+"""How the command line talks: one-line messages on stderr and a progress bar only on a terminal."""
+
+from __future__ import annotations
+
+import sys
+
+
+def one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def say(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+class progress_bar:
+    """A tqdm bar on a terminal; silent otherwise (logs and CI stay clean)."""
+
+    def __enter__(self):
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=100, disable=not sys.stderr.isatty(), file=sys.stderr, bar_format="{l_bar}{bar}")
+
+        def update(fraction: float, message: str) -> None:
+            self._bar.set_description_str(message)
+            self._bar.update(max(0, int(fraction * 100) - self._bar.n))
+
+        return update
+
+    def __exit__(self, *exc) -> None:
+        self._bar.close()

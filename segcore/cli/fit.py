@@ -1,0 +1,141 @@
+"""``segcore fit``: segment customers and write assignments, profiles, a summary, the model and propensity."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from segcore.cli.console import progress_bar, say
+from segcore.cli.inputs import customers_from_log, customers_out_of_core, load_input, report_loading
+from segcore.cli.options import EXIT_OK, output_folder, positive_int
+from segcore.errors import NotEnoughData, SpecError
+
+
+def run_fit(args) -> int:
+    from segcore.columns.checks import id_warnings, too_few_customers
+    from segcore.columns.roles import infer_roles
+    from segcore.columns.transactions import detect_transactions
+    from segcore.model.persist import load_segmentation, save_segmentation
+    from segcore.model.results import result_summary
+    from segcore.model.segmentation import segment
+    from segcore.model.spec import FeatureSpec
+    from segcore.render.export import profiles_json, safe_csv
+
+    k = None if str(args.k).lower() == "auto" else positive_int(args.k, "--k")  # options before any work
+    out = output_folder(args.out, inputs=(args.data, args.previous))
+    df = customers_out_of_core(args.data, args.engine) if args.transactions != "no" else None
+    if df is None:
+        table = load_input(args.data, args.sheet)
+        df = table.df
+        report_loading(table.report)
+    elif args.transactions == "yes" and not df.attrs.get("segcore_log"):
+        raise SpecError(
+            "The file does not look like a transaction log (repeated customer ids with a date and an amount)."
+        )
+    if args.transactions != "no" and not df.attrs.get("segcore_log"):
+        tx = detect_transactions(df)
+        if tx is None and args.transactions == "yes":
+            raise SpecError(
+                "The file does not look like a transaction log (repeated customer ids with a date and an amount)."
+            )
+        if tx is not None:
+            df = customers_from_log(df, tx)
+            small = too_few_customers(len(df), what=f"the transaction log (customer ids in '{tx.customer}')")
+            if small:
+                raise NotEnoughData(small)
+    schema = infer_roles(df)
+    for warning in id_warnings(df, schema):
+        say(f"note: {warning}")
+    features = chosen_features(df, schema=schema, option=args.features)
+    previous = load_segmentation(args.previous) if args.previous else None
+    spec = FeatureSpec(
+        features=tuple(features),
+        profile_columns=tuple(schema.names(use="profile")),
+        method=args.method,
+        k=k,
+        seed=args.seed,
+        include_sensitive=args.include_sensitive,
+    )
+    outcome = outcome_column(df, schema=schema, option=args.outcome)
+    with progress_bar() as progress:
+        seg = segment(df, spec=spec, schema=schema, previous=previous, progress=progress)
+    if outcome:
+        with progress_bar() as progress:
+            seg = seg.with_propensity(df, outcome=outcome, keep=tuple(args.keep_column), progress=progress)
+    if df.attrs.get("segcore_log_recipe"):  # so 'segcore sql --from-log' can rebuild the customers in a warehouse
+        seg = dataclasses.replace(seg, log_recipe=df.attrs["segcore_log_recipe"])
+    (out / "assignments.csv").write_bytes(safe_csv(seg.assignments()))
+    (out / "profiles.json").write_text(profiles_json(seg.profiles), encoding="utf-8")
+    save_segmentation(seg, out / "model.segcore")
+    written = "assignments.csv, profiles.json, summary.json and model.segcore"
+    if seg.propensity is not None:
+        write_propensity(seg, out)
+        written = "assignments.csv, profiles.json, summary.json, propensity.json, contact_first.csv and model.segcore"
+    summary = result_summary(seg)
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    for note in seg.notes:
+        say(f"note: {note}")
+    grade = f", quality {seg.quality.grade}" if seg.quality else ""
+    if seg.quality and seg.quality.stability_low is not None:
+        q = seg.quality
+        grade += f" (stability {q.stability:.2f}, {q.stability_low:.2f}-{q.stability_high:.2f})"
+    structure = f"Structure: {seg.structure.verdict}. {seg.structure.reason}\n" if seg.structure else ""
+    kind = "value tiers (cuts of one continuous population)" if seg.tiers else "segments"
+    say(f"{structure}{seg.n_segments} {kind} for {seg.n_rows:,} customers{grade}. Wrote {written} to {out}.")
+    return EXIT_OK
+
+
+def outcome_column(df, *, schema, option: str | None) -> str | None:
+    """The outcome column to predict: the one named, the proposed one for 'auto', or none."""
+    if not option:
+        return None
+    if option.lower() != "auto":
+        if option not in df.columns:
+            raise SpecError(f"--outcome: there is no column '{option}'. Columns are: {', '.join(map(str, df.columns[:20]))}.")
+        return option
+    from segcore.insight.outcome import propose_outcome
+
+    chosen = propose_outcome(df, schema)
+    if chosen is None:
+        raise SpecError("--outcome auto: no yes/no column named like an outcome (churn, converted, response, status). "
+                        "Name the column with --outcome COL.")
+    say(f"note: predicting '{chosen}' (proposed outcome column).")
+    return chosen
+
+
+def write_propensity(seg, out: Path) -> None:
+    """propensity.json (held-out evaluation, drivers, per-segment spread) and contact_first.csv (top per segment)."""
+    from segcore.insight.propensity import contact_first, segment_propensity
+    from segcore.jsonsafe import plain
+    from segcore.render.export import safe_csv
+
+    model = seg.propensity
+    table = segment_propensity(seg.labels, model.scores, names=seg.segment_names)
+    payload = {**model.to_dict(), "segments": table.to_dict(orient="records")}
+    (out / "propensity.json").write_text(json.dumps(plain(payload), ensure_ascii=False, indent=1), encoding="utf-8")
+    first = contact_first(seg.labels, model.scores, ids=seg.ids)
+    first.insert(2, "segment_name", [seg.segment_names.get(int(s), "") for s in first["segment"]])
+    (out / "contact_first.csv").write_bytes(safe_csv(first))
+    ev = model.evaluation
+    say(f"Propensity to {model.event}: held-out AUC {ev.auc:.2f} (95% interval {ev.auc_low:.2f}-{ev.auc_high:.2f}) "
+        f"on {ev.n_test:,} customers, {model.scorer.kind} model, {model.scorer.calibration} calibration.")
+    for warning in model.warnings:
+        say(f"warning: {warning}")
+
+
+def chosen_features(df, *, schema, option: str | None) -> list[str]:
+    from segcore.columns.checks import no_features_reason, too_few_customers
+
+    small = too_few_customers(len(df))
+    if small:
+        raise NotEnoughData(small)
+    if not option:
+        chosen = schema.names(use="feature")
+        if not chosen:
+            raise SpecError(no_features_reason(df, schema))
+        return chosen
+    chosen = [name.strip() for name in option.split(",") if name.strip()]
+    if not chosen:
+        raise SpecError("--features is empty. List the columns to segment on, separated by commas.")
+    return chosen

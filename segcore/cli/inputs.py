@@ -1,0 +1,76 @@
+"""Reading the command line's input files: a table, or a transaction log turned into one row per customer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from segcore.cli.console import progress_bar, say
+from segcore.cli.options import LARGE_CSV_BYTES, sheet_number
+from segcore.errors import SpecError
+
+
+def load_input(path: str, sheet: str | None):
+    from segcore.io.load import load_table
+
+    if not Path(path).exists():
+        raise FileNotFoundError(2, "no such file", path)
+    table = load_table(path, sheet=sheet_number(sheet))
+    if sheet is not None and table.report.file_format != "excel":
+        raise SpecError(f"--sheet only applies to Excel workbooks, and {table.report.source} is a "
+                        f"{table.report.file_format.upper()} file. Leave --sheet out.")
+    return table
+
+
+def customers_out_of_core(path: str, engine: str):
+    """Customers from a log DuckDB reads without loading it (see ``ENGINE_HELP``), or None to load with pandas.
+
+    A Parquet folder or glob that is not a log is read as a customer table (pandas cannot open those)."""
+    from segcore.sql.logsource import CSV_SUFFIXES, is_out_of_core_source
+
+    p = Path(path)
+    large_csv = p.suffix.lower() in CSV_SUFFIXES and p.is_file() and p.stat().st_size > LARGE_CSV_BYTES
+    many_files = any(ch in path for ch in "*?[") or p.is_dir()
+    if engine == "pandas" or not (engine == "duckdb" or large_csv or is_out_of_core_source(path)):
+        return None
+    from segcore.sql.logs import customers_from_log as aggregate_log
+    from segcore.sql.logs import detect_columns
+    from segcore.sql.logsource import open_log
+
+    src = open_log(path)
+    try:
+        columns = detect_columns(src)
+        if columns is None:
+            return src.connection.execute(f"SELECT * FROM {src.relation}").df() if many_files else None
+        with progress_bar() as progress:
+            customers = aggregate_log(src, columns=columns, progress=progress)
+    finally:
+        src.close()
+    say(f"note: transaction log '{src.name}' turned into {len(customers.df):,} customers by DuckDB "
+        f"({customers.rows_dropped:,} rows left out).")  # fmt: skip
+    for note in customers.notes:
+        say(f"note: {note}")
+    df = customers.df
+    df.attrs["segcore_log"] = True
+    return df
+
+
+def report_loading(report) -> None:
+    """The same notes ``inspect`` prints: every row skipped, value changed, column renamed or dropped."""
+    for note in report.notes():
+        say(f"note: {note}")
+
+
+def customers_from_log(df, tx, *, tell=None):
+    """One row per customer from a transaction log, saying how many rows became how many customers and why any
+    rows were left out (``inspect`` prints the same notes to stdout)."""
+    from segcore.columns.rfm import to_customers
+
+    tell = tell or say
+    customers = to_customers(df, columns=tx)
+    from segcore.sql.fromlog import recipe_from_frames
+
+    customers.df.attrs["segcore_log_recipe"] = recipe_from_frames(df, customers)
+    tell(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")
+    for note in customers.notes:
+        tell(f"note: {note}")
+    return customers.df
