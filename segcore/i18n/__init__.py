@@ -10,9 +10,9 @@ How to wrap a string (engine, CLI, pages; the catalogs are checked by a test on 
     raise DataError(_l("Column {column} has no numbers.", column=col))  # lazy: rendered when shown
 
 - Put every value in a placeholder, never in the message text (no f-strings inside ``_()``): translators move them,
-  and column names and values stay exactly as the user wrote them. Bare numbers are formatted for the locale
-  (30,000 / 30 000); give a format spec (``{share:.1%}``) only when the digits matter, or pass
-  ``format_percent(x)`` as the value.
+  and column names and values stay exactly as the user wrote them. Numbers are formatted for the locale
+  (30,000 / 30 000); a plain spec fixes the digits and keeps the locale's signs (``{gain:.2f}`` -> 0,12 in Russian,
+  ``{share:.1%}`` -> 12,3%, ``{rows:,}``).
 - Engine code that makes a message before the language is known (exceptions, notes stored on results, names kept
   in cached objects) uses the lazy ``_l`` / ``lazy_ngettext``; ``str(message)`` renders it in the language current
   when it is shown. Everything else calls ``_`` at the moment it draws.

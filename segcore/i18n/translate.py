@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import numbers
+import re
 import string
 from functools import lru_cache
 from pathlib import Path
@@ -46,16 +47,29 @@ def reload_catalogs() -> None:
     _translations.cache_clear()
 
 
+# Number specs written the locale's way: "{x:,}", "{x:.2f}", "{x:,.0f}", "{x:.1%}" (grouping and decimal sign).
+_NUMBER_SPEC = re.compile(r"^,?(?:\.(\d+)([f%]))?$")
+
+
 class _LocaleFormatter(string.Formatter):
-    """str.format that writes bare numbers in the current locale and renders nested lazy messages."""
+    """str.format that writes numbers in the current locale and renders nested lazy messages.
+
+    A bare number, or one with a plain spec (``,`` / ``.2f`` / ``.1%``), gets the locale's grouping and decimal
+    sign (1,234.5 / 1 234,5; 12.3% / 12,3 %); any other spec is Python's own.
+    """
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, Message):
             value = str(value)
-        if not format_spec and isinstance(value, numbers.Number) and not isinstance(value, bool):
-            from segcore.i18n.formatting import format_number
+        if isinstance(value, numbers.Number) and not isinstance(value, bool):
+            spec = _NUMBER_SPEC.match(format_spec)
+            if spec:
+                from segcore.i18n.formatting import format_number, format_percent
 
-            return format_number(value)
+                digits, kind = spec.groups()
+                if kind == "%":
+                    return format_percent(float(value), digits=int(digits))
+                return format_number(value, digits=None if digits is None else int(digits))
         return super().format_field(value, format_spec)
 
 

@@ -168,8 +168,8 @@ def quality(X, labels, *, stability=None, structure=None, random_state: int = 0)
             "poor",
             graded.silhouette,
             graded.stability,
-            "No natural segments: the customers form one continuous population, so these segments are cuts of a "
-            "continuum, not groups. " + graded.explanation,
+            _("No natural segments: the customers form one continuous population, so these segments are cuts of "
+              "a continuum, not groups. {explanation}", explanation=graded.explanation),
         )
     return Quality(graded.grade, graded.silhouette, graded.stability, graded.explanation, low, high)
 

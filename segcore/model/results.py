@@ -29,7 +29,7 @@ def result_summary(seg) -> dict:
             "summary_version": SUMMARY_VERSION,
             "k": int(seg.k) if not getattr(seg, "tiers", False) else seg.n_segments,
             "structure": structure.verdict if structure is not None else None,
-            "structure_reason": structure.reason if structure is not None else None,
+            "structure_reason": str(structure.reason) if structure is not None else None,
             "value_tiers": bool(getattr(seg, "tiers", False)),
             "method": seg.method,
             "features": [*seg.numeric, *seg.categorical],

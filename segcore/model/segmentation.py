@@ -225,7 +225,7 @@ def segment(
             pinned = apply_pins(df, pins)
             rest = pinned < 0
             tier_names = {**{i: p.name for i, p in enumerate(pins)}, len(pins): lower}
-            notes.append(TIERS_NOTE.format(column=schema.value_column))
+            notes.append(_(TIERS_NOTE, column=schema.value_column))
             tier_matrix = prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
             prepared = dataclasses.replace(prepared, prepared=tier_matrix, pins=pins, pinned=pinned)
             X, rest_df, k = prepared.X, df.loc[rest], 1

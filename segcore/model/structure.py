@@ -28,6 +28,7 @@ from typing import Literal
 
 import numpy as np
 
+from segcore.i18n import Message, _l
 from segcore.model.quality import pairwise_distances_f32, silhouette_from_distances
 from segcore.model.smallkmeans import kmeans
 
@@ -52,10 +53,13 @@ CLEAR_SILHOUETTE = 0.5
 
 @dataclass(frozen=True)
 class Structure:
-    """The clusterability verdict, its reason in words, and the gap curve behind it (k = 1..K)."""
+    """The clusterability verdict, its reason in words, and the gap curve behind it (k = 1..K).
+
+    ``reason`` is a lazy message (the verdict is cached across sessions): ``str()`` shows it in the reader's language.
+    """
 
     verdict: Verdict
-    reason: str
+    reason: str | Message
     best_k: int
     ks: tuple[int, ...]
     gap: tuple[float, ...]
@@ -70,7 +74,7 @@ class Structure:
     def to_dict(self) -> dict:
         return {
             "verdict": self.verdict,
-            "reason": self.reason,
+            "reason": str(self.reason),
             "best_k": self.best_k,
             "ks": list(self.ks),
             "gap": [float(g) for g in self.gap],
@@ -131,10 +135,11 @@ def clusterability(X, *, k_max: int = STRUCTURE_K_MAX, random_state: int = 0) ->
     beats[0] = False
     if not beats.any():
         best = int(np.argmax(gain[1:]) + 1) if len(ks) > 1 else 0
-        reason = (
-            f"No number of segments fits these customers better than one continuous population would: "
-            f"the best, {ks[best]}, gains {max(gain[best], 0):.2f} in the gap statistic, within what a single "
-            f"population of the same shape gives by chance. They form one continuous population."
+        reason = _l(
+            "No number of segments fits these customers better than one continuous population would: the best, "
+            "{k}, gains {gain:.2f} in the gap statistic, within what a single population of the same shape gives by "
+            "chance. They form one continuous population.",
+            k=int(ks[best]), gain=float(max(gain[best], 0)),
         )
         return Structure("none", reason, 1, ks, tuple(gap), tuple(sd), m)
     k_hat = _tibshirani_k(gap, sd, beats)
@@ -145,16 +150,17 @@ def clusterability(X, *, k_max: int = STRUCTURE_K_MAX, random_state: int = 0) ->
     sil = silhouettes[best_i]
     verdict: Verdict = "clear" if sil > CLEAR_SILHOUETTE else "weak"
     if verdict == "clear":
-        reason = (
-            f"Clear groups: {ks[k_hat]} segments fit far better than one continuous population "
-            f"(gap statistic gain {g:.2f}, {g / gain_se[k_hat]:.0f}x its simulation error) and are well apart "
-            f"(silhouette {sil:.2f} at {ks[best_i]} segments)."
+        reason = _l(
+            "Clear groups: {k} segments fit far better than one continuous population (gap statistic gain "
+            "{gain:.2f}, {times:.0f}x its simulation error) and are well apart (silhouette {sil:.2f} at {k_sil} "
+            "segments).",
+            k=int(ks[k_hat]), gain=float(g), times=float(g / gain_se[k_hat]), sil=float(sil), k_sil=int(ks[best_i]),
         )
     else:
-        reason = (
-            f"Weak groups: {ks[k_hat]} segments fit better than one continuous population (gap statistic gain "
-            f"{g:.2f}), but they overlap (silhouette at most {sil:.2f}; clear groups are above "
-            f"{CLEAR_SILHOUETTE:.1f})."
+        reason = _l(
+            "Weak groups: {k} segments fit better than one continuous population (gap statistic gain {gain:.2f}), "
+            "but they overlap (silhouette at most {sil:.2f}; clear groups are above {clear:.1f}).",
+            k=int(ks[k_hat]), gain=float(g), sil=float(sil), clear=CLEAR_SILHOUETTE,
         )
     return Structure(verdict, reason, ks[k_hat], ks, tuple(gap), tuple(sd), m)
 

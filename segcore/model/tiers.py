@@ -11,12 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from segcore.i18n import N_, _
 from segcore.insight.sentences import humanize
 from segcore.model.pinned import PinRule
 
 # (share of customers from the top, name) from the most to the least valuable; the last tier is "everyone else".
 TIER_SHARES = (0.2, 0.3)
-TIERS_NOTE = (
+TIERS_NOTE = N_(
     "No natural segments: the customers form one continuous population, so instead of inventing segments these are "
     "value tiers by {column} (top 20%, next 30%, lower 50%): cuts of a continuum, not groups. Ask for a number of "
     "segments to cut it differently."
@@ -35,7 +36,7 @@ def value_tier_rules(df: pd.DataFrame, value_column: str) -> tuple[tuple[PinRule
     if not middle < top:
         return None
     rules = (
-        PinRule(f"Top 20% by {label}", value_column, ">=", top),
-        PinRule(f"Next 30% by {label}", value_column, ">=", middle),
+        PinRule(_("Top 20% by {column}", column=label), value_column, ">=", top),
+        PinRule(_("Next 30% by {column}", column=label), value_column, ">=", middle),
     )
-    return rules, f"Lower 50% by {label}"
+    return rules, _("Lower 50% by {column}", column=label)

@@ -168,6 +168,7 @@ def test_numbers_percentages_and_dates_follow_the_locale():
 def test_bare_numbers_in_messages_are_written_the_locale_way():
     with use_language("ru"):
         assert _("Loaded {rows} rows", rows=30000) == "Loaded 30\xa0000 rows"
-        assert (
-            _("{share:.0%} of customers", share=0.25) == "25% of customers"
-        )  # a format spec is kept as written
+        # a plain spec keeps its digits and takes the locale's signs
+        assert _("{share:.1%} of customers", share=0.255) == "25,5% of customers"
+        assert _("gain {gain:.2f}, {rows:,} rows", gain=1234.5, rows=30000) == "gain 1\xa0234,50, 30\xa0000 rows"
+        assert _("{code:>4}|", code=7) == "   7|"  # any other spec is Python's own

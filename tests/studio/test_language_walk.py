@@ -20,9 +20,6 @@ PAGE_TITLES = {
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="the structure verdicts landed at 14:3x (segcore/model/structure.py, the 'No "
-                   "natural segments' texts in quality.py and sweep.py) are not wrapped for translation yet; this "
-                   "passed for zh/ko/ru before they landed. Remove the mark once they are wrapped and translated.")
 @pytest.mark.parametrize("language", ["zh", "ko", "ru"])
 def test_every_page_speaks_the_language_on_a_native_file(language):
     at, shown = walk(language)
