@@ -13,15 +13,12 @@ import shutil
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     IDLE,
     VIEWPORT,
     WAIT_MS,
     open_page,
     screenshot,
     settle,
-    studio,
 )
 from helpers import SAMPLE_DATA
 
@@ -39,21 +36,6 @@ CUSTOMER_ID = re.compile(r"\bC\d{5}\b")
 TITLE = "Browser test segments"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser")
-    with studio(root / "data", root / "streamlit.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with playwright_sync.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def metric_values(page, label: str, count: int | None = None) -> list[str]:

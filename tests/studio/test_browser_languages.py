@@ -7,7 +7,7 @@ Slow: run it with ``nice``. The map uses PCA (SEGCORE_FAST_MAP=1), as in test_br
 from __future__ import annotations
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS, open_page, screenshot, settle, studio
+from browser_support import VIEWPORT, WAIT_MS, open_page, screenshot, settle
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -24,21 +24,6 @@ LANGUAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser-languages")
-    with studio(root / "data", root / "streamlit.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with playwright_sync.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def heading(page) -> str:

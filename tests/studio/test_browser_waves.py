@@ -8,18 +8,12 @@ import re
 
 import pandas as pd
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, VIEWPORT, WAIT_MS, open_page, settle, studio
+from browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, VIEWPORT, WAIT_MS, open_page, settle
 from helpers import SAMPLE_DATA
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser_waves")
-    with studio(root / "data", root / "streamlit.log") as url:
-        yield url
 
 
 def _waves(folder):
