@@ -22,19 +22,13 @@ def calibration_chart(table: pd.DataFrame) -> alt.LayerChart:
     scale = alt.Scale(domain=[0, min(1.0, top)])
     x = alt.X("predicted:Q", title="Predicted likelihood", axis=PCT, scale=scale)
     y = alt.Y("observed:Q", title="Observed rate (held-out customers)", axis=PCT, scale=scale)
-    diagonal = alt.Chart(pd.DataFrame({"predicted": [0.0, top], "observed": [0.0, top]})).mark_line(
-        color=GRID_COLOR, strokeDash=[4, 4]
-    ).encode(x=x, y=y)
-    line = alt.Chart(table).mark_line(color=PRIMARY, point=alt.OverlayMarkDef(filled=True, size=60)).encode(
-        x=x,
-        y=y,
-        tooltip=[
-            alt.Tooltip("predicted:Q", title="Predicted", format=".1%"),
-            alt.Tooltip("observed:Q", title="Observed", format=".1%"),
-            alt.Tooltip("customers:Q", title="Customers", format=","),
-        ],
-    )
-    return alt.layer(diagonal, line).properties(height=280)
+    diagonal = pd.DataFrame({"predicted": [0.0, top], "observed": [0.0, top]})
+    tooltip = [
+        alt.Tooltip("predicted:Q", title="Predicted", format=".1%"),
+        alt.Tooltip("observed:Q", title="Observed", format=".1%"),
+        alt.Tooltip("customers:Q", title="Customers", format=","),
+    ]
+    return _line_over_dashed(table, diagonal, x=x, y=y, color=PRIMARY, point_size=60, tooltip=tooltip)
 
 
 def gains_chart(table: pd.DataFrame) -> alt.LayerChart:
@@ -49,19 +43,22 @@ def gains_chart(table: pd.DataFrame) -> alt.LayerChart:
     x = alt.X("contacted:Q", title="Customers contacted (highest propensity first)", axis=PCT,
               scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("reached:Q", title="Share of all who did it, reached", axis=PCT, scale=alt.Scale(domain=[0, 1]))
-    random = alt.Chart(pd.DataFrame({"contacted": [0.0, 1.0], "reached": [0.0, 1.0]})).mark_line(
-        color=GRID_COLOR, strokeDash=[4, 4]
-    ).encode(x=x, y=y)
-    line = alt.Chart(frame).mark_line(color=SEGMENT_COLORS[1], point=alt.OverlayMarkDef(filled=True, size=50)).encode(
-        x=x,
-        y=y,
-        tooltip=[
-            alt.Tooltip("contacted:Q", title="Contacted", format=".0%"),
-            alt.Tooltip("reached:Q", title="Reached", format=".0%"),
-            alt.Tooltip("lift:Q", title="Lift in this decile", format=".2f"),
-        ],
-    )
-    return alt.layer(random, line).properties(height=280)
+    random = pd.DataFrame({"contacted": [0.0, 1.0], "reached": [0.0, 1.0]})
+    tooltip = [
+        alt.Tooltip("contacted:Q", title="Contacted", format=".0%"),
+        alt.Tooltip("reached:Q", title="Reached", format=".0%"),
+        alt.Tooltip("lift:Q", title="Lift in this decile", format=".2f"),
+    ]
+    return _line_over_dashed(frame, random, x=x, y=y, color=SEGMENT_COLORS[1], point_size=50, tooltip=tooltip)
+
+
+def _line_over_dashed(
+    frame: pd.DataFrame, reference: pd.DataFrame, *, x, y, color: str, point_size: int, tooltip: list
+) -> alt.LayerChart:
+    """A line with points over the dashed line a model is judged against (perfect calibration, random order)."""
+    dashed = alt.Chart(reference).mark_line(color=GRID_COLOR, strokeDash=[4, 4]).encode(x=x, y=y)
+    line = alt.Chart(frame).mark_line(color=color, point=alt.OverlayMarkDef(filled=True, size=point_size))
+    return alt.layer(dashed, line.encode(x=x, y=y, tooltip=tooltip)).properties(height=280)
 
 
 def segment_propensity_chart(table: pd.DataFrame) -> alt.LayerChart:

@@ -193,12 +193,16 @@ def render_html(
     summary: Mapping[str, Any],
     *,
     title: str,
-    subtitle: str,
-    created_at: str | None,
-    data_summary: str,
-    show_sql: bool,
+    subtitle: str = "",
+    created_at: str | None = None,
+    data_summary: str = "",
+    show_sql: bool = True,
 ) -> str:
-    """The HTML document behind ``segcore.render.report.html_report`` (which documents the arguments)."""
+    """The report as ONE self-contained HTML document (str): opens offline, no script, no external resource.
+
+    ``summary`` is ``build_summary()`` or ``for_sharing()`` output; ``show_sql=False`` leaves out the SQL filters
+    (for readers outside the data team). All user text is escaped. Public as ``segcore.render.report.html_report``.
+    """
     headline = summary.get("headline") or {}
     profiles = list(summary.get("profiles") or [])
     color_of = {int(p["segment"]): segment_color(int(p["segment"])) for p in profiles}

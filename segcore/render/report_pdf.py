@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from segcore.i18n import _, ngettext
+from segcore.i18n import _, current_language, ngettext
 from segcore.render.chartkit import chart_png
 from segcore.render.density import display_name, segment_color
 from segcore.render.pdf_fonts import FONT_DIRS, FONT_HELP, PdfFonts, find_fonts
@@ -209,14 +209,21 @@ def _pdf_card(r: _Pdf, profile: Mapping[str, Any], color: str, *, show_sql: bool
 def render_pdf(
     summary: Mapping[str, Any],
     *,
-    fonts: PdfFonts,
     title: str,
-    subtitle: str,
-    created_at: str | None,
-    data_summary: str,
-    show_sql: bool,
+    subtitle: str = "",
+    created_at: str | None = None,
+    data_summary: str = "",
+    show_sql: bool = True,
+    fonts: PdfFonts | None = None,
 ) -> bytes:
-    """The PDF bytes behind ``segcore.render.report.pdf_report`` (which documents the arguments), drawn with ``fonts``."""
+    """The same report as ``html_report`` as PDF bytes (A4): cards never split across pages unless taller than one.
+
+    Uses DejaVu Sans and Noto Sans CJK (system fonts or the PyPI package in requirements.txt); otherwise Helvetica
+    with "?" for characters it cannot print, and a visible line saying what to install. ``fonts`` defaults to the
+    ones found in ``FONT_DIRS`` (read at call time) for the current language. Public as
+    ``segcore.render.report.pdf_report``.
+    """
+    fonts = fonts or find_fonts(dirs=tuple(FONT_DIRS), language=current_language())
     r = _Pdf(fonts)
     doc = r.doc
     doc.set_title(r.text(title))

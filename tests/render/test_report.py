@@ -396,7 +396,7 @@ def test_pdf_never_fails_on_non_latin_names(hand_summary):
 
 
 def test_pdf_fonts_cover_cyrillic_and_mark_missing_glyphs():
-    fonts = find_fonts(dirs=report.FONT_DIRS)
+    fonts = find_fonts(dirs=report_pdf.FONT_DIRS)
     assert fonts.unicode and fonts.body == "dejavu"
     assert all(ord(ch) in fonts.covered for ch in "Постоянные Ελληνικά")
     drawer = report_pdf._Pdf(fonts)
@@ -406,7 +406,7 @@ def test_pdf_fonts_cover_cyrillic_and_mark_missing_glyphs():
 
 
 def test_pdf_falls_back_to_helvetica_without_unicode_fonts(hand_summary, tmp_path, monkeypatch):
-    monkeypatch.setattr(report, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(report_pdf, "FONT_DIRS", (str(tmp_path),))
     monkeypatch.setattr(pdf_fonts, "PACKAGED_CJK", ("no_such_font_package", {}))
     find_fonts.cache_clear()
     fonts = find_fonts(dirs=(str(tmp_path),))
@@ -420,7 +420,7 @@ def test_pdf_falls_back_to_helvetica_without_unicode_fonts(hand_summary, tmp_pat
 
 
 def test_pdf_card_moves_to_next_page_instead_of_splitting(hand_summary):
-    drawer = report_pdf._Pdf(find_fonts(dirs=report.FONT_DIRS))
+    drawer = report_pdf._Pdf(find_fonts(dirs=report_pdf.FONT_DIRS))
     doc = drawer.doc
     card = report_pdf._pdf_card(drawer, hand_summary["profiles"][0], SEGMENT_COLORS[0], show_sql=True)
     drawer.keep_together(card)  # fits on the empty first page
