@@ -12,7 +12,7 @@ import pytest
 
 from segcore.errors import SpecError
 from segcore.insight.summary import build_summary, for_sharing
-from segcore.render import pdf_fonts, report, report_html, report_pdf
+from segcore.render import pdf_fonts, report_html, report_pdf
 from segcore.render.density import density_chart, segment_colors
 from segcore.render.report import find_fonts, html_report, pdf_report, safe_svg
 from segcore.render.theme import SEGMENT_COLORS, UNASSIGNED_COLOR
