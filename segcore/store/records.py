@@ -30,30 +30,21 @@ class RunInfo:
         return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
 
 
-@dataclass(frozen=True)
-class SavedRun:
-    """Everything saved for one run. ``rows`` is None unless the user chose to keep the customer rows.
+@dataclass(frozen=True, kw_only=True)
+class SavedRun(RunInfo):
+    """Everything saved for one run: its listing entry plus the payloads. ``rows`` is None unless the user chose to
+    keep the customer rows.
 
     ``aggregates`` is the run's summary (``segcore.insight.summary.build_summary``); it is the one stored copy of the
     segment profiles (``profiles``) and of the counts in the listing. ``model_bytes`` is the model file without
     profiles: put them back with ``persist.load_segmentation(..., profiles=run.profiles)``.
     """
 
-    run_id: str
-    title: str
-    note: str
-    created_at: str
-    fingerprint: str
-    n_customers: int
-    n_segments: int
-    has_rows: bool
     spec: dict
     aggregates: dict
     model_bytes: bytes
     load_report: dict
     rows: bytes | None
-    series: str = ""
-    owner: str | None = None
 
     @property
     def profiles(self) -> list[dict]:
