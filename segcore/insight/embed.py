@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from segcore.errors import NotEnoughData, SpecError
+from segcore.model.cluster import sample_rows
 
 # Bump when the to_dict layout changes, so old saved maps are recognised.
 FORMAT_VERSION = 1
@@ -99,8 +100,7 @@ def _sample_rows(n: int, size: int | None, random_state: int | None) -> np.ndarr
         return np.arange(n, dtype=np.int64)
     if size < 1:
         raise SpecError(f"The map sample size must be at least 1 customer, got {size}.")
-    rng = np.random.default_rng(random_state)
-    return np.sort(rng.choice(n, size=size, replace=False)).astype(np.int64)
+    return sample_rows(n, size=size, random_state=random_state).astype(np.int64)
 
 
 def _sample_note(m: int, n: int) -> str:

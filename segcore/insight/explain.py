@@ -19,6 +19,7 @@ import pandas as pd
 from segcore.errors import SpecError, require_columns
 from segcore.insight.effects import segment_codes
 from segcore.insight.profile import Profile
+from segcore.model.cluster import sample_rows
 
 FORMAT_VERSION = 1
 # The tree is fit on at most this many rows: plenty for a depth-3 tree (on 200k generated customers, 20k rows
@@ -315,8 +316,7 @@ def explain_rules(
             "Choose numeric or category columns."
         )
     n = len(df)
-    rng = np.random.default_rng(random_state)
-    rows = np.sort(rng.choice(n, SAMPLE_ROWS, replace=False)) if n > SAMPLE_ROWS else np.arange(n)
+    rows = sample_rows(n, size=SAMPLE_ROWS, random_state=random_state)
     if n > SAMPLE_ROWS:
         notes.append(
             f"Rules were learned on a random sample of {SAMPLE_ROWS:,} of {n:,} customers and checked on all."

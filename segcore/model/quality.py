@@ -9,6 +9,7 @@ import numpy as np
 
 from segcore.errors import SpecError
 from segcore.i18n import _, format_number
+from segcore.model.cluster import sample_rows
 
 Grade = Literal["poor", "fair", "good"]
 
@@ -67,7 +68,7 @@ def sampled_silhouette(X, labels, *, sample_size: int, random_state: int = 0) ->
     labels = np.asarray(labels)
     keep = np.flatnonzero(labels >= 0)
     if len(keep) > sample_size:
-        keep = np.sort(np.random.default_rng(random_state).choice(keep, size=sample_size, replace=False))
+        keep = keep[sample_rows(len(keep), size=sample_size, random_state=random_state)]
     lab = labels[keep]
     n_labels = len(np.unique(lab))
     if n_labels < 2 or n_labels > len(keep) - 1:

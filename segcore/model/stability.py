@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from segcore.model.cluster import sample_rows
 from segcore.model.smallkmeans import kmeans, nearest
 
 # Hennig's reading of the mean best Jaccard.
@@ -90,7 +91,7 @@ def bootstrap_stability(
     labels = np.asarray(labels)
     keep = np.flatnonzero(labels >= 0)
     if len(keep) > max_rows:  # the same customers whatever the seed: the sample is part of the data, not the luck
-        keep = np.sort(np.random.default_rng(SAMPLE_SEED).choice(keep, max_rows, replace=False))
+        keep = keep[sample_rows(len(keep), size=max_rows, random_state=SAMPLE_SEED)]
     rng = np.random.default_rng(random_state)
     Xs, ref = X[keep], labels[keep]
     ids, ref = np.unique(ref, return_inverse=True)
