@@ -115,6 +115,7 @@ def bank(real_data):
     return df, schema, fit(df, features, k=4, schema=schema, seed=0)
 
 
+@pytest.mark.slow
 def test_bank_lift_on_y_equals_the_direct_rates(bank):
     df, schema, seg = bank
     assert df.shape == (4521, 17)
@@ -130,6 +131,7 @@ def test_bank_lift_on_y_equals_the_direct_rates(bank):
     assert max(p.lift for p in seg.profiles) > 1.5  # some segment responds far better than average
 
 
+@pytest.mark.slow
 def test_bank_sensitive_marital_is_left_out_with_a_note(bank):
     _, schema, seg = bank
     assert schema["marital"].sensitive and schema["marital"].use == "profile"
@@ -146,6 +148,7 @@ def _direct_mangled_rows(path, n: int) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(fixed), sep=";")
 
 
+@pytest.mark.slow
 def test_bank_model_saved_and_loaded_scores_the_repaired_full_file(real_data, bank, tmp_path):
     _, _, seg = bank
     path = real_data / "bank-full_variant_mangled_quotes_first2000.csv"
@@ -170,6 +173,7 @@ def test_bank_model_saved_and_loaded_scores_the_repaired_full_file(real_data, ba
 # --- marketing_campaign: TAB despite .csv, constant columns, campaign responses ------------------------------------
 
 
+@pytest.mark.slow
 def test_marketing_campaign_constant_columns_unused_and_response_kpi(real_data):
     table = load_table(real_data / "marketing_campaign_standin.csv")
     df = table.df
@@ -206,6 +210,7 @@ def av(real_data):
     return train, test, seg
 
 
+@pytest.mark.slow
 def test_av_train_with_missing_values_scores_every_test_row(real_data, av):
     train, test, seg = av
     assert train.shape == (1500, 11) and test.shape == (500, 11)  # generated rows: data/make_standins.py
@@ -223,6 +228,7 @@ def test_av_train_with_missing_values_scores_every_test_row(real_data, av):
     assert (seg.assign(train)["segment"].to_numpy() == seg.labels).mean() > 0.99
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("column", ["Profession", "Work_Experience", "Spending_Score"])
 def test_av_assign_names_a_missing_column(av, column):
     _, test, seg = av
@@ -397,6 +403,7 @@ def test_cdnow_sample_without_header_with_columns_named_by_hand(real_data):
 # --- completejourney: categorical-only demographics, joined with RFM and campaigns ---------------------------------
 
 
+@pytest.mark.slow
 def test_completejourney_demographics_categorical_only(real_data):
     df = load_table(real_data / "completejourney_demographics.csv").df
     schema = infer_roles(df)
@@ -467,6 +474,7 @@ def test_retail_default_preset_auto_k_recovers_the_personas(retail, sample_gener
     assert (sample_generator.persona_labels()[seg.labels == worst] == 2).mean() > 0.9  # measured 0.913
 
 
+@pytest.mark.slow
 def test_b2b_pinned_key_accounts_are_exactly_segment_zero(sample_data):
     df = load_table(sample_data / "b2b_accounts.csv").df
     schema = infer_roles(df)
@@ -519,6 +527,7 @@ def test_sample_transactions_to_customers_to_segments(sample_data, retail, sampl
     assert means.idxmax() == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "encoding", "delimiter", "decimal", "id_column", "spend", "churn", "yes"),
     [

@@ -24,6 +24,7 @@ def retail(sample_data) -> pd.DataFrame:
     return pd.read_csv(sample_data / "retail_customers.csv")
 
 
+@pytest.mark.slow
 def test_generator_reproduces_the_committed_files(sample_generator, sample_data, tmp_path):
     paths = sample_generator.generate(tmp_path)
     assert sorted(paths) == sorted(FILES)
@@ -72,6 +73,7 @@ def test_personas_drive_churn_and_nps(sample_generator, retail):
     assert by.loc[vip, "nps"] > 8 > 5 > by.loc[lapsed, "nps"]
 
 
+@pytest.mark.slow
 def test_transactions_log(sample_generator, sample_data, retail):
     log = pd.read_csv(sample_data / "transactions.csv")
     assert tuple(log.columns) == sample_generator.TX_COLUMNS

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ROOT
+from helpers import ROOT, run_cli
 
 from segcore.columns.defaults import proposed_defaults
 from segcore.columns.panel import detect_panel, panel_to_entities
@@ -103,8 +101,7 @@ def test_a_plain_customer_table_and_a_log_are_not_panels():
 def test_inspect_json_reports_the_proposals(tmp_path):
     path = tmp_path / "panel.csv"
     state_panel().to_csv(path, index=False)
-    result = subprocess.run([sys.executable, "-m", "segcore", "inspect", str(path), "--json"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = run_cli("inspect", str(path), "--json")  # in this process: the same main(), no interpreter start-up
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["panel"]["entity"] == "state" and payload["outcome_column"] is None

@@ -322,6 +322,7 @@ def test_round_trip_to_dict(tiny_log):
     assert back.df["monetary"].tolist() == result.df["monetary"].tolist()
 
 
+@pytest.mark.slow
 def test_a_large_log_keeps_every_customer_and_euro():
     rng = np.random.default_rng(0)
     n = 300_000
@@ -361,6 +362,7 @@ def test_cdnow(real_data):
     assert set(df["rfm_segment"]) <= set(RFM_SEGMENTS)
 
 
+@pytest.mark.slow
 def test_online_retail_excel(real_data):
     log = pd.read_excel(real_data / "online_retail_sample4k.xlsx")
     result = to_customers(log)

@@ -187,6 +187,7 @@ def test_warm_up_runs_fit_and_transform_once(fake_umap, monkeypatch):
     assert embed.is_warm()
 
 
+@pytest.mark.slow
 def test_make_umap_seeded_is_single_threaded():
     pytest.importorskip("umap")
     seeded = embed._make_umap(n_neighbors=10, min_dist=0.2, random_state=1, n_epochs=200)

@@ -430,6 +430,7 @@ def _frames(draw):
     return frame, draw(st.sampled_from([",", ";", "|", "\t"])), encoding
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_frames())
 def test_property_round_trip(case):
@@ -619,9 +620,11 @@ def test_fast_reader_matches_careful_reader_on_tricky_files(case):
         ("cp1252.csv", "nom;âge;montant\nJosé;31;1,5\nZoë;45;2,25\n".encode("cp1252")),
         ("utf16.csv", "a;b\n北京;1,5\n上海;2\n".encode("utf-16")),
         ("bom_stray.csv", b"\xef\xbb\xbfa,b\n1,x\xe9\n"),
-        (
+        pytest.param(  # 60,000 rows so the stray byte is past the sniffed head: slow
             "stray_after_head.csv",
             ("id,note,v\n" + "".join(f"{i},café,{i}.5\n" for i in range(60_000))).encode() + b"9,caf\xe9,1\n",
+            id="stray_after_head.csv",
+            marks=pytest.mark.slow,
         ),
     ],
 )
@@ -689,6 +692,7 @@ _CELLS = st.sampled_from(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.lists(_CELLS, min_size=3, max_size=3), min_size=1, max_size=6),

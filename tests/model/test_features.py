@@ -34,6 +34,7 @@ def test_prepare_spec_resolves_pins_and_leaves_pinned_customers_out_of_the_matri
     assert any("Pinned segment 'Top spenders'" in n for n in prep.notes)
 
 
+@pytest.mark.slow
 def test_segment_with_a_prepared_spec_does_not_split_or_pin_again(data, monkeypatch):
     df, spec, schema = data
     prep = prepare_spec(df, spec=spec, schema=schema)

@@ -90,6 +90,7 @@ def test_well_separated_segments_are_stable_each():
     assert s.overall >= 0.95 and all(v >= 0.9 for v in s.per_segment) and s.low <= s.overall <= s.high
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_final_fit_is_never_worse_than_bare_kmeans_n_init_10(seed):
     rng = np.random.default_rng(seed)

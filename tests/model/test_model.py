@@ -56,6 +56,7 @@ def test_profiles_carry_rules_and_kpis(fitted):
     assert "churned" in kpi_columns
 
 
+@pytest.mark.slow
 def test_sensitive_columns_are_left_out_unless_opted_in():
     df, _ = customers(300, seed=2)
     seg = segment(df, spec=FeatureSpec(features=(*FEATURES, "gender"), k=3))
@@ -65,6 +66,7 @@ def test_sensitive_columns_are_left_out_unless_opted_in():
     assert "gender" in opted.categorical
 
 
+@pytest.mark.slow
 def test_same_seed_same_labels_and_input_untouched():
     df, _ = customers(400, seed=3)
     before = df.copy()
@@ -110,6 +112,7 @@ def test_pinned_key_accounts_come_first_and_score_the_same_way():
     assert seg.assign(newcomer)["segment"].iloc[0] == 0
 
 
+@pytest.mark.slow
 def test_refit_keeps_segment_ids_aligned_to_the_previous_model():
     df, persona = customers(600, seed=5)
     first = segment(df, spec=FeatureSpec(features=FEATURES, k=3, seed=0))

@@ -336,6 +336,7 @@ def test_correlation_needs_square_table():
 
 
 # ----------------------------------------------------------------------------------------------- exports
+@pytest.mark.slow
 def test_chart_png_and_svg():
     chart = segment_charts.effect_heatmap(pd.DataFrame([[0.5, -1.0]], index=[0], columns=["a", "b"]), segment_names=["Loyal"])
     png = chartkit.chart_png(chart)

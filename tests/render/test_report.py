@@ -198,6 +198,7 @@ def retail_html(retail_summary) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ HTML
+@pytest.mark.slow
 def test_html_real_summary_has_cards_figures_and_charts(retail_summary, retail_html):
     html = retail_html
     assert html.startswith("<!DOCTYPE html>")
@@ -217,6 +218,7 @@ def test_html_real_summary_has_cards_figures_and_charts(retail_summary, retail_h
     assert_offline_and_inert(html)
 
 
+@pytest.mark.slow
 def test_html_chart_ids_are_unique_across_charts(retail_html):
     ids = parse(retail_html).ids
     assert ids and len(ids) == len(set(ids))
@@ -224,6 +226,7 @@ def test_html_chart_ids_are_unique_across_charts(retail_html):
         assert ref in ids
 
 
+@pytest.mark.slow
 def test_html_show_sql_false_leaves_sql_out(hand_summary):
     with_sql = html_report(hand_summary, title="t")
     without = html_report(hand_summary, title="t", show_sql=False)
@@ -395,6 +398,7 @@ def test_pdf_never_fails_on_non_latin_names(hand_summary):
     assert pdf.startswith(b"%PDF-") and pdf_pages(pdf) >= 1
 
 
+@pytest.mark.slow
 def test_pdf_fonts_cover_cyrillic_and_mark_missing_glyphs():
     fonts = find_fonts(dirs=report_pdf.FONT_DIRS)
     assert fonts.unicode and fonts.body == "dejavu"
@@ -405,6 +409,7 @@ def test_pdf_fonts_cover_cyrillic_and_mark_missing_glyphs():
         assert drawer.text("Привет 你好") == "Привет ??"
 
 
+@pytest.mark.slow
 def test_pdf_falls_back_to_helvetica_without_unicode_fonts(hand_summary, tmp_path, monkeypatch):
     monkeypatch.setattr(report_pdf, "FONT_DIRS", (str(tmp_path),))
     monkeypatch.setattr(pdf_fonts, "PACKAGED_CJK", ("no_such_font_package", {}))
@@ -419,6 +424,7 @@ def test_pdf_falls_back_to_helvetica_without_unicode_fonts(hand_summary, tmp_pat
     assert report_pdf._Pdf(fonts).text("Клиенты é") == "??????? é"
 
 
+@pytest.mark.slow
 def test_pdf_card_moves_to_next_page_instead_of_splitting(hand_summary):
     drawer = report_pdf._Pdf(find_fonts(dirs=report_pdf.FONT_DIRS))
     doc = drawer.doc
@@ -448,6 +454,7 @@ def test_reports_on_wholesale_customers(real_data):
     assert pdf.startswith(b"%PDF-") and pdf_pages(pdf) >= 1
 
 
+@pytest.mark.slow
 def test_report_from_a_fitted_segmentation(sample_data):
     """End to end through segcore.model.segmentation.segment + build_summary, as the studio builds its report."""
     from segcore.model.segmentation import segment

@@ -81,6 +81,7 @@ def log_model(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_sql_from_log_rebuilds_customers_and_segments_in_the_warehouse(log_model, capsys):
     from helpers import SAMPLE_DATA
 

@@ -162,6 +162,7 @@ def test_progress_is_reported_in_order():
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and len(seen) >= 5
 
 
+@pytest.mark.slow
 def test_running_out_of_memory_starts_again_with_more():
     src = open_log(str(SAMPLE_DATA / "transactions.csv"))
     src.connection.execute("SET memory_limit = '4MB'")

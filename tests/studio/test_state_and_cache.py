@@ -62,6 +62,7 @@ def test_the_cached_sweep_honours_the_specs_k_values(data):
     assert cache.sweep_for("fp-k", df, longer, schema).table["k"].tolist() == [2, 3, 4]  # not the cached 2..3
 
 
+@pytest.mark.slow
 def test_the_summary_is_built_once_per_fit_and_names(data, monkeypatch):
     df, schema = data
     spec = FeatureSpec(features=FEATURES, k=3)
