@@ -7,10 +7,11 @@ For each data set, on the same stratified held-out quarter (``segcore.insight.pr
 - bare LR (all columns): the same on every column, leaks included (bank's ``duration`` is known only after the
   call: the figure a naive analyst would report).
 Reported: held-out AUC with its 95% bootstrap interval, Brier score, expected calibration error (mean |predicted -
-observed| over ten equal-sized groups, weighted by size) and fit time. Files are read from /work/shared/data by
-default (they are not in the repository).
+observed| over ten equal-sized groups, weighted by size) and fit time. The files are not in the repository.
 
-    nice python benchmarks/bench_propensity.py [--data DIR]
+    nice python benchmarks/bench_propensity.py --data FOLDER
+
+FOLDER holds the full public data sets (where to get them: tests/data/SOURCES.md).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def row(name, ev, seconds) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default="/work/shared/data")
+    parser.add_argument("--data", required=True)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     from threadpoolctl import threadpool_limits

@@ -10,7 +10,9 @@ inference proposes as features, with the grouping itself left out) and the true 
 
 The score is the adjusted Rand index with the known grouping, averaged over seeds 0-4. Writes a markdown table.
 
-    nice python benchmarks/bench_recovery.py [--data /work/shared/data] [--out docs/RECOVERY.md]
+    nice python benchmarks/bench_recovery.py --data FOLDER [--out docs/RECOVERY.md]
+
+FOLDER holds the full public data sets (where to get them: tests/data/SOURCES.md).
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def run(data: Path) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     table = run(args.data)

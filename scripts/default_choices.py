@@ -4,7 +4,9 @@ For each file: how it loads, whether it is a transaction log or a panel, the pro
 the default preset and the columns it would cluster on. Read it to check the defaults on real files after changing
 roles, vocabulary or panel detection.
 
-    nice python scripts/default_choices.py [--data /work/shared/data] [--out docs/DEFAULT_CHOICES.md]
+    nice python scripts/default_choices.py --data FOLDER [--out docs/DEFAULT_CHOICES.md]
+
+FOLDER holds the full public data sets (where to get them: tests/data/SOURCES.md); tests/data holds small copies.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def describe(path: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default="/work/shared/data")
+    parser.add_argument("--data", required=True)
     parser.add_argument("--out", default=str(ROOT / "docs" / "DEFAULT_CHOICES.md"))
     args = parser.parse_args()
     files = sorted(p for p in Path(args.data).iterdir() if p.suffix.lower() in SUFFIXES)

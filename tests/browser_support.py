@@ -1,6 +1,6 @@
 """Helpers for the real-browser test: start the studio on a free port, drive Debian's chromium, take screenshots.
 
-Kept apart from the test so the steps read as a story there. See PLATFORM.md §5 for the recipe.
+Kept apart from the test so the steps read as a story there.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from helpers import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
-# The flags PLATFORM.md §5 verified for headless Debian chromium in a container without a GPU or a sandbox.
+# The flags verified for headless Debian chromium in a container without a GPU or a sandbox.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -2,7 +2,7 @@
 
 Big read-only results (prepared matrices, fitted segmentations, maps) live in ``st.cache_resource`` so a rerun does
 not copy them; small results use ``st.cache_data``. DataFrames are passed as ``_df`` (not hashed) beside an
-explicit content fingerprint, because Streamlit hashes large frames from a sample (see PLATFORM.md §3).
+explicit content fingerprint, because Streamlit hashes large frames from a sample.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ SAMPLES = {
 DEFAULT_SAMPLE = "Retail customers (B2C, 5,000)"
 # The studio opens on a demo in the user's language: a Chinese marketer first sees Chinese columns.
 DEFAULT_SAMPLES = {"en": DEFAULT_SAMPLE, "zh": "客户 · GBK", "ko": "고객 · EUC-KR", "ru": "Клиенты · CP1251"}
-# Browsers draw ~20k points smoothly (PLATFORM.md §2); the map shows a seeded sample above that.
+# Browsers draw ~20k points smoothly; the map shows a seeded sample above that.
 MAP_POINTS = 20_000
 # Maps kept for the whole server (each up to MAP_POINTS x 2 coordinates): several data sets and column choices.
 MAX_MAPS = 16

@@ -19,7 +19,7 @@ from segcore.model.cluster import sample_rows
 
 # Bump when the to_dict layout changes, so old saved maps are recognised.
 FORMAT_VERSION = 1
-# A scatter plot stays responsive up to ~20k points in the browser (PLATFORM.md §2) and UMAP on 20k takes ~5 s.
+# A scatter plot stays responsive up to ~20k points in the browser and UMAP on 20k takes ~5 s.
 DEFAULT_SAMPLE_SIZE = 20_000
 # umap-learn's default is 200 epochs above 10k rows but 500 below; 200 looks the same and is 2.5x faster (§11).
 DEFAULT_N_EPOCHS = 200

@@ -17,20 +17,20 @@ from scipy.optimize import linear_sum_assignment
 from segcore.errors import DataError, NotEnoughData, SpecError
 from segcore.model.spec import Method, check_method
 
-# k-means: the best of 4 k-means++ starts (PLATFORM.md §11: one start got stuck at 100k) is chosen on a sample of
+# k-means: the best of 4 k-means++ starts (one start got stuck at 100k rows) is chosen on a sample of
 # this many rows, then one full Lloyd run starts from it. Measured here at 100k x 40: 0.07 s vs 0.18 s for n_init=4
 # on all rows, same labels; at 1M 0.7 s vs 1.9 s for MiniBatchKMeans(batch_size=4096, n_init=3).
 KMEANS_N_INIT = 10  # never worse than a bare KMeans(n_init=10) on the same matrix (issue 8)
 KMEANS_INIT_SAMPLE = 20_000
 # Above this, MiniBatchKMeans bounds the cost of each pass (not measured beyond 1M rows, where Lloyd was faster).
 MINIBATCH_MIN_ROWS = 2_000_000
-MINIBATCH_BATCH = 4096  # PLATFORM.md §11: the default 1024 is 4x slower than KMeans at 1M in scikit-learn 1.9
+MINIBATCH_BATCH = 4096  # measured: the default 1024 is 4x slower than KMeans at 1M in scikit-learn 1.9
 MINIBATCH_N_INIT = 3
 # Gaussian mixtures are fitted on at most 200k rows (EM is ~10x a k-means pass) and predict the rest.
 GMM_MAX_ROWS = 200_000
 # Full covariances cost d^2 parameters per segment; above 10 features "diag" is steadier and much faster.
 GMM_FULL_COV_MAX_FEATURES = 10
-# Ward needs the n^2 distance tree: 3.3 GiB at 20k rows (PLATFORM.md §11), so it runs on 10k rows at most.
+# Ward needs the n^2 distance tree: 3.3 GiB at 20k rows, so it runs on 10k rows at most.
 AGGLOMERATIVE_MAX_ROWS = 10_000
 # HDBSCAN took 48 s at 50k rows here; 20k keeps it to seconds.
 HDBSCAN_MAX_ROWS = 20_000

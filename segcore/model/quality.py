@@ -13,7 +13,7 @@ from segcore.model.cluster import sample_rows
 
 Grade = Literal["poor", "fair", "good"]
 
-# Silhouette is computed on a sample: PLATFORM.md §11 measured a 10k sample within ~0.001 of the full score, which
+# Silhouette is computed on a sample: a 10k sample measured within ~0.001 of the full score, which
 # costs O(n^2) (55 s at 100k).
 SILHOUETTE_SAMPLE = 10_000
 # Rousseeuw's reading of the average silhouette, shifted down for customer data (rarely as clean as textbook

@@ -28,7 +28,7 @@ from segcore.model.spec import DEFAULT_K_VALUES, check_k_values, check_method
 from segcore.model.stability import bootstrap_stability
 from segcore.model.structure import STRUCTURE_K_MAX, Structure, clusterability
 
-# The sweep runs on a sample: PLATFORM.md §11 measured the k = 2..12 loop at 0.7 s on 100k rows and 7.2 s on 1M,
+# The sweep runs on a sample: we measured the k = 2..12 loop at 0.7 s on 100k rows and 7.2 s on 1M,
 # and the recommendation does not change with more rows than that.
 SWEEP_MAX_ROWS = 100_000
 # Silhouette inside the sweep on 3k rows (O(n^2)); enough to rank k values, the chosen k is re-scored on 10k.
