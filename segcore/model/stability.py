@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from segcore.model.cluster import sample_rows
-from segcore.model.smallkmeans import kmeans, nearest
+from segcore.model.smallkmeans import kmeans, nearest, one_blas_thread
 
 # Hennig's reading of the mean best Jaccard.
 DISSOLVED = 0.5
@@ -102,14 +102,15 @@ def bootstrap_stability(
     per_boot = np.full((bootstraps, n_ref), np.nan)
     if m <= k:
         bootstraps = 0
-    for b in range(bootstraps):
-        draw = rng.integers(0, m, size=m)
-        present = np.unique(draw)
-        if len(present) <= k:
-            continue
-        fit = kmeans(Xs[draw], k, n_init=n_init, seed=random_state * 7919 + b + 1)
-        boot = nearest(Xs[present], fit.centers)
-        per_boot[b] = _best_jaccard(ref[present], boot, n_ref, k)
+    with one_blas_thread():
+        for b in range(bootstraps):
+            draw = rng.integers(0, m, size=m)
+            present = np.unique(draw)
+            if len(present) <= k:
+                continue
+            fit = kmeans(Xs[draw], k, n_init=n_init, seed=random_state * 7919 + b + 1)
+            boot = nearest(Xs[present], fit.centers)
+            per_boot[b] = _best_jaccard(ref[present], boot, n_ref, k)
     per_boot = per_boot[~np.isnan(per_boot).all(axis=1)]
     if len(per_boot) == 0:
         nan = float("nan")

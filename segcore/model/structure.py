@@ -30,7 +30,7 @@ import numpy as np
 
 from segcore.i18n import Message, _l
 from segcore.model.quality import pairwise_distances_f32, silhouette_from_distances
-from segcore.model.smallkmeans import kmeans
+from segcore.model.smallkmeans import kmeans, one_blas_thread
 
 Verdict = Literal["none", "weak", "clear"]
 
@@ -120,12 +120,13 @@ def clusterability(X, *, k_max: int = STRUCTURE_K_MAX, random_state: int = 0) ->
     _, _, vt = np.linalg.svd(centred, full_matrices=False)
     rotated = centred @ vt.T  # principal-axis coordinates: the reference box follows the data's orientation
     low, high = rotated.min(axis=0), rotated.max(axis=0)
-    fits = [_fit(rotated, k, random_state) for k in ks]
-    data = np.array([f[0] for f in fits])
     refs = np.empty((REFERENCES, len(ks)))
-    for b in range(REFERENCES):
-        ref = rng.uniform(low, high, size=rotated.shape)
-        refs[b] = [_log_w(ref, k, random_state + 1 + b) for k in ks]
+    with one_blas_thread():
+        fits = [_fit(rotated, k, random_state) for k in ks]
+        for b in range(REFERENCES):
+            ref = rng.uniform(low, high, size=rotated.shape)
+            refs[b] = [_log_w(ref, k, random_state + 1 + b) for k in ks]
+    data = np.array([f[0] for f in fits])
     gap = refs.mean(axis=0) - data
     sd = refs.std(axis=0) * np.sqrt(1 + 1 / REFERENCES)
     gain = gap - gap[0]
