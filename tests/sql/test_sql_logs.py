@@ -47,6 +47,19 @@ def test_sample_log_csv_matches_pandas():
     assert len(got.df) > 1000 and "share_web" in got.df and got.df["rfm_segment"].nunique() > 5
 
 
+def test_long_logs_count_purchase_days_without_the_day_bitmap(monkeypatch):
+    """Logs spanning more than BITMAP_MAX_DAYS count days with a GROUP BY customer and day: same customers."""
+    import segcore.sql.logs as logs
+
+    path = SAMPLE_DATA / "transactions.csv"
+    bitmap = duck(path)
+    monkeypatch.setattr(logs, "BITMAP_MAX_DAYS", 0)
+    grouped = duck(path)
+    assert_same(grouped, to_customers(load_table(path).df))
+    assert grouped.df["frequency"].tolist() == bitmap.df["frequency"].tolist()
+    assert bitmap.df["frequency"].max() > 1
+
+
 def test_messy_ids_dates_and_amounts_match(tmp_path):
     log = pd.DataFrame(
         {
