@@ -8,6 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 ROOT = Path(__file__).resolve().parent
+# Served by this server (Streamlit's media files): a ":material/...:" page icon would be fetched from
+# fonts.gstatic.com by every browser that opens the studio, and nothing may leave the machine.
+PAGE_ICON = ROOT / "assets" / "page_icon.png"
 if str(ROOT) not in sys.path:  # pages import their helpers as `pages.common.*`, wherever streamlit is started
     sys.path.insert(0, str(ROOT))
 
@@ -15,7 +18,7 @@ from pages.common import cache, signin, state, ui  # noqa: E402
 from segcore.i18n import _  # noqa: E402
 
 state.init()
-st.set_page_config(page_title=_("segcore · customer segments"), page_icon=":material/donut_large:", layout="wide")
+st.set_page_config(page_title=_("segcore · customer segments"), page_icon=str(PAGE_ICON), layout="wide")
 ui.apply_theme()
 ui.language_picker()
 
@@ -43,6 +46,7 @@ PAGES = {
     ],
     _("Share"): [st.Page("pages/share.py", title=_("Saved & shared"), icon=":material/share:", url_path="share")],
 }
+ui.show_sidebar_navigation()  # off in config.toml, so the raw pages/ file list never shows before this point
 navigation = st.navigation(PAGES, position="sidebar")
 status = st.sidebar.container()  # filled after the page ran, so the step it just completed counts
 try:

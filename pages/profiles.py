@@ -71,7 +71,7 @@ with st.expander(_("Score these segments in your warehouse (SQL)"), icon=":mater
 heatmap = segment_charts.effect_heatmap(effects_frame(agg), segment_names=seg.segment_names)
 st.subheader(_("Side by side"))
 st.caption(_("How far each segment sits from the average on each column (orange = above, blue = below)."))
-st.altair_chart(heatmap, width="stretch")
+st.altair_chart(chartkit.untitled(heatmap), width="stretch")  # named by the heading; the PNG keeps its title
 
 pareto = None
 concentration = agg["concentration"]
@@ -81,7 +81,7 @@ if concentration:
                  share=format_percent(concentration["top20_share"], digits=0),
                  column=ui.md(concentration["value_column"]), gini=format_number(concentration["gini"], digits=2)))
     pareto = charts.pareto_chart(concentration_frame(agg), concentration["top20_share"])
-    st.altair_chart(pareto, width="stretch")
+    st.altair_chart(chartkit.untitled(pareto), width="stretch")
 
 if seg.propensity is not None:
     st.subheader(_("Likelihood to {event}", event=ui.md(seg.propensity.event)))
@@ -95,20 +95,21 @@ st.caption(_("{n} customers (first {shown} shown; download the full list below).
 st.dataframe(members.head(1000), hide_index=True, height=300)
 
 st.subheader(_("Downloads"))
-d = st.columns(5)
-d[0].download_button(_("Assignments (CSV)"), lambda: export.safe_csv(seg.assignments()), "segment_assignments.csv",
-                     "text/csv", on_click="ignore", icon=":material/download:", width="stretch")
-d[1].download_button(_("Assignments (Excel)"), lambda: export.to_excel(seg.assignments()), "segment_assignments.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
-                     icon=":material/download:", width="stretch")
-d[2].download_button(_("Profiles (JSON)"), lambda: export.profiles_json(profiles), "segment_profiles.json",
-                     "application/json", on_click="ignore", icon=":material/download:", width="stretch")
-d[3].download_button(_("Model file"), lambda: persist.dumps(seg), "model.segcore", "application/zip", on_click="ignore",
-                     icon=":material/download:", width="stretch",
-                     help=_("Score next month's customers into the same segments: python -m segcore assign …"))
-d[4].download_button(_("Heat map (PNG)"), lambda: chartkit.chart_png(heatmap), "segment_heatmap.png", "image/png",
-                     on_click="ignore", icon=":material/image:", width="stretch")
+# One wrapping row of buttons as wide as their labels: equal columns cut "Assignments (CSV)" to "Assignments (CS…".
+d = st.container(horizontal=True, gap="small")
+d.download_button(_("Assignments (CSV)"), lambda: export.safe_csv(seg.assignments()), "segment_assignments.csv",
+                  "text/csv", on_click="ignore", icon=":material/download:", width="content")
+d.download_button(_("Assignments (Excel)"), lambda: export.to_excel(seg.assignments()), "segment_assignments.xlsx",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+                  icon=":material/download:", width="content")
+d.download_button(_("Profiles (JSON)"), lambda: export.profiles_json(profiles), "segment_profiles.json",
+                  "application/json", on_click="ignore", icon=":material/download:", width="content")
+d.download_button(_("Model file"), lambda: persist.dumps(seg), "model.segcore", "application/zip", on_click="ignore",
+                  icon=":material/download:", width="content",
+                  help=_("Score next month's customers into the same segments: python -m segcore assign …"))
+d.download_button(_("Heat map (PNG)"), lambda: chartkit.chart_png(heatmap), "segment_heatmap.png", "image/png",
+                  on_click="ignore", icon=":material/image:", width="content")
 if pareto is not None:
-    st.download_button(_("Value concentration (PNG)"), lambda: chartkit.chart_png(pareto), "value_concentration.png",
-                       "image/png", on_click="ignore", icon=":material/image:")
+    d.download_button(_("Value concentration (PNG)"), lambda: chartkit.chart_png(pareto), "value_concentration.png",
+                      "image/png", on_click="ignore", icon=":material/image:", width="content")
 st.page_link("pages/share.py", label=_("Next: save and share with leadership"), icon=":material/share:")

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import streamlit as st
 
-from pages.common import cache, cards, state, ui, waves_view
+from pages.common import cache, cards, map_status, state, ui, waves_view
 from segcore.errors import SegcoreError
 from segcore.i18n import N_, _, format_number, ngettext
 from segcore.insight import mapview
 from segcore.model.pinned import PinRule
 from segcore.model.spec import DEFAULT_K_VALUES, METHODS
 from segcore.model.sweep import recommend
-from segcore.render import charts, segment_charts
+from segcore.render import chartkit, charts, segment_charts
 
 METHOD_LABELS = {
     "kmeans": N_("k-means (fast, even-sized groups)"),
@@ -132,15 +131,15 @@ st.subheader(_("Customer map"))
 features = [*seg.numeric, *seg.categorical]
 map_key = cache.map_key(data.fingerprint, data.schema, spec)
 X = cache.map_matrix(data.fingerprint, data.df, spec, data.schema)
-job, started = cache.umap_job(map_key, X)
+job = cache.umap_job(map_key, X)
 names = seg.segment_names
 
 
-@st.fragment(run_every=None if job.done() else 1.0)
+@st.fragment(run_every=None if job.future.done() else 1.0)
 def customer_map() -> None:
-    if job.done():
+    if job.future.done():
         try:
-            embedding = job.result()
+            embedding = job.future.result()
         except Exception as error:  # noqa: BLE001 - a failed background map must not take the page down
             st.warning(_("The UMAP map could not be computed ({error}); showing the PCA map instead.", error=ui.md(error)))
             embedding = cache.pca_map(map_key, X)
@@ -149,11 +148,7 @@ def customer_map() -> None:
             st.rerun()
     else:
         state.set_map_polling(True)
-        elapsed = time.perf_counter() - started
-        expected = cache.expected_umap_seconds(len(X))
-        st.progress(min(0.97, elapsed / expected),
-                    text=_("Computing the UMAP map… {elapsed} s (about {expected} s). Instant PCA preview below.",
-                           elapsed=round(elapsed), expected=round(expected)))
+        map_status.show(job)  # measured estimate, never a fixed promise
         embedding = cache.pca_map(map_key, X)
     how = "UMAP" if embedding.method == "umap" else "PCA"
     st.caption(
@@ -181,5 +176,5 @@ def customer_map() -> None:
 customer_map()
 
 st.subheader(_("Segment sizes"))
-st.altair_chart(segment_charts.size_chart(seg.profiles), width="stretch")
+st.altair_chart(chartkit.untitled(segment_charts.size_chart(seg.profiles)), width="stretch")  # the heading names it
 st.page_link("pages/profiles.py", label=_("Next: read the segment profiles"), icon=":material/arrow_forward:")

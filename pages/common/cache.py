@@ -245,8 +245,23 @@ def _pool() -> ThreadPoolExecutor:
     return pool
 
 
+class MapJob:
+    """A background UMAP map: its future, when it was queued and when the worker actually started it (None while
+    it waits behind the warm-up or another map), so the page can say which of the two is taking the time."""
+
+    def __init__(self, future: Future | None = None) -> None:
+        self.future: Future = future if future is not None else Future()
+        self.queued = time.perf_counter()
+        self.started: float | None = None
+        self.rows = 0  # customers the map is fitted on (the sample), for the time estimate
+
+    def run(self, X: np.ndarray) -> embed.Embedding:
+        self.started = time.perf_counter()
+        return embed.umap_2d(X, sample_size=MAP_POINTS, random_state=0)
+
+
 @st.cache_resource
-def _jobs() -> dict[str, tuple[Future, float]]:
+def _jobs() -> dict[str, MapJob]:
     return {}
 
 
@@ -280,9 +295,9 @@ def run_comparison(fingerprint: str, run_a: str, run_b: str, id_column: str | No
 def finished_map(key: str) -> embed.Embedding | None:
     """The map for this key if its background job has finished (for saved runs and reports)."""
     job = _jobs().get(key)
-    if job is None or not job[0].done() or job[0].exception() is not None:
+    if job is None or not job.future.done() or job.future.exception() is not None:
         return None
-    return job[0].result()
+    return job.future.result()
 
 
 def warm_up() -> None:
@@ -290,23 +305,20 @@ def warm_up() -> None:
     _pool()
 
 
-def umap_job(map_key: str, X: np.ndarray) -> tuple[Future, float]:
+def umap_job(map_key: str, X: np.ndarray) -> MapJob:
     """The background UMAP job for this map, started once per content key and shared across reruns."""
     jobs = _jobs()
     if map_key not in jobs:
         if FAST_MAP:
-            future: Future = Future()
-            future.set_result(embed.pca_2d(X, random_state=0, max_points=MAP_POINTS))
+            job = MapJob()
+            job.started = job.queued
+            job.future.set_result(embed.pca_2d(X, random_state=0, max_points=MAP_POINTS))
         else:
-            future = _pool().submit(embed.umap_2d, X, sample_size=MAP_POINTS, random_state=0)
-        _put_bounded(jobs, map_key, (future, time.perf_counter()), MAX_MAPS)
+            job = MapJob()
+            job.future = _pool().submit(job.run, X)
+        job.rows = min(len(X), MAP_POINTS)
+        _put_bounded(jobs, map_key, job, MAX_MAPS)
     return jobs[map_key]
-
-
-def expected_umap_seconds(n_rows: int) -> float:
-    """A rough time for the progress bar: numba compiles once per process, then ~5 s per 20k points."""
-    compile_cost = 0.0 if embed.is_warm() else 50.0
-    return compile_cost + 5.0 * max(1.0, min(n_rows, MAP_POINTS) / 20_000) + 2.0
 
 
 @st.cache_resource

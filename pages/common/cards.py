@@ -18,8 +18,10 @@ CARDS_PER_ROW = 2
 def card_grid(profiles: tuple[Profile, ...] | list[Profile], *, on_rename: Callable[[int, str], None] | None = None,
               show_sql: bool = True, likelihood: dict | None = None) -> None:
     for start in range(0, len(profiles), CARDS_PER_ROW):
-        row = st.columns(CARDS_PER_ROW)
-        for column, p in zip(row, profiles[start : start + CARDS_PER_ROW], strict=False):
+        chunk = profiles[start : start + CARDS_PER_ROW]
+        # A short last row spreads its cards over the full width: no empty slot beside an odd last card.
+        row = st.columns(len(chunk))
+        for column, p in zip(row, chunk, strict=True):
             with column:
                 card(p, on_rename=on_rename, show_sql=show_sql, likelihood=(likelihood or {}).get(p.segment))
 

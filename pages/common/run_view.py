@@ -8,7 +8,7 @@ from pages.common import cards, ui
 from segcore.i18n import _, format_number, format_percent, ngettext
 from segcore.insight import summary
 from segcore.insight.profile import Profile
-from segcore.render import charts, density, report, report_content, segment_charts
+from segcore.render import chartkit, charts, density, report, report_content, segment_charts
 
 
 def render(view: dict, *, title: str, created_at: str, key: str) -> None:
@@ -41,19 +41,21 @@ def render(view: dict, *, title: str, created_at: str, key: str) -> None:
     effects = summary.effects_frame(view)
     if not effects.empty:
         st.subheader(_("Side by side"))
-        st.altair_chart(segment_charts.effect_heatmap(effects, segment_names=names), width="stretch")
+        st.altair_chart(chartkit.untitled(segment_charts.effect_heatmap(effects, segment_names=names)),
+                        width="stretch")
     curve = summary.concentration_frame(view)
     if curve is not None:
         conc = view["concentration"]
         st.subheader(_("Where the value is"))
         st.caption(_("The top 20% of customers bring {share} of {column}.",
                      share=format_percent(conc["top20_share"], digits=0), column=ui.md(conc["value_column"])))
-        st.altair_chart(charts.pareto_chart(curve, conc["top20_share"]), width="stretch")
+        st.altair_chart(chartkit.untitled(charts.pareto_chart(curve, conc["top20_share"])), width="stretch")
     if view.get("density") and view["density"]["cells"]:
         st.subheader(_("Customer map"))
         st.caption(_("Where segments sit relative to each other: each square counts customers, coloured by the "
                      "segment most of them belong to. No individual customer is shown."))
-        st.altair_chart(density.density_chart(view["density"], names), width="stretch")
+        # At its own square size: stretched to the column, the grid's squares would turn into wide rectangles.
+        st.altair_chart(chartkit.untitled(density.density_chart(view["density"], names)), width="content")
 
     st.subheader(_("Take it with you"))
     subtitle = (ngettext("{n} customer", "{n} customers", headline["customers"]) + " · "

@@ -69,10 +69,25 @@ def language_picker() -> None:
         st.query_params[state.LANGUAGE] = language
 
 
+# Streamlit tops every page with ~6rem of padding under its (here nearly empty) header: a band of white above the
+# title. 3.5rem keeps the title clear of the header's sidebar and menu buttons.
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+</style>"""
+
+
 def apply_theme() -> None:
     from segcore.render import theme
 
     theme.enable_theme()
+    st.html(PAGE_CSS)  # style only: Streamlit puts it in the page's event container, it takes no space
+
+
+def show_sidebar_navigation() -> None:
+    """Let st.navigation draw the sidebar menu. ``client.showSidebarNavigation`` is false in config.toml so the
+    legacy pages/ listing Streamlit sends before app.py first runs stays hidden; the option is process-wide."""
+    if st.get_option("client.showSidebarNavigation") is False:
+        st.set_option("client.showSidebarNavigation", True)
 
 
 def sidebar_status() -> None:

@@ -9,12 +9,14 @@ input the coordinates belong to.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
 from segcore.errors import NotEnoughData, SpecError
+from segcore.insight import map_timing
 from segcore.model.cluster import sample_rows
 
 # Bump when the to_dict layout changes, so old saved maps are recognised.
@@ -176,7 +178,8 @@ def umap_2d(
     """A UMAP map of the prepared features, fitted on (and returning) at most ``sample_size`` rows.
 
     ``random_state=None`` uses all cores: faster but not reproducible (noted). Fewer rows than ``n_neighbors + 2``
-    fall back to PCA with a note. The first call in a process compiles numba (~50 s): call ``warm_up()`` early.
+    fall back to PCA with a note. The first call in a process compiles numba (minutes): call ``warm_up()`` early.
+    Fits after the warm-up are timed for ``map_timing.estimate``.
     """
     arr = _check_matrix(X)
     if n_neighbors < 2:
@@ -203,7 +206,11 @@ def umap_2d(
     reducer = _make_umap(
         n_neighbors=n_neighbors, min_dist=min_dist, random_state=random_state, n_epochs=n_epochs
     )
+    compiled = _warmed  # a fit that also compiles numba says nothing about the next one's time
+    start = time.perf_counter()
     coords = np.asarray(reducer.fit_transform(sub), dtype=np.float32)
+    if compiled:
+        map_timing.record(len(rows), time.perf_counter() - start)
     return Embedding(coords=coords, rows=rows, method="umap", notes=tuple(notes), n_total=n)
 
 
@@ -212,9 +219,12 @@ _warmed = False  # process-wide: numba's compiled code is shared by every user o
 
 
 def warm_up() -> None:
-    """Compile UMAP's numba code (fit and transform) once per process, on WARM_UP_ROWS random rows.
+    """Compile UMAP's numba code (fit and transform) once per process, on WARM_UP_ROWS random rows, then time one
+    fit so the first real map has a measured estimate (``map_timing``).
 
-    Takes ~1-2 minutes the first time and returns at once afterwards. Call it from a background thread at start-up.
+    Seeded, like the studio's maps: a seed makes umap take its single-threaded layout code, which an unseeded
+    warm-up would leave uncompiled. Takes minutes the first time on a busy machine and returns at once afterwards.
+    Call it from a background thread at start-up.
     """
     global _warmed
     with _warm_lock:
@@ -222,9 +232,12 @@ def warm_up() -> None:
             return
         rng = np.random.default_rng(0)
         data = rng.normal(size=(WARM_UP_ROWS, WARM_UP_COLS)).astype(np.float32)
-        reducer = _make_umap(n_neighbors=15, min_dist=0.1, random_state=None, n_epochs=DEFAULT_N_EPOCHS)
+        reducer = _make_umap(n_neighbors=15, min_dist=0.1, random_state=0, n_epochs=DEFAULT_N_EPOCHS)
         reducer.fit(data)
         reducer.transform(data[: WARM_UP_ROWS // 4])
+        start = time.perf_counter()
+        _make_umap(n_neighbors=15, min_dist=0.1, random_state=1, n_epochs=DEFAULT_N_EPOCHS).fit(data)
+        map_timing.record(WARM_UP_ROWS, time.perf_counter() - start)
         _warmed = True
 
 

@@ -233,7 +233,7 @@ def segment(
         k = int(sweep_result.recommended_k)
         # worded from the table in the current language (a cached sweep may come from another session)
         reason = recommend(sweep_result.table, structure=sweep_result.structure)[1]
-        notes.append(_("Chose {k} segments: {reason}", k=k, reason=reason))
+        notes.append(_("Chosen automatically — {reason}", reason=reason))  # the reason starts "{k} segments: "
     if tier_names:
         report(0.65, "Cutting value tiers")
         result = ClusterResult(

@@ -29,6 +29,14 @@ PNG_SCALE = 2.0
 
 
 # --------------------------------------------------------------------------------------------------- helpers
+def untitled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart without its own title, for a place where a heading above it already names it: one title per
+    chart. Exports (PNG, SVG) keep the titled chart, since they travel without the page around them."""
+    out = chart.copy(deep=False)
+    out.title = alt.Undefined
+    return out
+
+
 def palette_scale(palette: tuple[Sequence, Sequence[str]] | None, names: Sequence[str]) -> alt.Scale:
     domain, colors = palette if palette is not None else segment_palette(list(names))
     return alt.Scale(domain=list(domain), range=list(colors))

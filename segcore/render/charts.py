@@ -28,6 +28,7 @@ from segcore.render.theme import (
     DIVERGING,
     GRID_COLOR,
     MUTED_COLOR,
+    NO_LABEL_LIMIT,
     PRIMARY,
     SEGMENT_COLORS,
     TEXT_COLOR,
@@ -228,7 +229,7 @@ def correlation_chart(corr: pd.DataFrame) -> alt.LayerChart:
         }
     )
     base = alt.Chart(long).encode(
-        x=alt.X("column:N", title=None, sort=names, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+        x=alt.X("column:N", title=None, sort=names, axis=alt.Axis(labelAngle=-40, labelLimit=NO_LABEL_LIMIT)),
         y=alt.Y("row:N", title=None, sort=rows),
     )
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(

@@ -18,9 +18,12 @@ from segcore.errors import SpecError
 from segcore.labels import UNASSIGNED_NAME
 from segcore.render.theme import SEGMENT_COLORS, UNASSIGNED_COLOR
 
-# Square size in px for a 36 x 36 grid: 360 px wide, the width of a report column and of a third of the studio.
-CELL_PX = 10
-MAP_PX = 36 * CELL_PX
+# The map is a fixed 360 px square (the width of a report column and of a third of the studio) whatever the grid:
+# cells are rectangles spanning [x - 0.5, x + 0.5] in grid units, so a coarser shared grid (merged squares) and a
+# wider container still tile without gaps (fixed-size square marks drew a coarse grid as sparse stripes).
+MAP_PX = 360
+# A hairline of white between neighbouring cells keeps the squares readable; it is not a gap.
+CELL_GAP_PX = 0.5
 # Sparse cells fade so the dense core of a segment stands out; never fully transparent, so no cell disappears.
 MIN_OPACITY = 0.35
 MAX_OPACITY = 1.0
@@ -53,9 +56,13 @@ def display_name(profile: Mapping[str, Any]) -> str:
 
 
 def density_frame(density: Mapping[str, Any], names: Mapping[int, str]) -> pd.DataFrame:
-    """One row per kept cell: x, y, segment, segment_name, count, opacity (denser = more opaque)."""
+    """One row per kept cell: x, y (and the cell's edges x0/x1, y0/y1), segment, segment_name, count, opacity
+    (denser = more opaque)."""
     cells = list(density.get("cells") or [])
     frame = pd.DataFrame(cells, columns=["x", "y", "segment", "count"])
+    for axis in ("x", "y"):
+        frame[f"{axis}0"] = frame[axis].astype(float) - 0.5
+        frame[f"{axis}1"] = frame[axis].astype(float) + 0.5
     frame["segment_name"] = [names.get(int(s), f"Segment {int(s)}") for s in frame["segment"]]
     top = float(frame["count"].max()) if len(frame) else 1.0
     frame["opacity"] = MIN_OPACITY + (MAX_OPACITY - MIN_OPACITY) * frame["count"].astype(float) / top
@@ -89,11 +96,13 @@ def density_chart(
         subtitle += f" ({method.upper()} layout)"
     return (
         alt.Chart(frame)
-        .mark_square(size=CELL_PX * CELL_PX * 0.8)
+        .mark_rect(stroke="#ffffff", strokeWidth=CELL_GAP_PX)
         .encode(
             # Map axes have no units a marketer could read, so they are hidden (as on the studio's map).
-            x=alt.X("x:Q", axis=None, scale=axis_scale),
-            y=alt.Y("y:Q", axis=None, scale=axis_scale),
+            x=alt.X("x0:Q", axis=None, scale=axis_scale),
+            x2="x1:Q",
+            y=alt.Y("y0:Q", axis=None, scale=axis_scale),
+            y2="y1:Q",
             color=alt.Color(
                 "segment_name:N",
                 title="Segment",
@@ -108,7 +117,8 @@ def density_chart(
         )
         .properties(
             title=alt.Title(title, subtitle=subtitle),
-            width=MAP_PX,  # the same size for a coarser shared grid (segcore.insight.summary merges squares)
+            width=MAP_PX,  # the same size for a coarser shared grid (segcore.insight.summary merges squares); draw
+            # it at this size (width="content" in Streamlit): stretched, the squares would become wide rectangles
             height=MAP_PX,
         )
     )

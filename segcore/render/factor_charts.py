@@ -5,15 +5,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from segcore.render.theme import DIVERGING
+from segcore.render.theme import DIVERGING, NO_LABEL_LIMIT
 
 
 def loadings_heatmap(loadings: pd.DataFrame) -> alt.LayerChart:
     """``loadings``: one row per column, one column per factor (``segcore.insight.factors.FactorView.loadings``)."""
     long = loadings.rename_axis(index="column", columns="factor").stack().rename("loading").reset_index()
     base = alt.Chart(long).encode(
-        x=alt.X("factor:N", title=None, sort=list(loadings.columns), axis=alt.Axis(labelAngle=-20, labelLimit=260)),
-        y=alt.Y("column:N", title=None, sort=list(loadings.index), axis=alt.Axis(labelLimit=260)),
+        x=alt.X("factor:N", title=None, sort=list(loadings.columns), axis=alt.Axis(labelAngle=-20, labelLimit=NO_LABEL_LIMIT)),
+        y=alt.Y("column:N", title=None, sort=list(loadings.index), axis=alt.Axis(labelLimit=NO_LABEL_LIMIT)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("loading:Q", title="Loading",

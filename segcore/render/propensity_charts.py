@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from segcore.errors import require_columns
-from segcore.render.theme import GRID_COLOR, PRIMARY, SEGMENT_COLORS
+from segcore.render.theme import GRID_COLOR, NO_LABEL_LIMIT, PRIMARY, SEGMENT_COLORS
 
 PCT = alt.Axis(format="%")
 
@@ -65,7 +65,7 @@ def segment_propensity_chart(table: pd.DataFrame) -> alt.LayerChart:
     """Mean propensity per segment (point) with the middle half of its customers (bar from 25th to 75th percentile)."""
     require_columns(table, ["segment_name", "mean", "p25", "p75", "customers"], what="segment propensity chart column")
     order = table.sort_values("mean", ascending=False)["segment_name"].tolist()
-    y = alt.Y("segment_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("segment_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=NO_LABEL_LIMIT))
     tips = [
         alt.Tooltip("segment_name:N", title="Segment"),
         alt.Tooltip("mean:Q", title="Mean", format=".1%"),

@@ -21,6 +21,7 @@ from segcore.i18n import N_, _, current_language, format_number, format_percent,
 from segcore.i18n import format_date as locale_date
 from segcore.insight.summary import concentration_frame, effects_frame
 from segcore.model.stability import stability_band
+from segcore.render.chartkit import untitled
 from segcore.render.charts import pareto_chart
 from segcore.render.density import density_chart, display_name, segment_colors
 from segcore.render.segment_charts import effect_heatmap, size_chart
@@ -192,6 +193,10 @@ def top20_sentence(summary: Mapping[str, Any]) -> str:
              column=conc.get("value_column") or _("value"))
 
 
+# Charts the reports draw without a heading of their own (under "Segments"): they keep their chart title.
+TITLED_BY_CHART = frozenset({"sizes"})
+
+
 def chart_parts(summary: Mapping[str, Any]) -> tuple[list[ChartPart], list[str]]:
     """The report's charts (sizes, comparison heat map, Pareto, map) and notes for any left out."""
     profiles = list(summary.get("profiles") or [])
@@ -238,7 +243,8 @@ def chart_parts(summary: Mapping[str, Any]) -> tuple[list[ChartPart], list[str]]
         )
     for key, heading, caption, build in builders:
         try:
-            parts.append(ChartPart(key, heading, caption, build()))
+            chart = build() if key in TITLED_BY_CHART else untitled(build())  # one title: the heading, or its own
+            parts.append(ChartPart(key, heading, caption, chart))
         except SpecError as error:  # an empty or inconsistent part of the summary: say so, keep the rest
             notes.append(_("The chart '{chart}' is left out: {error}", chart=heading, error=error))
     return parts, notes

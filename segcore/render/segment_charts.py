@@ -25,6 +25,7 @@ from segcore.render.chartkit import (
 from segcore.render.theme import (
     DIVERGING,
     MUTED_COLOR,
+    NO_LABEL_LIMIT,
     PRIMARY,
     TEXT_COLOR,
 )
@@ -78,9 +79,9 @@ def effect_heatmap(
             "column:N",
             title=None,
             sort=columns,
-            axis=alt.Axis(labelAngle=-40, labelLimit=160, labelOverlap=False),
+            axis=alt.Axis(labelAngle=-40, labelLimit=NO_LABEL_LIMIT, labelOverlap=False),
         ),
-        y=alt.Y("segment_name:N", title=None, sort=names, axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("segment_name:N", title=None, sort=names, axis=alt.Axis(labelLimit=NO_LABEL_LIMIT)),
     )
     cells = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
         color=alt.Color(

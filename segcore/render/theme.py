@@ -45,6 +45,9 @@ THEME_NAME = "segcore"
 # Title and label sizes in px: readable in a 1/3-width Streamlit column and in a printed A4 report.
 TITLE_SIZE = 16
 LABEL_SIZE = 12
+# Vega's "no limit" for axis and legend labels. Segment names such as "Recently active high-value regulars" are the
+# point of a chart; Vega (180 px axis, 160 px legend) and Streamlit's chart theme (100 px axis) cut them with "…".
+NO_LABEL_LIMIT = 0
 
 
 def segment_palette(names: Sequence[str] | int) -> tuple[list, list[str]]:
@@ -79,6 +82,7 @@ def theme_config() -> alt.theme.ThemeConfig:
         "gridColor": GRID_COLOR,
         "domainColor": GRID_COLOR,
         "tickColor": GRID_COLOR,
+        "labelLimit": NO_LABEL_LIMIT,
     }
     return {
         "config": {
@@ -103,6 +107,7 @@ def theme_config() -> alt.theme.ThemeConfig:
                 "titleFontSize": LABEL_SIZE,
                 "labelColor": TEXT_COLOR,
                 "titleColor": TEXT_COLOR,
+                "labelLimit": NO_LABEL_LIMIT,
             },
             "header": {"labelFont": FONT, "titleFont": FONT},
             "text": {"font": FONT, "fontSize": LABEL_SIZE, "color": TEXT_COLOR},

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from segcore.errors import require_columns
-from segcore.render.theme import PRIMARY
+from segcore.render.theme import NO_LABEL_LIMIT, PRIMARY
 
 
 def moves_heatmap(long: pd.DataFrame) -> alt.LayerChart:
@@ -15,8 +15,8 @@ def moves_heatmap(long: pd.DataFrame) -> alt.LayerChart:
     order_from = list(dict.fromkeys(long["from"]))
     order_to = list(dict.fromkeys(long["to"]))
     base = alt.Chart(long).encode(
-        x=alt.X("to:N", title="Later wave", sort=order_to, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
-        y=alt.Y("from:N", title="Earlier wave", sort=order_from, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("to:N", title="Later wave", sort=order_to, axis=alt.Axis(labelAngle=-30, labelLimit=NO_LABEL_LIMIT)),
+        y=alt.Y("from:N", title="Earlier wave", sort=order_from, axis=alt.Axis(labelLimit=NO_LABEL_LIMIT)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("customers:Q", title="Customers", scale=alt.Scale(range=["#ffffff", PRIMARY])),

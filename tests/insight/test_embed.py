@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from segcore.errors import NotEnoughData, SpecError
-from segcore.insight import embed
+from segcore.insight import embed, map_timing
 from segcore.insight.embed import Embedding, pca_2d, umap_2d
 
 # Four points on a cross: the long arm (y, +-2) is the first principal component, the short arm (x, +-1) the second.
@@ -177,14 +177,42 @@ def test_umap_rejects_bad_options(kwargs, match):
         umap_2d(blobs(50), **kwargs)
 
 
-def test_warm_up_runs_fit_and_transform_once(fake_umap, monkeypatch):
+def test_warm_up_compiles_the_seeded_path_once_and_times_one_fit(fake_umap, monkeypatch):
     monkeypatch.setattr(embed, "_warmed", False)
+    map_timing.forget()
     embed.warm_up()
     embed.warm_up()
-    assert len(fake_umap) == 1
-    assert fake_umap[0].fitted_on.shape == (embed.WARM_UP_ROWS, embed.WARM_UP_COLS)
+    assert len(fake_umap) == 2  # the compiling fit (+ transform), then one timed fit; nothing on the second call
+    assert all(u.fitted_on.shape == (embed.WARM_UP_ROWS, embed.WARM_UP_COLS) for u in fake_umap)
     assert fake_umap[0].transformed == 1
+    assert all(u.kwargs["random_state"] is not None for u in fake_umap)  # the studio's maps are seeded
     assert embed.is_warm()
+    assert map_timing.estimate(embed.WARM_UP_ROWS).fits == 1  # the first real map already has a measured estimate
+
+
+def test_only_fits_after_the_compile_are_timed(fake_umap, monkeypatch):
+    map_timing.forget()
+    monkeypatch.setattr(embed, "_warmed", False)
+    umap_2d(blobs(300))  # compiles numba in a real process: its time says nothing about the next fit
+    assert map_timing.estimate(300).seconds is None
+    monkeypatch.setattr(embed, "_warmed", True)
+    umap_2d(blobs(300))
+    assert map_timing.estimate(300).fits == 1
+    map_timing.forget()
+
+
+def test_estimate_scales_the_measured_rate_and_follows_the_median():
+    map_timing.forget()
+    assert map_timing.estimate(20_000) == map_timing.Estimate(None, None, 0)  # nothing promised before a timed fit
+    map_timing.record(4_000, 2.0)  # 0.5 s per 1,000
+    map_timing.record(10_000, 5.0)  # 0.5 s per 1,000
+    map_timing.record(2_000, 40.0)  # one fit during a load spike: 20 s per 1,000
+    e = map_timing.estimate(20_000)
+    assert (e.seconds, e.per_thousand, e.fits) == (pytest.approx(10.0), pytest.approx(0.5), 3)
+    for _ in range(map_timing.KEPT_FITS):
+        map_timing.record(1_000, 3.0)  # the machine got busier: only the last fits count
+    assert map_timing.estimate(20_000).seconds == pytest.approx(60.0)
+    map_timing.forget()
 
 
 @pytest.mark.slow

@@ -34,7 +34,8 @@ def test_auto_k_finds_the_three_personas(fitted):
     assert seg.k == 3
     assert adjusted_rand_score(persona, seg.labels) > 0.9
     assert seg.quality is not None and seg.quality.grade in ("good", "fair")
-    assert any("Chose 3 segments" in note for note in seg.notes)
+    chosen = [note for note in seg.notes if note.startswith("Chosen automatically")]
+    assert len(chosen) == 1 and chosen[0].count("3 segments:") == 1  # said once, not "Chose 3 segments: 3 segments:"
 
 
 def test_segment_zero_is_the_most_valuable(fitted):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 from types import SimpleNamespace
 
 import altair as alt
@@ -89,6 +90,24 @@ def test_theme_is_registered_with_font_and_no_view_stroke():
     assert spec["config"]["view"]["stroke"] is None
     assert spec["config"]["title"]["fontSize"] == theme.TITLE_SIZE
     assert spec["config"]["range"]["category"] == list(SEGMENT_COLORS)
+
+
+def test_theme_never_cuts_axis_or_legend_labels():
+    """Segment names are the point of a chart: no "Recently active high-val…" on an axis or in a legend."""
+    long = "Recently active high-value regulars in the capital"
+    spec = chartkit.chart_spec(
+        segment_charts.size_chart(pd.DataFrame({"segment_name": [long, "B"], "size": [3, 1], "share": [0.75, 0.25]}))
+    )
+    assert spec["config"]["axis"]["labelLimit"] == 0 and spec["config"]["legend"]["labelLimit"] == 0  # 0 = none
+    for chart in (segment_charts, charts):
+        source = Path(chart.__file__).read_text()
+        assert "labelLimit=1" not in source and "labelLimit=2" not in source  # no chart puts a pixel cap back
+
+
+def test_untitled_drops_only_the_title():
+    chart = segment_charts.size_chart(pd.DataFrame({"segment_name": ["A"], "size": [3], "share": [1.0]}))
+    assert "title" in chart.to_dict() and "title" not in chartkit.untitled(chart).to_dict()
+    assert chartkit.untitled(chart).to_dict()["layer"] == chart.to_dict()["layer"]
 
 
 def test_chart_spec_restores_previous_theme():

@@ -273,7 +273,7 @@ def test_reports_when_every_segment_is_hidden(hand_summary):
     html = html_report(shared, title="t")
     assert "3 segments are not shown (about 2,000 customers): segments with fewer than 5,000 customers" in html
     assert '<section class="card">' in html and "<h3><span" not in html  # quality card only, no segment cards
-    assert html.count("<svg") == 1 and "Where the value is" in html  # only the all-customer Pareto is left
+    assert html.count("<svg") == 1 and "<h2>Value concentration</h2>" in html  # only the all-customer Pareto is left
     assert pdf_report(shared, title="t").startswith(b"%PDF-")
 
 
@@ -307,8 +307,8 @@ def test_html_escapes_every_piece_of_user_text(hand_summary):
 
 def test_chart_svg_text_is_escaped_by_vl_convert(hand_summary):
     html = html_report(nasty(hand_summary), title="t")
-    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
-    heat = next(s for s in svgs if "How each segment differs" in s)
+    # the first chart after the heat map's heading (the chart itself carries no second title)
+    heat = re.search(r"<svg.*?</svg>", html.split("<h2>How the segments compare</h2>", 1)[1], flags=re.S).group(0)
     assert ">&lt;img src=x onerror=alert(1)&gt;</text>" in heat  # column name on the axis
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Loyal</text>" in heat  # segment name on the axis
     assert "<img" not in heat and "<script" not in heat
@@ -356,6 +356,31 @@ def test_density_chart_colours_squares_by_segment_id(hand_summary):
     ]
     assert rows[0]["opacity"] == pytest.approx(1.0) and rows[1]["opacity"] < rows[2]["opacity"] < 1
     assert spec["width"] == spec["height"] == 360  # a fixed size, whatever the grid (shared maps are coarser)
+
+
+@pytest.mark.parametrize("bins", [36, 12])  # 12: a shared map whose squares were merged 3 x 3
+def test_density_cells_tile_the_square_at_any_grid(bins):
+    """Cells are rectangles one grid unit wide on a fixed [-0.5, bins - 0.5] scale, so neighbours touch whatever
+    the grid or the container width (fixed-size squares drew a coarse shared grid as sparse vertical stripes)."""
+    cells = [{"x": x, "y": y, "segment": (x + y) % 2, "count": 20} for x in range(bins) for y in range(bins)]
+    spec = density_chart({"bins": bins, "cells": cells}, {0: "Loyal", 1: "New"}).to_dict()
+    assert spec["mark"]["type"] == "rect"
+    enc = spec["encoding"]
+    assert (enc["x"]["field"], enc["x2"]["field"], enc["y"]["field"], enc["y2"]["field"]) == ("x0", "x1", "y0", "y1")
+    assert enc["x"]["scale"]["domain"] == enc["y"]["scale"]["domain"] == [-0.5, bins - 0.5]
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert all(r["x1"] - r["x0"] == 1 and r["y1"] - r["y0"] == 1 for r in rows)
+    covered = sum((r["x1"] - r["x0"]) * (r["y1"] - r["y0"]) for r in rows)
+    assert covered == bins * bins  # a full grid covers the whole square: no gaps between cells
+
+
+def test_report_charts_have_one_title_each(hand_summary):
+    """A chart under a report heading does not repeat a title of its own ("Segment sizes" twice, "Segment map" twice)."""
+    html = html_report(hand_summary, title="t")
+    for chart_title in ("How each segment differs", "Where the value is"):
+        assert chart_title not in html
+    assert html.count(">Segment map<") == 1  # the heading only
+    assert html.count(">Segment sizes<") == 1  # the chart's own title only (it sits under "Segments", no heading)
 
 
 def test_density_chart_without_cells_raises():
