@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, WAIT_MS, open_page, screenshot, settle, studio
+from browser_support import VIEWPORT, WAIT_MS, open_page, screenshot, settle
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -28,13 +28,6 @@ new MutationObserver(() => {
   document.querySelectorAll('[data-testid="stSidebarNav"] a').forEach(a => window.__navLabels.add(a.innerText.trim()));
 }).observe(document, {childList: true, subtree: true, characterData: true});
 """
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("polish")
-    with studio(root / "data", root / "streamlit.log") as url:
-        yield url
 
 
 def outside_requests(requests: list[str], server: str) -> list[str]:
@@ -62,76 +55,75 @@ def cut_buttons(page) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_studio_is_finished_and_self_contained(server):
+def test_studio_is_finished_and_self_contained(server, browser):
+    """One session through every page (the server and chromium come from tests/studio/conftest.py)."""
     requests: list[str] = []
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport=VIEWPORT)
-            context.add_init_script(NAV_RECORDER)
-            context.on("request", lambda r: requests.append(r.url))
-            page = context.new_page()
-            page.goto(server)
-            settle(page)
-            expect(page.get_by_role("heading", name="Your customers")).to_be_visible(timeout=WAIT_MS)
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        context.add_init_script(NAV_RECORDER)
+        context.on("request", lambda r: requests.append(r.url))
+        page = context.new_page()
+        page.goto(server)
+        settle(page)
+        expect(page.get_by_role("heading", name="Your customers")).to_be_visible(timeout=WAIT_MS)
 
-            seen = set(page.evaluate("[...window.__navLabels]"))
-            assert "1 · Data" in seen and not seen & RAW_PAGE_LABELS, seen  # never the raw file list
-            icon = page.locator('link[rel*="icon"]').first.get_attribute("href")
-            assert icon is not None and urlsplit(icon).netloc in ("", urlsplit(server).netloc), icon  # served here
-            title_top = page.locator('[data-testid="stMain"] h1').first.bounding_box()["y"]
-            assert title_top < 110, f"{title_top:.0f} px of empty band above the title"
-            screenshot(page, "polish_data", readme=False)
+        seen = set(page.evaluate("[...window.__navLabels]"))
+        assert "1 · Data" in seen and not seen & RAW_PAGE_LABELS, seen  # never the raw file list
+        icon = page.locator('link[rel*="icon"]').first.get_attribute("href")
+        assert icon is not None and urlsplit(icon).netloc in ("", urlsplit(server).netloc), icon  # served here
+        title_top = page.locator('[data-testid="stMain"] h1').first.bounding_box()["y"]
+        assert title_top < 110, f"{title_top:.0f} px of empty band above the title"
+        screenshot(page, "polish_data", readme=False)
 
-            open_page(page, "3 · Segments")
-            expect(page.get_by_role("heading", name="Customer map")).to_be_visible(timeout=WAIT_MS)
-            sizes_heading = page.get_by_role("heading", name="Segment sizes")
-            expect(sizes_heading).to_have_count(1)
-            sizes_chart = page.locator('[data-testid="stVegaLiteChart"]').last
-            sizes_chart.scroll_into_view_if_needed()
-            expect(sizes_chart.locator("svg").first).to_be_visible(timeout=WAIT_MS)
-            texts = svg_texts(sizes_chart)
-            assert "Segment sizes" not in texts, texts  # the heading names the chart; no second title in it
-            assert sum(1 for t in texts if re.match(r"^[\d,]+ \(\d+%\)$", t)) == SEGMENTS, texts
-            assert not cut_labels(page), cut_labels(page)
-            screenshot(page, "polish_segments", readme=False)
+        open_page(page, "3 · Segments")
+        expect(page.get_by_role("heading", name="Customer map")).to_be_visible(timeout=WAIT_MS)
+        sizes_heading = page.get_by_role("heading", name="Segment sizes")
+        expect(sizes_heading).to_have_count(1)
+        sizes_chart = page.locator('[data-testid="stVegaLiteChart"]').last
+        sizes_chart.scroll_into_view_if_needed()
+        expect(sizes_chart.locator("svg").first).to_be_visible(timeout=WAIT_MS)
+        texts = svg_texts(sizes_chart)
+        assert "Segment sizes" not in texts, texts  # the heading names the chart; no second title in it
+        assert sum(1 for t in texts if re.match(r"^[\d,]+ \(\d+%\)$", t)) == SEGMENTS, texts
+        assert not cut_labels(page), cut_labels(page)
+        screenshot(page, "polish_segments", readme=False)
 
-            open_page(page, "4 · Profiles")
-            expect(page.get_by_role("heading", name="Downloads")).to_be_visible(timeout=WAIT_MS)
-            labels = page.locator('[data-testid="stDownloadButton"] button').all_inner_texts()
-            assert any("Assignments (CSV)" in t for t in labels) and any("Assignments (Excel)" in t for t in labels)
-            assert not cut_buttons(page), cut_buttons(page)
-            assert not cut_labels(page), cut_labels(page)
-            names = page.locator('[data-testid="stMain"] [data-testid="stTextInput"]')
-            expect(names).to_have_count(SEGMENTS, timeout=WAIT_MS)
-            widths = [names.nth(i).bounding_box()["width"] for i in range(SEGMENTS)]
-            assert widths[-1] > 1.6 * widths[0], widths  # the odd last card spans the row: no empty slot beside it
-            screenshot(page, "polish_profiles", readme=False)
+        open_page(page, "4 · Profiles")
+        expect(page.get_by_role("heading", name="Downloads")).to_be_visible(timeout=WAIT_MS)
+        labels = page.locator('[data-testid="stDownloadButton"] button').all_inner_texts()
+        assert any("Assignments (CSV)" in t for t in labels) and any("Assignments (Excel)" in t for t in labels)
+        assert not cut_buttons(page), cut_buttons(page)
+        assert not cut_labels(page), cut_labels(page)
+        names = page.locator('[data-testid="stMain"] [data-testid="stTextInput"]')
+        expect(names).to_have_count(SEGMENTS, timeout=WAIT_MS)
+        widths = [names.nth(i).bounding_box()["width"] for i in range(SEGMENTS)]
+        assert widths[-1] > 1.6 * widths[0], widths  # the odd last card spans the row: no empty slot beside it
+        screenshot(page, "polish_profiles", readme=False)
 
-            open_page(page, "Saved & shared")
-            page.get_by_label("Title").fill(TITLE)
-            page.get_by_role("button", name="Save").click()
-            expect(page.get_by_text(f"Saved “{TITLE}”.")).to_be_visible(timeout=WAIT_MS)
-            settle(page)
-            page.get_by_role("button", name="Create share link").click()
-            code = page.locator('[data-testid="stCode"]').filter(has_text="?share=")
-            expect(code).to_be_visible(timeout=WAIT_MS)
-            link = code.inner_text().strip()
+        open_page(page, "Saved & shared")
+        page.get_by_label("Title").fill(TITLE)
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_text(f"Saved “{TITLE}”.")).to_be_visible(timeout=WAIT_MS)
+        settle(page)
+        page.get_by_role("button", name="Create share link").click()
+        code = page.locator('[data-testid="stCode"]').filter(has_text="?share=")
+        expect(code).to_be_visible(timeout=WAIT_MS)
+        link = code.inner_text().strip()
 
-            viewer = context.new_page()
-            viewer.goto(link)
-            settle(viewer)
-            expect(viewer.get_by_role("heading", name="Customer map")).to_be_visible(timeout=WAIT_MS)
-            density = viewer.locator('[data-testid="stVegaLiteChart"]').last
-            density.scroll_into_view_if_needed()
-            cells = density.locator("svg path[role='graphics-symbol'], svg rect[role='graphics-symbol']")
-            expect(cells.first).to_be_visible(timeout=WAIT_MS)
-            box = density.locator("svg").first.bounding_box()
-            assert box["width"] < 1.6 * box["height"], box  # drawn at its square size, not stretched to stripes
-            first_cell = cells.first.bounding_box()
-            columns = round(360 / first_cell["width"])  # cells of a w-px grid tile the 360-px square edge to edge
-            assert 8 <= columns <= 40 and abs(first_cell["width"] - first_cell["height"]) < 1.5, first_cell
-            screenshot(viewer, "polish_shared_view", readme=False)
-        finally:
-            browser.close()
+        viewer = context.new_page()
+        viewer.goto(link)
+        settle(viewer)
+        expect(viewer.get_by_role("heading", name="Customer map")).to_be_visible(timeout=WAIT_MS)
+        density = viewer.locator('[data-testid="stVegaLiteChart"]').last
+        density.scroll_into_view_if_needed()
+        cells = density.locator("svg path[role='graphics-symbol'], svg rect[role='graphics-symbol']")
+        expect(cells.first).to_be_visible(timeout=WAIT_MS)
+        box = density.locator("svg").first.bounding_box()
+        assert box["width"] < 1.6 * box["height"], box  # drawn at its square size, not stretched to stripes
+        first_cell = cells.first.bounding_box()
+        columns = round(360 / first_cell["width"])  # cells of a w-px grid tile the 360-px square edge to edge
+        assert 8 <= columns <= 40 and abs(first_cell["width"] - first_cell["height"]) < 1.5, first_cell
+        screenshot(viewer, "polish_shared_view", readme=False)
+    finally:
+        context.close()
     assert not outside_requests(requests, server), sorted(set(outside_requests(requests, server)))[:10]
