@@ -19,7 +19,7 @@ from segcore.model.spec import FeatureSpec
 FEATURES = ("total_spend", "visits_90d", "tenure_months", "region", "app_user")
 
 
-def fitted_model(*, method: str = "kmeans", k: int = 4):
+def fitted_model(*, method: str = "kmeans", k: int = 4, factors: bool = False):
     df, _ = customers(2000, seed=1)
     rng = np.random.default_rng(0)
     df.loc[rng.random(len(df)) < 0.05, "visits_90d"] = np.nan
@@ -34,6 +34,7 @@ def fitted_model(*, method: str = "kmeans", k: int = 4):
         method=method,
         weights=(("tenure_months", 2.0),),
         pins=(PinRule("Top spenders", "total_spend", "top", 25), PinRule("Southerners", "region", "==", "Souths")),
+        factors=factors,
     )
     return segment(df, spec=spec, schema=infer_roles(df))
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import NotEnoughData
+from segcore.i18n import _l, ngettext
 
 PARALLEL_ROUNDS = 20
 PARALLEL_QUANTILE = 0.95
@@ -42,8 +43,11 @@ class FactorView:
 
     @property
     def rule(self) -> str:
-        return (f"Parallel analysis: {self.n_factors} factor(s) have an eigenvalue above the 95th percentile of "
-                f"random data of the same size ({PARALLEL_ROUNDS} draws).")
+        return ngettext(
+            "Parallel analysis: {n} factor has an eigenvalue above the 95th percentile of random data of the same "
+            "size ({draws} draws).",
+            "Parallel analysis: {n} factors have an eigenvalue above the 95th percentile of random data of the same "
+            "size ({draws} draws).", self.n_factors, draws=PARALLEL_ROUNDS)
 
 
 def factor_view(
@@ -51,33 +55,54 @@ def factor_view(
     max_factors: int = MAX_FACTORS,
 ) -> FactorView:
     """Factors of the chosen columns of ``df`` (see the module docstring). NotEnoughData for too few columns/rows."""
-    from sklearn.decomposition import FactorAnalysis
-
     from segcore.model.prep import prepare
 
     prepared = prepare(df, numeric=list(numeric), categorical=list(categorical))
-    X = np.asarray(prepared.X, dtype=np.float64)
-    reference = _reference_levels(prepared.preprocessor)
+    return fit_factors(prepared.X, feature_names=prepared.feature_names, preprocessor=prepared.preprocessor,
+                       seed=seed, max_factors=max_factors).view
+
+
+@dataclass(frozen=True)
+class FactorFit:
+    """A factor view and the linear map from prepared columns to its factor scores (the analysis's own
+    regression scores, in the view's order and orientation): ``scores = (X - center) @ matrix``, one column per
+    factor, each with unit spread on the fitted customers. Columns left out of the analysis (reference levels,
+    constants) have zero rows in ``matrix``."""
+
+    view: FactorView
+    center: np.ndarray
+    matrix: np.ndarray
+
+
+def fit_factors(
+    X: np.ndarray, *, feature_names: Sequence[str], preprocessor, seed: int = 0, max_factors: int = MAX_FACTORS,
+) -> FactorFit:
+    """The factor analysis of an already prepared matrix (``segcore.model.prep.prepare``) and its score map."""
+    from sklearn.decomposition import FactorAnalysis
+
+    X = np.asarray(X, dtype=np.float64)
+    reference = _reference_levels(preprocessor)
+    center, spread = X.mean(axis=0), X.std(axis=0)
     if len(X) > MAX_ROWS:
         X = X[np.random.default_rng(seed).choice(len(X), MAX_ROWS, replace=False)]
-    spread = X.std(axis=0)
     keep = (spread > 1e-9) & ~reference
-    names = [n for n, k in zip(prepared.feature_names, keep, strict=True) if k]
+    names = [n for n, k in zip(feature_names, keep, strict=True) if k]
     if len(names) < 3 or len(X) < 20:
-        raise NotEnoughData(
+        raise NotEnoughData(_l(
             "A factor view needs at least 3 varying columns and 20 customers; choose more columns to see which "
             "factors they form."
-        )
-    Z = (X[:, keep] - X[:, keep].mean(axis=0)) / spread[keep]
+        ))
+    Z = (X[:, keep] - center[keep]) / spread[keep]
     eigen, random_eigen = parallel_analysis(Z, seed=seed)
     n_factors = int(max(1, min(max_factors, len(names) - 1, _leading_above(eigen, random_eigen))))
     fa = FactorAnalysis(n_components=n_factors, rotation="varimax", random_state=seed).fit(Z)
-    loadings = fa.components_.T  # prepared column x factor
-    order = np.argsort(-(loadings**2).sum(axis=0))
-    loadings = _orient(loadings[:, order])
+    order = np.argsort(-(fa.components_**2).sum(axis=1))
+    loadings = fa.components_.T[:, order]  # prepared column x factor
+    signs = _orientation(loadings)
+    loadings = loadings * signs
     factor_names = tuple(_factor_name(i, loadings[:, i], names) for i in range(n_factors))
     explained = tuple(float(v) for v in (loadings**2).sum(axis=0) / len(names))
-    return FactorView(
+    view = FactorView(
         n_factors=n_factors,
         names=factor_names,
         loadings=pd.DataFrame(loadings, index=names, columns=list(factor_names)),
@@ -85,6 +110,16 @@ def factor_view(
         eigenvalues=tuple(float(v) for v in eigen),
         random_eigenvalues=tuple(float(v) for v in random_eigen),
     )
+    # FactorAnalysis.transform is linear: (Z - mean_) @ Wpsi.T @ inv(I + Wpsi @ W.T); fold the standardisation in
+    wpsi = fa.components_ / fa.noise_variance_
+    score_map = (wpsi.T @ np.linalg.inv(np.eye(len(fa.components_)) + wpsi @ fa.components_.T))[:, order] * signs
+    score_spread = ((Z - fa.mean_) @ score_map).std(axis=0)
+    score_map = score_map / np.where(score_spread > 1e-12, score_spread, 1.0)
+    matrix = np.zeros((len(keep), n_factors))
+    matrix[keep] = score_map / spread[keep, None]
+    shifted = center.copy()
+    shifted[keep] += spread[keep] * fa.mean_
+    return FactorFit(view=view, center=shifted, matrix=matrix)
 
 
 def _reference_levels(preprocessor) -> np.ndarray:
@@ -115,10 +150,11 @@ def _leading_above(eigen: np.ndarray, random_eigen: np.ndarray) -> int:
     return int(np.argmin(above)) if not above.all() else len(above)
 
 
-def _orient(loadings: np.ndarray) -> np.ndarray:
-    """Each factor points the way its largest loading does (a "usage" factor is high for heavy users)."""
+def _orientation(loadings: np.ndarray) -> np.ndarray:
+    """The sign that makes each factor point the way its largest loading does (a "usage" factor is high for heavy
+    users)."""
     signs = np.sign(loadings[np.abs(loadings).argmax(axis=0), np.arange(loadings.shape[1])])
-    return loadings * np.where(signs == 0, 1, signs)
+    return np.where(signs == 0, 1.0, signs)
 
 
 def _factor_name(i: int, column: np.ndarray, names: list[str]) -> str:

@@ -6,6 +6,7 @@ it (and may pass its result on), so feature splitting and pins run once per spec
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,7 +14,8 @@ import pandas as pd
 
 from segcore.columns.schema import Schema
 from segcore.errors import NotEnoughData, SpecError
-from segcore.i18n import _
+from segcore.i18n import _, ngettext
+from segcore.model.factorspace import FactorProjection, fit_projection
 from segcore.model.pinned import PinRule, apply_pins
 from segcore.model.prep import Prepared, prepare
 from segcore.model.spec import FeatureSpec
@@ -32,6 +34,8 @@ class PreparedSpec:
 
     ``pinned`` is the pin index of every row (-1: clustered); ``prepared.X`` holds only the clustered rows.
     ``notes`` say which chosen columns were left out, how many customers each pin took, and what preparation did.
+    With ``projection`` (a spec with ``factors=True``) ``prepared.X`` holds the factor scores of the prepared
+    columns and ``prepared.feature_names`` the factors' names.
     """
 
     prepared: Prepared
@@ -40,6 +44,7 @@ class PreparedSpec:
     pins: tuple[PinRule, ...]
     pinned: np.ndarray
     notes: tuple[str, ...] = field(default_factory=tuple)
+    projection: FactorProjection | None = None
 
     @property
     def X(self) -> np.ndarray:
@@ -52,7 +57,8 @@ class PreparedSpec:
 
     def transform(self, df: pd.DataFrame) -> np.ndarray:
         """Rows of ``df`` (pinned ones too) in the same prepared space, with the same fitted preprocessor."""
-        return np.asarray(self.prepared.preprocessor.transform(df), dtype=np.float32)
+        X = np.asarray(self.prepared.preprocessor.transform(df), dtype=np.float32)
+        return self.projection.transform(X) if self.projection is not None else X
 
 
 def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema) -> PreparedSpec:
@@ -80,6 +86,10 @@ def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema) -> Prep
         notes.append(_("Pinned segment '{name}' ({rule}): {n} customers.", name=pin.name, rule=pin.describe(),
                        n=int((pinned == i).sum())))
     prepared = prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
+    projection = None
+    if spec.factors:
+        prepared, projection = project_on_factors(prepared, seed=spec.seed)
+        notes.append(factors_note(projection))
     return PreparedSpec(
         prepared=prepared,
         numeric=tuple(numeric),
@@ -87,7 +97,21 @@ def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema) -> Prep
         pins=pins,
         pinned=np.asarray(pinned, dtype=np.int64),
         notes=(*notes, *prepared.notes),
+        projection=projection,
     )
+
+
+def project_on_factors(prepared: Prepared, *, seed: int = 0) -> tuple[Prepared, FactorProjection]:
+    """``prepared`` with its matrix replaced by the factor scores of its columns, and the projection used."""
+    projection = fit_projection(prepared, seed=seed)
+    scores = projection.transform(prepared.X)
+    return dataclasses.replace(prepared, X=scores, feature_names=list(projection.names)), projection
+
+
+def factors_note(projection: FactorProjection) -> str:
+    return ngettext("Segmented on {n} factor score instead of the columns: {names}.",
+                    "Segmented on {n} factor scores instead of the columns: {names}.",
+                    len(projection.names), names="; ".join(projection.names))
 
 
 def split_features(

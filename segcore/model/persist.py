@@ -2,7 +2,8 @@
 
 A ``.segcore`` file is a zip archive holding
 - ``manifest.json``: format name and version, the spec, schema, profiles, rules, sweep and quality (plain JSON),
-- ``arrays.npz``: segment centres and their ids (numpy, read with ``allow_pickle=False``),
+- ``arrays.npz``: segment centres and their ids (numpy, read with ``allow_pickle=False``), and for a segmentation
+  on factor scores the projection from prepared columns to factors (two float arrays),
 - ``preprocessor.json`` + ``preprocessor.npz`` (and ``estimator.*`` for Gaussian mixtures): the fitted
   scikit-learn objects as plain data, rebuilt only from an explicit allow-list of classes (``segcore.model.statefile``;
   no pickle, nothing in the file is run),
@@ -28,6 +29,7 @@ from segcore.insight.explain import RuleSet, SegmentRules
 from segcore.insight.profile import Profile
 from segcore.jsonsafe import plain
 from segcore.model import integrity, statefile
+from segcore.model.factorspace import FactorProjection
 from segcore.model.pinned import PinRule
 from segcore.model.quality import Quality
 from segcore.model.results import result_summary
@@ -80,9 +82,11 @@ def dumps(seg: Segmentation, *, key: bytes | str | None = DEPLOYMENT, profiles: 
         "fingerprint": seg.fingerprint,
         "propensity": plain(seg.propensity.to_dict()) if seg.propensity is not None else None,
         "log_recipe": seg.log_recipe,
+        "factors": list(seg.projection.names) if seg.projection is not None else None,
     }
     arrays = io.BytesIO()
-    np.savez(arrays, centers=np.asarray(seg.centers, dtype=np.float64), center_ids=seg.center_ids)
+    np.savez(arrays, centers=np.asarray(seg.centers, dtype=np.float64), center_ids=seg.center_ids,
+             **(seg.projection.arrays() if seg.projection is not None else {}))
     members = {
         "manifest.json": json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"),
         "arrays.npz": arrays.getvalue(),
@@ -207,6 +211,7 @@ def _build(manifest: dict, members: dict[str, bytes], name: str, profiles: list[
         structure=Structure.from_dict(manifest["structure"]) if manifest.get("structure") else None,
         stability=Stability.from_dict(manifest["stability"]) if manifest.get("stability") else None,
         tiers=bool(manifest.get("tiers", False)),
+        projection=FactorProjection.from_arrays(arrays, manifest["factors"]) if manifest.get("factors") else None,
     )
 
 

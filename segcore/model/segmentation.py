@@ -27,8 +27,9 @@ from segcore.i18n import _
 from segcore.insight.explain import RuleSet, attach_rules, explain_rules
 from segcore.insight.profile import Profile, build_profiles
 from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
-from segcore.model.cluster import ClusterResult, align_labels, assign_to_centers, fit_clusters, order_labels
-from segcore.model.features import PreparedSpec, prepare_spec
+from segcore.model.alignment import align_by_centers, align_by_customers
+from segcore.model.cluster import ClusterResult, assign_to_centers, fit_clusters, order_labels
+from segcore.model.features import PreparedSpec, prepare_spec, project_on_factors
 from segcore.model.pinned import PinRule, apply_pins
 from segcore.model.prep import prepare
 from segcore.model.quality import Quality, quality
@@ -76,6 +77,8 @@ class Segmentation:
     structure: Structure | None = None
     stability: Stability | None = None
     tiers: bool = False
+    # segments found on factor scores: the prepared columns' projection (segcore.model.factorspace)
+    projection: object | None = None
 
     @property
     def segment_names(self) -> dict[int, str]:
@@ -135,7 +138,7 @@ class Segmentation:
         rest = pinned < 0
         labels[~rest] = pinned[~rest]
         if rest.any():
-            X = _transform(self.preprocessor, new_df.loc[rest, [*self.numeric, *self.categorical]])
+            X = _transform(self.preprocessor, new_df.loc[rest, [*self.numeric, *self.categorical]], self.projection)
             raw, dist = assign_to_centers(X, self.centers)
             seg = self.center_ids[raw]
             if self.method == "gmm" and self.estimator is not None:
@@ -227,7 +230,11 @@ def segment(
             tier_names = {**{i: p.name for i, p in enumerate(pins)}, len(pins): lower}
             notes.append(_(TIERS_NOTE, column=schema.value_column))
             tier_matrix = prepare(df.loc[rest], numeric=numeric, categorical=categorical, weights=spec.weight_map)
-            prepared = dataclasses.replace(prepared, prepared=tier_matrix, pins=pins, pinned=pinned)
+            projection = None
+            if prepared.projection is not None:
+                tier_matrix, projection = project_on_factors(tier_matrix, seed=spec.seed)
+            prepared = dataclasses.replace(prepared, prepared=tier_matrix, pins=pins, pinned=pinned,
+                                           projection=projection)
             X, rest_df, k = prepared.X, df.loc[rest], 1
     if k is None and sweep_result is not None:
         k = int(sweep_result.recommended_k)
@@ -250,8 +257,12 @@ def segment(
     offset = len(pins)
     final = np.where(ordered >= 0, ordered + offset, UNASSIGNED)
     center_ids = np.array([raw_to_final.get(i, -1) + offset for i in range(len(result.centers))], dtype=np.int64)
-    if previous is not None:
-        final, center_ids = _align_to_previous(final, center_ids, result, previous, offset, notes)
+    if previous is not None and (previous.projection is not None or prepared.projection is not None):
+        final, center_ids = align_by_customers(final, center_ids, rows=rest_df, previous=previous,
+                                                       offset=offset, notes=notes)
+    elif previous is not None:
+        final, center_ids = align_by_centers(final, center_ids, result=result, previous=previous,
+                                                     offset=offset, notes=notes)
 
     labels = np.full(len(df), UNASSIGNED, dtype=np.int64)
     labels[~rest] = pinned[~rest]
@@ -308,6 +319,7 @@ def segment(
         structure=structure,
         stability=stable,
         tiers=bool(tier_names),
+        projection=prepared.projection,
     )
 
 
@@ -320,8 +332,9 @@ def _with_stability(profiles: tuple[Profile, ...], final: np.ndarray, stable: St
     return tuple(dataclasses.replace(p, stability=per.get(p.segment)) for p in profiles)
 
 
-def _transform(preprocessor, frame: pd.DataFrame) -> np.ndarray:
-    return np.asarray(preprocessor.transform(frame), dtype=np.float32)
+def _transform(preprocessor, frame: pd.DataFrame, projection=None) -> np.ndarray:
+    X = np.asarray(preprocessor.transform(frame), dtype=np.float32)
+    return projection.transform(X) if projection is not None else X
 
 
 def _value_array(df: pd.DataFrame, schema: Schema) -> np.ndarray | None:
@@ -337,25 +350,3 @@ def _raw_to_final(raw: np.ndarray, ordered: np.ndarray, *, n_centers: int) -> di
         if len(hits):
             mapping[r] = int(hits[0])
     return mapping
-
-
-def _align_to_previous(final, center_ids, result, previous: Segmentation, offset: int, notes: list[str]):
-    """Re-number segments so each keeps the id of the previous model's segment it matches best."""
-    centers = np.asarray(result.centers)
-    if previous.centers.shape[1] != centers.shape[1]:
-        notes.append(_("The previous model used different columns, so segment ids could not be aligned to it."))
-        return final, center_ids
-    mapping = align_labels(centers, previous.centers)  # raw centre index -> previous centre index (Hungarian)
-    next_id = max([*previous.center_ids.tolist(), offset - 1]) + 1
-    new_ids = []
-    for i in range(len(centers)):
-        match = mapping.get(i)
-        if match is not None and match < len(previous.center_ids):
-            new_ids.append(int(previous.center_ids[match]))
-        else:
-            new_ids.append(next_id)
-            next_id += 1
-    remap = {int(old): new for old, new in zip(center_ids, new_ids, strict=True)}
-    final = np.array([remap.get(int(v), int(v)) for v in final], dtype=np.int64)
-    notes.append(_("Segment ids were aligned to the previous model, so matching segments keep their numbers."))
-    return final, np.array(new_ids, dtype=np.int64)

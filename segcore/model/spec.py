@@ -55,6 +55,8 @@ class FeatureSpec:
     pins: tuple[PinRule, ...] = ()
     include_sensitive: bool = False
     k_values: tuple[int, ...] = field(default=DEFAULT_K_VALUES)
+    # segment on the factor scores of the chosen columns (segcore.model.factorspace) instead of the columns
+    factors: bool = False
 
     def __post_init__(self) -> None:
         check_method(self.method)
@@ -91,4 +93,5 @@ class FeatureSpec:
             pins=tuple(PinRule.from_dict(p) for p in data.get("pins", ())),
             include_sensitive=bool(data.get("include_sensitive", False)),
             k_values=tuple(data.get("k_values", DEFAULT_K_VALUES)),
+            factors=bool(data.get("factors", False)),
         )

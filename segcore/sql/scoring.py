@@ -5,7 +5,8 @@ query reads the model's input columns (same names as when it was fitted) and ret
 has one), ``segment`` and ``segment_name``, in three nested steps:
 
 1. prepared: the pinned-segment rule that matches (earlier rules win) and every prepared column
-   (``segcore.sql.features``);
+   (``segcore.sql.features``); a segmentation on factor scores adds a step turning them into its factor scores
+   (``segcore.model.factorspace``: centred columns times fixed weights);
 2. distances: the squared Euclidean distance to every segment centre;
 3. segment: the pinned segment when one matched, else the nearest centre. Ties at exactly equal distance go to the
    centre listed first in the model, as numpy's ``argmin`` does in ``Segmentation.assign``: centre i wins when it is
@@ -37,7 +38,9 @@ def scoring_query(seg, *, table: str | exp.Expression = "customers") -> exp.Sele
         )
     features = prepared_columns(seg.preprocessor)
     centers = seg.centers
-    if len(features) != centers.shape[1]:
+    projection = seg.projection
+    n_space = projection.n_inputs if projection is not None else centers.shape[1]
+    if len(features) != n_space or (projection is not None and len(projection.names) != centers.shape[1]):
         raise ModelError(
             f"The saved model prepares {len(features)} columns but its centres have {centers.shape[1]}; "
             "the file is inconsistent. Refit the segmentation."
@@ -53,12 +56,19 @@ def scoring_query(seg, *, table: str | exp.Expression = "customers") -> exp.Sele
         *(f.expression.as_(f"{PREFIX}f{j}") for j, f in enumerate(features)),
     ).from_(_source(table))
 
+    space, axis = prepared.subquery("prepared"), "f"
+    if projection is not None:
+        space, axis = exp.select(
+            *[c.copy() for c in carried],
+            exp.column(f"{PREFIX}pin"),
+            *(_factor_score(projection, j).as_(f"{PREFIX}g{j}") for j in range(len(projection.names))),
+        ).from_(space).subquery("factors"), "g"
     distance_names = [f"{PREFIX}d{i}" for i in range(len(centers))]
     distances = exp.select(
         *[c.copy() for c in carried],
         exp.column(f"{PREFIX}pin"),
-        *(_squared_distance(center).as_(name) for center, name in zip(centers, distance_names, strict=True)),
-    ).from_(prepared.subquery("prepared"))
+        *(_squared_distance(center, axis=axis).as_(name) for center, name in zip(centers, distance_names, strict=True)),
+    ).from_(space)
 
     nearest = exp.Case()
     for i, name in enumerate(distance_names[:-1]):
@@ -104,11 +114,27 @@ def _source(table: str | exp.Expression) -> exp.Expression:
     return exp.to_table(table) if "." in table else exp.to_table(exp.to_identifier(table, quoted=True))
 
 
-def _squared_distance(center) -> exp.Expression:
+def _factor_score(projection, j: int) -> exp.Expression:
+    """Factor ``j`` of a segmentation on factor scores: sum over prepared columns of (column - centre) * weight."""
+    total: exp.Expression | None = None
+    for i, weight in enumerate(projection.matrix[:, j]):
+        if weight == 0.0:  # reference levels and constant columns take no part
+            continue
+        centred = _minus(exp.column(f"{PREFIX}f{i}"), projection.center[i])
+        term = exp.Mul(this=exp.paren(centred), expression=exp.paren(number(weight)) if weight < 0 else number(weight))
+        total = term if total is None else exp.Add(this=total, expression=term)
+    return total if total is not None else number(0)
+
+
+def _minus(feature: exp.Expression, value: float) -> exp.Expression:
+    return exp.Sub(this=feature, expression=number(value)) if value >= 0 else exp.Add(this=feature, expression=number(-value))
+
+
+def _squared_distance(center, *, axis: str = "f") -> exp.Expression:
     total: exp.Expression | None = None
     for j, c in enumerate(center):
-        feature = exp.column(f"{PREFIX}f{j}")
-        diff = exp.Sub(this=feature, expression=number(c)) if c >= 0 else exp.Add(this=feature, expression=number(-c))
+        feature = exp.column(f"{PREFIX}{axis}{j}")
+        diff = _minus(feature, c)
         term = exp.Pow(this=diff, expression=exp.Literal.number(2))
         total = term if total is None else exp.Add(this=total, expression=term)
     return total

@@ -35,6 +35,21 @@ def test_duckdb_agrees_with_assign_on_mixed_data(model):
     assert scored["segment"].notna().all()
 
 
+def test_duckdb_agrees_with_assign_on_factor_scores():
+    # segments found on the factor scores of the columns (issue 12): the SQL rebuilds the prepared columns, then
+    # the factor scores, then the nearest centre; the hard cases (missing, unseen, pinned) as above
+    model = fitted_model(factors=True)
+    assert model.projection is not None and model.centers.shape[1] == len(model.projection.names)
+    data = new_customers()
+    text = scoring_sql(model, dialect="duckdb")
+    assert "segcore_g0" in text
+    scored = run_duckdb(text, data)
+    assert agreement(model, data, scored) >= 0.999
+    assert scored["segment"].nunique() >= 4
+    for dialect in DIALECTS:
+        assert sqlglot.parse_one(scoring_sql(model, dialect=dialect), read=dialect).find(sqlglot.exp.Select)
+
+
 def test_every_dialect_renders_and_parses_back(model):
     for dialect in DIALECTS:
         text = scoring_sql(model, dialect=dialect)
