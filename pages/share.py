@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io as _io
 from datetime import timedelta
 
 import streamlit as st
 
-from pages.common import cache, run_view, signin, state, ui, waves_view
+from pages.common import cache, run_view, saving, scoring_view, signin, state, ui, waves_view
 from segcore.errors import SegcoreError
 from segcore.i18n import N_, _, ngettext
-from segcore.model import persist
 from segcore.render import report
 
 EXPIRY = {N_("Never (until revoked)"): None, N_("1 day"): timedelta(days=1), N_("7 days"): timedelta(days=7),
@@ -53,22 +51,11 @@ else:
             help=_("Off by default: saved runs keep aggregates only. Turn on to reopen who is in which segment later."),
         )
         if st.form_submit_button(_("Save"), type="primary", icon=":material/save:"):
-            rows = None
-            if keep_rows:
-                buffer = _io.BytesIO()
-                rows_frame = seg.assignments()
-                value_column = data.schema.value_column
-                if value_column and value_column in data.df.columns and len(data.df) == len(rows_frame):
-                    rows_frame[value_column] = data.df[value_column].to_numpy()  # for "value moved" next wave
-                rows_frame.to_parquet(buffer, index=False)
-                rows = buffer.getvalue()
             try:
-                info = store.save_run(
-                    title=title, note=note, spec=seg.spec.to_dict(), aggregates=agg,
-                    model_bytes=persist.dumps(seg, profiles=False), fingerprint=data.fingerprint,
-                    load_report=data.report.to_dict(), rows=rows, series=series, owner=me.user,
-                )
+                info = saving.save_run(store, seg, data, aggregates=agg, title=title, note=note, series=series,
+                                       keep_rows=keep_rows, owner=me.user)
                 state.set_series(series)
+                state.reset_compare()  # Compare starts from the run just saved, not from the pair picked before
             except SegcoreError as error:
                 ui.show_error(error)
             else:
@@ -103,6 +90,8 @@ for run in runs:
                        + (" · " + _("saved by {owner}", owner=ui.md(run.owner)) if run.owner not in (None, me.user) else ""))
         if top[2].button(_("Delete"), key=state.run_widget_key("del", run.run_id), icon=":material/delete:"):
             store.delete_run(run.run_id, viewer=me)
+            if state.previous_run() == run.run_id:
+                state.forget_previous_run()
             st.rerun()
         if top[1].button(_("Open"), key=state.run_widget_key("open", run.run_id), icon=":material/open_in_full:"):
             state.set_open_run(run.run_id)
@@ -151,6 +140,10 @@ if opened and any(r.run_id == opened for r in runs):
     run_view.render(saved.aggregates, title=saved.title, created_at=saved.created_at, key=saved.run_id)
     st.divider()
 
+st.divider()
+scoring_view.render(store, data, me)
+st.divider()
+
 st.subheader(_("Compare two runs"))
 st.caption(_("How many customers moved from which segment to which, scoring the customers loaded now with both runs."))
 comparable = (store.comparable_runs(data.fingerprint, state.series() or waves_view.default_series(data.name),
@@ -162,7 +155,8 @@ else:
               + (" · " + _("customer rows stored") if r.has_rows else "") for r in comparable}
     a_col, b_col = st.columns(2)
     a = a_col.selectbox(_("Run A"), list(labels), format_func=labels.get, key=state.COMPARE_A)
-    b = b_col.selectbox(_("Run B"), list(labels), format_func=labels.get, index=1, key=state.COMPARE_B)
+    b = b_col.selectbox(_("Run B"), list(labels), format_func=labels.get, key=state.COMPARE_B,
+                        index=waves_view.earlier_wave_index(comparable, a))
     run_a, run_b = (store.get_run(a, viewer=me), store.get_run(b, viewer=me)) if a != b else (None, None)
     if a != b and run_a.rows and run_b.rows and run_a.fingerprint != run_b.fingerprint:
         waves_view.render(run_a, run_b, data.schema.value_column)

@@ -33,6 +33,15 @@ def no_errors(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def saved_run_id(title: str) -> str:
+    """The id of the newest saved run with this title, from the studio's own store: what a run picker's value is
+    (AppTest's select_index would pass the option's label, which a picker with a format_func does not take back)."""
+    from segcore.store.runs import open_store
+
+    store = open_store(f"sqlite:///{os.environ['SEGCORE_DATA_DIR']}/segcore.sqlite3")
+    return next(r.run_id for r in store.list_runs() if r.title == title)
+
+
 def fresh() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()

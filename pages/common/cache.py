@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from pages.common import signin
 from segcore.columns import rfm, roles, transactions
 from segcore.columns.schema import Schema
 from segcore.i18n import N_, current_language, use_language
@@ -171,7 +172,8 @@ def segmentation(fingerprint: str, df, spec: FeatureSpec, schema: Schema,
     """
     sweep_result = sweep_for(fingerprint, df, spec, schema)
     prep = prepared(fingerprint, df, spec, schema)
-    previous = saved_model(previous_run, store().get_run(previous_run)) if previous_run else None
+    previous = (saved_model(previous_run, store().get_run(previous_run, viewer=signin.viewer()))
+                if previous_run else None)
     key = _fit_key(fingerprint, schema, spec) + (f"|previous={previous_run}" if previous_run else "")
     future = _fits().get(key)
     if future is not None and future.cancel():  # still queued behind other prefetches: fit it now instead
@@ -377,3 +379,25 @@ def _factors(fingerprint: str, schema_key: str, features: tuple[str, ...], _df: 
 def factors(fingerprint: str, df: pd.DataFrame, schema: Schema, features: tuple[str, ...]):
     """The factor view of the chosen columns (computed once per data set, roles and columns)."""
     return _factors(fingerprint, _schema_key(schema), features, df, schema)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def model_file(digest: str, _blob: bytes):
+    """An uploaded model file, read (seal checked, nothing executed) once per content."""
+    from segcore.model.persist import load_segmentation
+
+    return load_segmentation(_blob)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def scored_wave(model_key: str, fingerprint: str, _model, _df: pd.DataFrame):
+    """The loaded customers placed in a saved model's segments (once per model and data set)."""
+    from segcore.model.rescore import scored_wave as score
+
+    return score(_model, _df, fingerprint=fingerprint)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def scored_summary(model_key: str, fingerprint: str, _wave, _df: pd.DataFrame) -> dict:
+    """The summary a scored wave is saved with (as ``run_summary`` for a fit)."""
+    return summary.build_summary(_wave, _df)

@@ -48,6 +48,12 @@ OUTCOME = "outcome_pick"  # the yes/no column the Profiles page predicts ("" = n
 CONTACT_SEGMENT = "contact_segment"
 FACTOR_VIEW = "factor_view"
 PREVIOUS_RUN = "previous_run"  # a saved run whose segment numbers a new wave keeps ("" = none)
+# Share page: score the loaded customers with a saved model (a saved run or an uploaded model file)
+SCORE_SOURCE = "score_source"
+SCORE_RUN = "score_run"
+SCORE_FILE = "score_file"
+SCORE_FORM = "score_save"
+SCORE_ROWS = "score_rows"
 
 _DATASET = "dataset"
 _LANGUAGE_KEPT = "_language"
@@ -61,6 +67,7 @@ _VIEWER = "_viewer"
 _SHARE_LINK = "_link_{run_id}"
 _SEEN = "{step}_seen"
 _SERIES = "_series"
+_PREVIOUS_KEPT = "_previous_run"
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,7 @@ def set_dataset(value: Dataset) -> None:
     st.session_state[_SPEC] = None
     st.session_state[_NAMES] = {}
     st.session_state[_PINS] = ()
-    for key in (PROFILE_COLUMNS, PRESET, K_CHOICE, METHOD, SEGMENT_FILTER):
+    for key in (PROFILE_COLUMNS, PRESET, K_CHOICE, METHOD, SEGMENT_FILTER, PREVIOUS_RUN, _PREVIOUS_KEPT):
         st.session_state.pop(key, None)
     per_dataset = (_FEATURES_OF.format(preset=""), _SEGMENT_NAME.format(segment=""), _UNPIN.format(index=""))
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(per_dataset)]:
@@ -290,5 +297,27 @@ def set_series(value: str) -> None:
     st.session_state[_SERIES] = str(value or "")
 
 
+def reset_compare() -> None:
+    """Forget the Compare pickers' pair (after a save, the newest run and the wave before it are shown)."""
+    for key in (COMPARE_A, COMPARE_B):
+        st.session_state.pop(key, None)
+
+
 def previous_run() -> str | None:
-    return st.session_state.get(PREVIOUS_RUN) or None
+    """The saved run whose segment numbers this fit keeps (None: numbered afresh).
+
+    The Segments page's picker sets it; it is also kept under a plain key, because Streamlit drops a widget's value
+    in any run that does not draw it, and the Profiles and Share pages must fit the same segmentation.
+    """
+    if PREVIOUS_RUN in st.session_state:
+        picked = st.session_state[PREVIOUS_RUN] or ""
+        if st.session_state.get(_PREVIOUS_KEPT) != picked:
+            st.session_state[_PREVIOUS_KEPT] = picked
+        return picked or None
+    return st.session_state.get(_PREVIOUS_KEPT) or None
+
+
+def forget_previous_run() -> None:
+    """The kept run is gone (deleted) or not offered any more: number the segments afresh."""
+    for key in (PREVIOUS_RUN, _PREVIOUS_KEPT):
+        st.session_state.pop(key, None)

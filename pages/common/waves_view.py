@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from pages.common import cache, state, ui
+from pages.common import cache, signin, state, ui
 from segcore.errors import SegcoreError
 from segcore.i18n import _, format_number
 from segcore.insight.waves import moves_long, wave_changes
@@ -23,15 +23,28 @@ def default_series(name: str) -> str:
     return re.sub(r"[\s_\-.]*(wave|w|v)?[\s_\-.]*[\d\s_\-.]+$", "", stem, flags=re.IGNORECASE) or stem
 
 
+def earlier_wave_index(runs, chosen: str) -> int:
+    """Run B's default beside run A: the newest run of another file (the wave before), else the next run."""
+    first = next(r for r in runs if r.run_id == chosen)
+    others = [i for i, r in enumerate(runs) if r.run_id != chosen]
+    return next((i for i in others if runs[i].fingerprint != first.fingerprint), others[0])
+
+
 def previous_run_picker(data) -> None:
     """On a new wave: offer to keep the segment numbers of an earlier saved run of the same series."""
     try:
-        runs = cache.store().comparable_runs(data.fingerprint, state.series() or default_series(data.name))
+        runs = cache.store().comparable_runs(data.fingerprint, state.series() or default_series(data.name),
+                                             viewer=signin.viewer())
     except SegcoreError:
         return
     earlier = {r.run_id: r for r in runs if r.fingerprint != data.fingerprint}
+    kept = state.previous_run()
+    if kept and kept not in earlier:
+        state.forget_previous_run()
     if not earlier:
         return
+    if kept in earlier:
+        st.session_state.setdefault(state.PREVIOUS_RUN, kept)  # drawn again after another page: same choice
     labels = {run_id: f"{r.title} ({ui.when(r.created_at)})" for run_id, r in earlier.items()}
     st.selectbox(_("Keep the segment numbers of a saved run"), ["", *earlier], key=state.PREVIOUS_RUN,
                  format_func=lambda run_id: labels.get(run_id) or _("(no: number the segments afresh)"),

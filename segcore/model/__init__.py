@@ -17,6 +17,8 @@ _LAZY = {
     "Segmentation": "segmentation",
     "load_segmentation": "persist",
     "save_segmentation": "persist",
+    "scored_wave": "rescore",
+    "FactorProjection": "factorspace",
 }
 
 __getattr__, __all__ = lazy_exports(__name__, _LAZY)

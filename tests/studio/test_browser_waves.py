@@ -63,7 +63,6 @@ def _load_segment_save(page, path, title: str) -> None:
     settle(page)
 
 
-@pytest.mark.xfail(reason="Compare no longer reaches the wave view after the last landings (issue 12 open; found by the coordinator at the end of stop 14)", strict=False)
 @pytest.mark.browser
 @pytest.mark.slow
 def test_two_waves_in_chromium(server, tmp_path):
