@@ -40,6 +40,19 @@ def _arrays(blob: bytes) -> dict[str, np.ndarray]:
         return dict(np.load(io.BytesIO(zf.read("arrays.npz"))))
 
 
+def _hand_edited(blob: bytes, *, replace: dict[str, bytes] | None = None, drop: str | None = None) -> bytes:
+    """The archive with members replaced or one dropped, written back as a plain zip: the seal is NOT renewed,
+    as when someone edits the file by hand."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        members = {n: zf.read(n) for n in zf.namelist() if n != drop}
+    members.update(replace or {})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
 def _json_edit(change):
     def edit(data: bytes) -> bytes:
         value = json.loads(data)
@@ -122,22 +135,12 @@ def test_a_model_with_edited_centres_is_refused(model_and_data, tmp_path, capsys
     blob, df = model_and_data
     arrays = _arrays(blob)
     moved = {**arrays, "centers": arrays["centers"][::-1].copy()}  # swap centres: every customer re-labelled
-
-    def edit_without_key(data: bytes) -> bytes:
-        return _npz(**moved)
-
-    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
-    members["arrays.npz"] = edit_without_key(members["arrays.npz"])
-    edited = io.BytesIO()
-    with zipfile.ZipFile(edited, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+    edited = _hand_edited(blob, replace={"arrays.npz": _npz(**moved)})
     with pytest.raises(ModelError, match="was changed after segcore wrote it"):
-        load_segmentation(edited.getvalue())
+        load_segmentation(edited)
 
     # an attacker who recomputes the content hash but does not have the key is still refused
-    with zipfile.ZipFile(io.BytesIO(edited.getvalue())) as zf:
+    with zipfile.ZipFile(io.BytesIO(edited)) as zf:
         parts = {n: zf.read(n) for n in zf.namelist() if n != integrity.SEAL_NAME}
     forged = write_archive(parts, key=b"attacker-guess-of-the-key-000000")
     with pytest.raises(ModelError, match="sealed by another segcore installation"):
@@ -146,7 +149,7 @@ def test_a_model_with_edited_centres_is_refused(model_and_data, tmp_path, capsys
     with pytest.raises(ModelError, match="sealed by another segcore installation"):
         load_segmentation(forged_hash_only)
 
-    (tmp_path / "m.segcore").write_bytes(edited.getvalue())
+    (tmp_path / "m.segcore").write_bytes(edited)
     df.to_csv(tmp_path / "new.csv", index=False)
     assert main(["assign", str(tmp_path / "m.segcore"), str(tmp_path / "new.csv"), "--out", str(tmp_path / "o.csv")]) == 2
     err = capsys.readouterr().err
@@ -156,15 +159,10 @@ def test_a_model_with_edited_centres_is_refused(model_and_data, tmp_path, capsys
 def test_edited_ids_are_refused_and_the_original_still_loads(model_and_data):
     blob, df = model_and_data
     arrays = _arrays(blob)
-    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
-    members["arrays.npz"] = _npz(centers=arrays["centers"], center_ids=arrays["center_ids"][::-1].copy())
-    edited = io.BytesIO()
-    with zipfile.ZipFile(edited, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+    edited = _hand_edited(blob, replace={"arrays.npz": _npz(centers=arrays["centers"],
+                                                           center_ids=arrays["center_ids"][::-1].copy())})
     with pytest.raises(ModelError, match="changed after segcore wrote it"):
-        load_segmentation(edited.getvalue())
+        load_segmentation(edited)
     assert len(load_segmentation(blob).assign(df)) == len(df)
 
 
@@ -173,26 +171,15 @@ def test_without_a_shared_key_the_content_hash_is_still_checked(model_and_data):
     hash_only = rewrite_model(blob, "manifest.json", lambda d: d)  # same content
     assert load_segmentation(hash_only, key=None).k == 3
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
-    members["manifest.json"] = members["manifest.json"].replace(b'"k": 3', b'"k": 4')
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+        manifest = zf.read("manifest.json").replace(b'"k": 3', b'"k": 4')
     with pytest.raises(ModelError, match="changed after segcore wrote it"):
-        load_segmentation(out.getvalue(), key=None)
+        load_segmentation(_hand_edited(blob, replace={"manifest.json": manifest}), key=None)
 
 
 def test_an_unsealed_file_is_refused_with_a_reason(model_and_data):
     blob, _ = model_and_data
-    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-        members = {n: zf.read(n) for n in zf.namelist() if n != integrity.SEAL_NAME}
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
     with pytest.raises(ModelError, match="has no integrity seal"):
-        load_segmentation(out.getvalue())
+        load_segmentation(_hand_edited(blob, drop=integrity.SEAL_NAME))
 
 
 def test_extra_parts_and_oversized_files_are_refused_up_front(model_and_data, tmp_path):
