@@ -85,3 +85,16 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
     code = contextvars.copy_context().run(call)
     return subprocess.CompletedProcess(["segcore", *args], code, out.getvalue(), err.getvalue())
+
+
+def ten_category_log() -> pd.DataFrame:
+    """A 20-row log over ten product categories: more levels than the top 8 kept, so the rest pool into "other"."""
+    levels = [f"Cat {i}" for i in range(10)]
+    return pd.DataFrame(
+        {
+            "customer_id": ["a", "b"] * 10,
+            "date": ["2024-01-01"] * 20,
+            "amount": [float(i + 1) for i in range(20)],
+            "product_category": levels * 2,
+        }
+    )

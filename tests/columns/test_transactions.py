@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import ten_category_log
 
 from segcore.columns.rfm import CustomerTable, to_customers
 from segcore.columns.rfm_scores import RFM_SEGMENTS, rfm_segment
@@ -298,15 +299,7 @@ def test_bad_as_of_raises_spec_error(tiny_log):
 
 
 def test_top_levels_pool_into_other():
-    levels = [f"Cat {i}" for i in range(10)]
-    log = pd.DataFrame(
-        {
-            "customer_id": ["a", "b"] * 10,
-            "date": ["2024-01-01"] * 20,
-            "amount": [float(i + 1) for i in range(20)],
-            "product_category": levels * 2,
-        }
-    )
+    log = ten_category_log()
     df = to_customers(log).df
     share_cols = [c for c in df.columns if c.startswith("share_")]
     assert len(share_cols) == 9  # top 8 + other

@@ -7,7 +7,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import SAMPLE_DATA
+from helpers import SAMPLE_DATA, ten_category_log
 
 from segcore.columns.rfm import to_customers
 from segcore.columns.transactions import detect_transactions
@@ -122,15 +122,7 @@ def test_yyyymmdd_integers_explicit_as_of_and_mixed_formats(tmp_path):
 
 
 def test_top_levels_pool_into_other_like_pandas(tmp_path):
-    levels = [f"Cat {i}" for i in range(10)]
-    log = pd.DataFrame(
-        {
-            "customer_id": ["a", "b"] * 10,
-            "date": ["2024-01-01"] * 20,
-            "amount": [float(i + 1) for i in range(20)],
-            "product_category": levels * 2,
-        }
-    )
+    log = ten_category_log()
     log.to_parquet(tmp_path / "log.parquet")
     got = duck(tmp_path / "log.parquet")
     assert_same(got, to_customers(log))
