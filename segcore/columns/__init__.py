@@ -8,18 +8,11 @@ from __future__ import annotations
 from segcore.lazy import lazy_exports
 
 _LAZY = {
-    "infer_roles": "roles",
-    "Schema": "schema",
-    "ColumnRole": "schema",
-    "PRESETS": "schema",
-    "preset_features": "schema",
-    "default_preset": "schema",
-    "validate_roles": "schema",
-    "parse_dates": "dates",
-    "detect_transactions": "transactions",
-    "TransactionColumns": "transactions",
-    "to_customers": "rfm",
-    "CustomerTable": "rfm",
+    "roles": ("infer_roles",),
+    "schema": ("Schema", "ColumnRole", "PRESETS", "preset_features", "default_preset", "validate_roles"),
+    "dates": ("parse_dates",),
+    "transactions": ("detect_transactions", "TransactionColumns"),
+    "rfm": ("to_customers", "CustomerTable"),
 }
 
 __getattr__, __all__ = lazy_exports(__name__, _LAZY)

@@ -8,18 +8,12 @@ from __future__ import annotations
 from segcore.lazy import lazy_exports
 
 _LAZY = {
-    "Profile": "profile",
-    "build_profiles": "profile",
-    "effect_table": "effects",
-    "value_concentration": "effects",
-    "explain_rules": "explain",
-    "RuleSet": "explain",
-    "Embedding": "embed",
-    "pca_2d": "embed",
-    "umap_2d": "embed",
-    "build_summary": "summary",
-    "for_sharing": "summary",
-    "compare_runs": "compare",
+    "profile": ("Profile", "build_profiles"),
+    "effects": ("effect_table", "value_concentration"),
+    "explain": ("explain_rules", "RuleSet"),
+    "embed": ("Embedding", "pca_2d", "umap_2d"),
+    "summary": ("build_summary", "for_sharing"),
+    "compare": ("compare_runs",),
 }
 
 __getattr__, __all__ = lazy_exports(__name__, _LAZY)

@@ -8,12 +8,7 @@ from __future__ import annotations
 from segcore.lazy import lazy_exports
 
 _LAZY = {
-    "load_table": "load",
-    "Table": "load",
-    "LoadReport": "load",
-    "SkippedRows": "load",
-    "fingerprint": "load",
-    "NA_TOKENS": "load",
+    "load": ("load_table", "Table", "LoadReport", "SkippedRows", "fingerprint", "NA_TOKENS"),
 }
 
 __getattr__, __all__ = lazy_exports(__name__, _LAZY)

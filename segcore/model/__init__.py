@@ -8,17 +8,15 @@ from __future__ import annotations
 from segcore.lazy import lazy_exports
 
 _LAZY = {
-    "FeatureSpec": "spec",
-    "PinRule": "pinned",
-    "prepare": "prep",
-    "fit_clusters": "cluster",
-    "sweep": "sweep",
-    "segment": "segmentation",
-    "Segmentation": "segmentation",
-    "load_segmentation": "persist",
-    "save_segmentation": "persist",
-    "scored_wave": "rescore",
-    "FactorProjection": "factorspace",
+    "spec": ("FeatureSpec",),
+    "pinned": ("PinRule",),
+    "prep": ("prepare",),
+    "cluster": ("fit_clusters",),
+    "sweep": ("sweep",),
+    "segmentation": ("segment", "Segmentation"),
+    "persist": ("load_segmentation", "save_segmentation"),
+    "rescore": ("scored_wave",),
+    "factorspace": ("FactorProjection",),
 }
 
 __getattr__, __all__ = lazy_exports(__name__, _LAZY)

@@ -8,11 +8,8 @@ from __future__ import annotations
 from segcore.lazy import lazy_exports
 
 _LAZY = {
-    "html_report": "report",
-    "pdf_report": "report",
-    "safe_csv": "export",
-    "to_excel": "export",
-    "profiles_json": "export",
+    "report": ("html_report", "pdf_report"),
+    "export": ("safe_csv", "to_excel", "profiles_json"),
 }
 
 __getattr__, __all__ = lazy_exports(__name__, _LAZY)

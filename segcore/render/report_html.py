@@ -189,15 +189,8 @@ def _html_quality(headline: Mapping[str, Any]) -> Iterator[str]:
     yield "</table></section>"
 
 
-def render_html(
-    summary: Mapping[str, Any],
-    *,
-    title: str,
-    subtitle: str = "",
-    created_at: str | None = None,
-    data_summary: str = "",
-    show_sql: bool = True,
-) -> str:
+def render_html(summary: Mapping[str, Any], *, title: str, subtitle: str = "", created_at: str | None = None,
+                data_summary: str = "", show_sql: bool = True) -> str:
     """The report as ONE self-contained HTML document (str): opens offline, no script, no external resource.
 
     ``summary`` is ``build_summary()`` or ``for_sharing()`` output; ``show_sql=False`` leaves out the SQL filters

@@ -206,16 +206,8 @@ def _pdf_card(r: _Pdf, profile: Mapping[str, Any], color: str, *, show_sql: bool
     return draw
 
 
-def render_pdf(
-    summary: Mapping[str, Any],
-    *,
-    title: str,
-    subtitle: str = "",
-    created_at: str | None = None,
-    data_summary: str = "",
-    show_sql: bool = True,
-    fonts: PdfFonts | None = None,
-) -> bytes:
+def render_pdf(summary: Mapping[str, Any], *, title: str, subtitle: str = "", created_at: str | None = None,
+               data_summary: str = "", show_sql: bool = True, fonts: PdfFonts | None = None) -> bytes:
     """The same report as ``html_report`` as PDF bytes (A4): cards never split across pages unless taller than one.
 
     Uses DejaVu Sans and Noto Sans CJK (system fonts or the PyPI package in requirements.txt); otherwise Helvetica

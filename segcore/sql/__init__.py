@@ -9,15 +9,13 @@ from __future__ import annotations
 from segcore.lazy import lazy_exports
 
 _LAZY = {
-    "DIALECTS": "dialects",
-    "scoring_query": "scoring",
-    "scoring_sql": "scoring",
-    "render": "scoring",
-    "prepared_columns": "features",
-    "customers_from_log": "logs",
-    "open_log": "logsource",
-    "read_from_disk": "disk",
-    "log_query": "fromlog",
+    "dialects": ("DIALECTS",),
+    "scoring": ("scoring_query", "scoring_sql", "render"),
+    "features": ("prepared_columns",),
+    "logs": ("customers_from_log",),
+    "logsource": ("open_log",),
+    "disk": ("read_from_disk",),
+    "fromlog": ("log_query",),
 }
 
 __getattr__, __all__ = lazy_exports(__name__, _LAZY)

@@ -8,11 +8,8 @@ from __future__ import annotations
 from segcore.lazy import lazy_exports
 
 _LAZY = {
-    "open_store": "runs",
-    "Store": "runs",
-    "SavedRun": "records",
-    "RunInfo": "records",
-    "ShareLink": "records",
+    "runs": ("open_store", "Store"),
+    "records": ("SavedRun", "RunInfo", "ShareLink"),
 }
 
 __getattr__, __all__ = lazy_exports(__name__, _LAZY)
