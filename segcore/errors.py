@@ -6,6 +6,8 @@ Every message says what is wrong, where (file, line, column when known) and what
 
 from __future__ import annotations
 
+from segcore.i18n import lazy_ngettext
+
 
 class SegcoreError(Exception):
     """Base class: anything the user can fix by changing their input or their choices."""
@@ -37,6 +39,9 @@ def require_columns(frame, columns, *, what: str) -> None:
     if missing:
         shown = ", ".join(map(str, frame.columns[:20])) + (" ..." if len(frame.columns) > 20 else "")
         raise SpecError(
-            f"The {what} {', '.join(map(repr, missing))} {'is' if len(missing) == 1 else 'are'} not in the table. "
-            f"Pick columns from: {shown}."
+            lazy_ngettext(
+                "The {what} {missing} is not in the table. Pick columns from: {shown}.",
+                "The {what} {missing} are not in the table. Pick columns from: {shown}.",
+                len(missing), what=what, missing=", ".join(map(repr, missing)), shown=shown,
+            )
         )

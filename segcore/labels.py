@@ -6,11 +6,21 @@ HDBSCAN leaves outliers out and ``Segmentation.assign`` flags customers far from
 
 from __future__ import annotations
 
-from segcore.i18n.translate import N_
+from segcore.i18n.translate import N_, gettext
 
 UNASSIGNED = -1
-# Translated where it is shown: ``_(UNASSIGNED_NAME)``.
+# The English name; ``unassigned_name()`` gives it in the current language (files, charts and SQL use that one).
 UNASSIGNED_NAME = N_("Unassigned")
+
+
+def unassigned_name() -> str:
+    """"Unassigned" in the current language (未分配 / 미배정 / Без сегмента)."""
+    return gettext(UNASSIGNED_NAME)
+
+
+def is_unassigned_name(name: object) -> bool:
+    """True for the unassigned name in English or in the current language (names made before a language switch)."""
+    return str(name) in (UNASSIGNED_NAME, unassigned_name())
 
 
 def is_assigned(segment: int) -> bool:

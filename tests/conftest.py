@@ -12,6 +12,9 @@ from helpers import REAL_DATA, SAMPLE_DATA
 # One model-sealing key for the whole run, inherited by CLI subprocesses and test servers, so a model written in one
 # process loads in another (segcore.model.integrity; its own tests pass keys and data folders explicitly).
 os.environ.setdefault("SEGCORE_SECRET_KEY", "segcore-test-suite-key-not-a-secret")
+# The CLI speaks the system locale's language (LANG=zh_CN.UTF-8 -> Chinese); the suite reads English unless a test
+# picks a language (--lang, or monkeypatching these), whatever the machine it runs on is set to.
+os.environ["SEGCORE_LANG"] = "en"
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ import streamlit as st
 from pages.common import signin
 from segcore.columns import rfm, roles, transactions
 from segcore.columns.schema import Schema
-from segcore.i18n import N_, current_language, use_language
+from segcore.i18n import N_, _, current_language, use_language
 from segcore.insight import compare, embed, summary
 from segcore.io import load as io
 from segcore.model import features
@@ -62,8 +62,13 @@ def load_upload(data: bytes, name: str, sheet: str | None = None) -> io.Table:
     return io.load_table(data, name=name, sheet=sheet)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def infer_roles(fingerprint: str, _df: pd.DataFrame) -> Schema:
+    """The column roles, their reasons written in the session's language (one cached schema per language)."""
+    return _infer_roles(fingerprint, current_language(), _df)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _infer_roles(fingerprint: str, language: str, _df: pd.DataFrame) -> Schema:
     return roles.infer_roles(_df)
 
 
@@ -179,7 +184,7 @@ def segmentation(fingerprint: str, df, spec: FeatureSpec, schema: Schema,
     if future is not None and future.cancel():  # still queued behind other prefetches: fit it now instead
         future = None
     if future is None:
-        bar = st.progress(0.0, text="Finding segments…")
+        bar = st.progress(0.0, text=_("Finding segments…"))
 
         def report(fraction: float, message: str) -> None:
             bar.progress(min(1.0, fraction), text=message)

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import sys
 
+from segcore.i18n import _
+
 
 def one_line(message: str) -> str:
     return " ".join(message.split())
 
 
 def say(message: str) -> None:
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(str(message) + "\n")
+
+
+def note(message: object) -> None:
+    """A 'note:' line in the user's language (the prefix too: it is read by people; exit codes are for scripts)."""
+    say(_("note: {message}", message=message))
+
+
+def warn(message: object) -> None:
+    say(_("warning: {message}", message=message))
+
+
+def fail(message: object) -> None:
+    say(_("error: {message}", message=one_line(str(message))))
 
 
 class progress_bar:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from segcore.cli.console import one_line
+from segcore.cli.console import fail, one_line
 from segcore.cli.fit import run_fit
 from segcore.cli.inspect import run_inspect
 from segcore.cli.options import EXIT_BAD_INPUT, EXIT_STOPPED, build_parser
@@ -13,12 +13,14 @@ from segcore.cli.report import run_report
 from segcore.cli.scoring import run_assign, run_sql
 from segcore.cli.waves import run_waves
 from segcore.errors import SegcoreError
-from segcore.i18n import set_language
+from segcore.i18n import _, choose_language, set_language
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    set_language(getattr(args, "lang", None) or os.environ.get("SEGCORE_LANG"))
+    # --lang, then $SEGCORE_LANG, then the system locale (LC_ALL, LC_MESSAGES, LANG: "zh_CN.UTF-8" -> zh), else en
+    set_language(choose_language(getattr(args, "lang", None), os.environ.get("SEGCORE_LANG"),
+                                 *(os.environ.get(v) for v in ("LC_ALL", "LC_MESSAGES", "LANG"))))
     try:
         if args.command == "inspect":
             return run_inspect(args)
@@ -32,24 +34,26 @@ def main(argv: list[str] | None = None) -> int:
             return run_sql(args)
         return run_assign(args)
     except SegcoreError as error:
-        sys.stderr.write(f"error: {one_line(str(error))}\n")
+        fail(error)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return reader_went_away()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as error:
-        sys.stderr.write(f"error: cannot open '{error.filename}': {error.strerror}. Check the path.\n")
+        fail(_("cannot open '{path}': {reason}. Check the path.", path=error.filename, reason=error.strerror))
         return EXIT_BAD_INPUT
     except OSError as error:  # disk full, read-only file system, name too long, ...
-        where = f" '{error.filename}'" if error.filename else ""
-        sys.stderr.write(f"error: cannot write or read{where}: {error.strerror or error}. Check the disk and the path.\n")
+        reason = error.strerror or error
+        fail(_("cannot write or read '{path}': {reason}. Check the disk and the path.", path=error.filename,
+               reason=reason) if error.filename else _("cannot write or read: {reason}. Check the disk and the path.",
+                                                        reason=reason))
         return EXIT_BAD_INPUT
     except MemoryError:
-        sys.stderr.write("error: the file is too large for this machine's memory. Split it into smaller files or "
-                         "keep only the columns you need, then run again.\n")
+        fail(_("the file is too large for this machine's memory. Split it into smaller files or keep only the "
+               "columns you need, then run again."))
         return EXIT_BAD_INPUT
     except Exception as error:  # a fault of segcore, not of the input: one line, no traceback
-        sys.stderr.write(f"error: segcore failed unexpectedly ({type(error).__name__}: {one_line(str(error))[:300]}). "
-                         "This is a bug in segcore; please report it with the command you ran.\n")
+        fail(_("segcore failed unexpectedly ({kind}: {detail}). This is a bug in segcore; please report it with the "
+               "command you ran.", kind=type(error).__name__, detail=one_line(str(error))[:300]))
         return EXIT_STOPPED
 
 

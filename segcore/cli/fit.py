@@ -6,10 +6,14 @@ import dataclasses
 import json
 from pathlib import Path
 
-from segcore.cli.console import progress_bar, say
+from segcore.cli.console import note, progress_bar, say, warn
 from segcore.cli.inputs import customers_from_log, customers_out_of_core, load_input, report_loading
 from segcore.cli.options import EXIT_OK, output_folder, positive_int
 from segcore.errors import NotEnoughData, SpecError
+from segcore.i18n import N_, _, _l
+
+# The clusterability verdict in words (segcore.model.structure), for the closing lines of fit.
+STRUCTURE_VERDICTS = {"none": N_("no natural segments"), "weak": N_("weak groups"), "clear": N_("clear groups")}
 
 
 def run_fit(args) -> int:
@@ -31,22 +35,28 @@ def run_fit(args) -> int:
         report_loading(table.report)
     elif args.transactions == "yes" and not df.attrs.get("segcore_log"):
         raise SpecError(
-            "The file does not look like a transaction log (repeated customer ids with a date and an amount)."
+            _l(
+                "The file does not look like a transaction log (repeated customer ids with a date and an "
+                "amount).",
+            )
         )
     if args.transactions != "no" and not df.attrs.get("segcore_log"):
         tx = detect_transactions(df)
         if tx is None and args.transactions == "yes":
             raise SpecError(
-                "The file does not look like a transaction log (repeated customer ids with a date and an amount)."
+                _l(
+                    "The file does not look like a transaction log (repeated customer ids with a date and "
+                    "an amount).",
+                )
             )
         if tx is not None:
             df = customers_from_log(df, tx)
-            small = too_few_customers(len(df), what=f"the transaction log (customer ids in '{tx.customer}')")
+            small = too_few_customers(len(df), customer_column=tx.customer)
             if small:
                 raise NotEnoughData(small)
     schema = infer_roles(df)
     for warning in id_warnings(df, schema):
-        say(f"note: {warning}")
+        note(warning)
     features = chosen_features(df, schema=schema, option=args.features)
     previous = load_segmentation(args.previous) if args.previous else None
     spec = FeatureSpec(
@@ -68,21 +78,18 @@ def run_fit(args) -> int:
     (out / "assignments.csv").write_bytes(safe_csv(seg.assignments()))
     (out / "profiles.json").write_text(profiles_json(seg.profiles), encoding="utf-8")
     save_segmentation(seg, out / "model.segcore")
-    written = "assignments.csv, profiles.json, summary.json and model.segcore"
+    files = ["assignments.csv", "profiles.json", "summary.json", "model.segcore"]
     if seg.propensity is not None:
         write_propensity(seg, out)
-        written = "assignments.csv, profiles.json, summary.json, propensity.json, contact_first.csv and model.segcore"
+        files[3:3] = ["propensity.json", "contact_first.csv"]
     summary = result_summary(seg)
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-    for note in seg.notes:
-        say(f"note: {note}")
-    grade = f", quality {seg.quality.grade}" if seg.quality else ""
-    if seg.quality and seg.quality.stability_low is not None:
-        q = seg.quality
-        grade += f" (stability {q.stability:.2f}, {q.stability_low:.2f}-{q.stability_high:.2f})"
-    structure = f"Structure: {seg.structure.verdict}. {seg.structure.reason}\n" if seg.structure else ""
-    kind = "value tiers (cuts of one continuous population)" if seg.tiers else "segments"
-    say(f"{structure}{seg.n_segments} {kind} for {seg.n_rows:,} customers{grade}. Wrote {written} to {out}.")
+    for line in seg.notes:
+        note(line)
+    if seg.structure:
+        verdict = STRUCTURE_VERDICTS.get(seg.structure.verdict, seg.structure.verdict)
+        say(_("Structure: {verdict}. {reason}", verdict=_(verdict), reason=seg.structure.reason))
+    say(fit_summary(seg, files=files, out=out))
     return EXIT_OK
 
 
@@ -92,15 +99,20 @@ def outcome_column(df, *, schema, option: str | None) -> str | None:
         return None
     if option.lower() != "auto":
         if option not in df.columns:
-            raise SpecError(f"--outcome: there is no column '{option}'. Columns are: {', '.join(map(str, df.columns[:20]))}.")
+            raise SpecError(_l(
+                "--outcome: there is no column '{option}'. Columns are: {columns}.",
+                option=option, columns=', '.join(map(str, df.columns[:20])),
+            ))
         return option
     from segcore.insight.outcome import propose_outcome
 
     chosen = propose_outcome(df, schema)
     if chosen is None:
-        raise SpecError("--outcome auto: no yes/no column named like an outcome (churn, converted, response, status). "
-                        "Name the column with --outcome COL.")
-    say(f"note: predicting '{chosen}' (proposed outcome column).")
+        raise SpecError(_l(
+            "--outcome auto: no yes/no column named like an outcome (churn, converted, response, status). "
+            "Name the column with --outcome COL.",
+        ))
+    note(_("predicting '{column}' (proposed outcome column).", column=chosen))
     return chosen
 
 
@@ -118,10 +130,11 @@ def write_propensity(seg, out: Path) -> None:
     first.insert(2, "segment_name", [seg.segment_names.get(int(s), "") for s in first["segment"]])
     (out / "contact_first.csv").write_bytes(safe_csv(first))
     ev = model.evaluation
-    say(f"Propensity to {model.event}: held-out AUC {ev.auc:.2f} (95% interval {ev.auc_low:.2f}-{ev.auc_high:.2f}) "
-        f"on {ev.n_test:,} customers, {model.scorer.kind} model, {model.scorer.calibration} calibration.")
+    say(_("Propensity to {event}: held-out AUC {auc:.2f} (95% interval {low:.2f}-{high:.2f}) on {n:,} customers, "
+          "{kind} model, {calibration} calibration.", event=model.event, auc=ev.auc, low=ev.auc_low, high=ev.auc_high,
+          n=ev.n_test, kind=model.scorer.kind, calibration=model.scorer.calibration))
     for warning in model.warnings:
-        say(f"warning: {warning}")
+        warn(warning)
 
 
 def chosen_features(df, *, schema, option: str | None) -> list[str]:
@@ -137,5 +150,23 @@ def chosen_features(df, *, schema, option: str | None) -> list[str]:
         return chosen
     chosen = [name.strip() for name in option.split(",") if name.strip()]
     if not chosen:
-        raise SpecError("--features is empty. List the columns to segment on, separated by commas.")
+        raise SpecError(_l("--features is empty. List the columns to segment on, separated by commas."))
     return chosen
+
+
+def fit_summary(seg, *, files: list[str], out: Path) -> str:
+    """The closing line of ``fit``: how many segments (or value tiers) for how many customers, quality, files."""
+    written = ", ".join(files)
+    if seg.tiers:
+        text = _("{k} value tiers (cuts of one continuous population) for {n:,} customers", k=seg.n_segments,
+                 n=seg.n_rows)
+    else:
+        text = _("{k} segments for {n:,} customers", k=seg.n_segments, n=seg.n_rows)
+    q = seg.quality
+    if q and q.stability_low is not None:
+        text = _("{text}, quality {grade} (stability {stability:.2f}, {low:.2f}-{high:.2f})", text=text,
+                 grade=_(q.grade), stability=q.stability, low=q.stability_low,
+                 high=q.stability_high)
+    elif q:
+        text = _("{text}, quality {grade}", text=text, grade=_(q.grade))
+    return _("{text}. Wrote {files} to {out}.", text=text, files=written, out=str(out))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from segcore.cli.console import progress_bar, say
+from segcore.cli.console import note, progress_bar, say
 from segcore.cli.options import LARGE_CSV_BYTES, sheet_number
 from segcore.errors import SpecError
+from segcore.i18n import _, _l
 
 
 def load_input(path: str, sheet: str | None):
@@ -16,8 +17,11 @@ def load_input(path: str, sheet: str | None):
         raise FileNotFoundError(2, "no such file", path)
     table = load_table(path, sheet=sheet_number(sheet))
     if sheet is not None and table.report.file_format != "excel":
-        raise SpecError(f"--sheet only applies to Excel workbooks, and {table.report.source} is a "
-                        f"{table.report.file_format.upper()} file. Leave --sheet out.")
+        raise SpecError(_l(
+            "--sheet only applies to Excel workbooks, and {source} is a {file_format} file. Leave --sheet "
+            "out.",
+            source=table.report.source, file_format=table.report.file_format.upper(),
+        ))
     return table
 
 
@@ -45,10 +49,10 @@ def customers_out_of_core(path: str, engine: str):
             customers = aggregate_log(src, columns=columns, progress=progress)
     finally:
         src.close()
-    say(f"note: transaction log '{src.name}' turned into {len(customers.df):,} customers by DuckDB "
-        f"({customers.rows_dropped:,} rows left out).")  # fmt: skip
-    for note in customers.notes:
-        say(f"note: {note}")
+    note(_("transaction log '{name}' turned into {n:,} customers by DuckDB ({dropped:,} rows left out).",
+           name=src.name, n=len(customers.df), dropped=customers.rows_dropped))
+    for line in customers.notes:
+        note(line)
     df = customers.df
     df.attrs["segcore_log"] = True
     return df
@@ -56,8 +60,8 @@ def customers_out_of_core(path: str, engine: str):
 
 def report_loading(report) -> None:
     """The same notes ``inspect`` prints: every row skipped, value changed, column renamed or dropped."""
-    for note in report.notes():
-        say(f"note: {note}")
+    for line in report.notes():
+        note(line)
 
 
 def customers_from_log(df, tx, *, tell=None):
@@ -70,7 +74,8 @@ def customers_from_log(df, tx, *, tell=None):
     from segcore.sql.fromlog import recipe_from_frames
 
     customers.df.attrs["segcore_log_recipe"] = recipe_from_frames(df, customers)
-    tell(f"note: transaction log with {len(df):,} rows turned into {len(customers.df):,} customers.")
-    for note in customers.notes:
-        tell(f"note: {note}")
+    tell(_("note: {message}", message=_("transaction log with {rows:,} rows turned into {n:,} customers.",
+                                           rows=len(df), n=len(customers.df))))
+    for line in customers.notes:
+        tell(_("note: {message}", message=line))
     return customers.df

@@ -8,6 +8,7 @@ from segcore.cli.console import one_line
 from segcore.cli.inputs import customers_from_log, load_input
 from segcore.cli.options import EXIT_OK
 from segcore.errors import SegcoreError
+from segcore.i18n import _
 
 
 def run_inspect(args) -> int:
@@ -31,18 +32,20 @@ def run_inspect(args) -> int:
         return EXIT_OK
     print(table.report.summary())
     for note in (*table.report.notes(), *id_warnings(table.df, schema)):
-        print(f"  note: {note}")
+        print("  " + _("note: {message}", message=note))
     frame = schema.to_frame()
     print(frame.to_string(index=False))
     panel = proposals["panel"]
-    shown_panel = f"{panel['entity']} over {panel['time']}" if panel else "-"
-    print(f"Proposed value column: {proposals['value_column'] or '-'}; outcome column: "
-          f"{proposals['outcome_column'] or '-'}; panel: {shown_panel}.")
+    shown_panel = _("{entity} over {time}", entity=panel["entity"], time=panel["time"]) if panel else "-"
+    print(_("Proposed value column: {value}; outcome column: {outcome}; panel: {panel}.",
+            value=proposals["value_column"] or "-", outcome=proposals["outcome_column"] or "-", panel=shown_panel))
     if tx:
-        print(f"This looks like a transaction log (customer '{tx.customer}', date '{tx.date}', amount '{tx.amount}'). "
-              "'segcore fit' will turn it into one row per customer.")
+        print(_("This looks like a transaction log (customer '{customer}', date '{date}', amount '{amount}'). "
+                "'segcore fit' will turn it into one row per customer.", customer=tx.customer, date=tx.date,
+                amount=tx.amount))
         try:
             customers_from_log(table.df, tx, tell=lambda line: print(f"  {line}"))
         except SegcoreError as error:  # inspect reports what fit will refuse, and still shows the columns
-            print(f"  note: 'segcore fit' will stop here: {one_line(str(error))}")
+            print("  " + _("note: {message}", message=_("'segcore fit' will stop here: {reason}",
+                                                         reason=one_line(str(error)))))
     return EXIT_OK

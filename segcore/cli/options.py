@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from segcore.errors import SpecError
-from segcore.i18n import LANGUAGES
+from segcore.i18n import LANGUAGES, _l
 from segcore.model.spec import METHODS, k_range_text
 from segcore.sql.dialects import DIALECTS
 
@@ -111,16 +111,25 @@ def output_folder(option: str, *, inputs: tuple[str | None, ...]) -> Path:
     out = Path(option)
     if out.exists() and not out.is_dir():
         same = any(path and Path(path).exists() and out.samefile(path) for path in inputs)
-        what = "is the input file" if same else "is a file"
-        raise SpecError(f"--out '{option}' {what}; fit writes its files into a folder. Give a folder name "
-                        "instead, for example --out segments/.")
+        if same:
+            message = _l("--out '{option}' is the input file; fit writes its files into a folder. Give a folder "
+                         "name instead, for example --out segments/.", option=option)
+        else:
+            message = _l("--out '{option}' is a file; fit writes its files into a folder. Give a folder name "
+                         "instead, for example --out segments/.", option=option)
+        raise SpecError(message)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise SpecError(f"The output folder '{option}' cannot be created ({error.strerror or error}). Choose a "
-                        "folder you can write to.") from None
+        raise SpecError(_l(
+            "The output folder '{option}' cannot be created ({reason}). Choose a folder you can write to.",
+            option=option, reason=error.strerror or error,
+        )) from None
     if not os.access(out, os.W_OK | os.X_OK):
-        raise SpecError(f"The output folder '{option}' is not writable. Choose a folder you can write to.")
+        raise SpecError(_l(
+            "The output folder '{option}' is not writable. Choose a folder you can write to.",
+            option=option,
+        ))
     return out
 
 
@@ -128,19 +137,29 @@ def output_file(option: str, *, inputs: tuple[str | None, ...]) -> Path:
     """``--out`` of assign, checked before any work: a new or writable file that is neither the model nor the data."""
     out = Path(option)
     if out.is_dir():
-        raise SpecError(f"--out '{option}' is a folder; assign writes one CSV file. Give a file name such as "
-                        f"{out / 'scored.csv'}.")
+        raise SpecError(_l(
+            "--out '{option}' is a folder; assign writes one CSV file. Give a file name such as {example}.",
+            option=option, example=out / 'scored.csv',
+        ))
     if out.exists() and any(path and Path(path).exists() and out.samefile(path) for path in inputs):
-        raise SpecError(f"--out '{option}' is one of the input files and would be overwritten. Give a new file "
-                        "name for the scores.")
+        raise SpecError(_l(
+            "--out '{option}' is one of the input files and would be overwritten. Give a new file name for "
+            "the scores.",
+            option=option,
+        ))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise SpecError(f"The folder of --out '{option}' cannot be created ({error.strerror or error}). Choose a "
-                        "folder you can write to.") from None
+        raise SpecError(_l(
+            "The folder of --out '{option}' cannot be created ({reason}). Choose a folder you can write to.",
+            option=option, reason=error.strerror or error,
+        )) from None
     writable = os.access(out, os.W_OK) if out.exists() else os.access(out.parent, os.W_OK | os.X_OK)
     if not writable:
-        raise SpecError(f"--out '{option}' cannot be written (no permission). Choose a folder you can write to.")
+        raise SpecError(_l(
+            "--out '{option}' cannot be written (no permission). Choose a folder you can write to.",
+            option=option,
+        ))
     return out
 
 
@@ -148,9 +167,15 @@ def positive_int(text: str, flag: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise SpecError(f"{flag} must be a whole number or 'auto', not '{text}'.") from None
+        raise SpecError(_l(
+            "{flag} must be a whole number or 'auto', not '{text}'.",
+            flag=flag, text=text,
+        )) from None
     if value < 2:
-        raise SpecError(f"{flag} must be at least 2 (a segmentation needs two or more segments), not {value}.")
+        raise SpecError(_l(
+            "{flag} must be at least 2 (a segmentation needs two or more segments), not {value!s}.",
+            flag=flag, value=value,
+        ))
     return value
 
 

@@ -7,6 +7,7 @@ import dataclasses
 from segcore.cli.console import say
 from segcore.cli.inputs import customers_from_log, customers_out_of_core, load_input, report_loading
 from segcore.cli.options import EXIT_OK, output_file
+from segcore.i18n import _
 
 
 def run_assign(args) -> int:
@@ -30,7 +31,8 @@ def run_assign(args) -> int:
     result = seg.assign(df)
     out.write_bytes(safe_csv(result.drop(columns=["distance", "far_from_segments"])))
     far = int(result["far_from_segments"].sum())
-    say(f"Scored {len(result):,} customers into {seg.n_segments} segments; {far:,} are far from every segment.")
+    say(_("Scored {n:,} customers into {k} segments; {far:,} are far from every segment.", n=len(result),
+          k=seg.n_segments, far=far))
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from segcore.columns.schema import Schema
 from segcore.columns.vocabulary import ID_KEYWORDS, best_keyword, normalise_name
+from segcore.i18n import Message, _, _l, format_number, lazy_ngettext
 
 # |correlation| above this means two columns say the same thing twice and double its weight in the segments.
 NEAR_DUPLICATE_CORRELATION = 0.95
@@ -38,12 +39,18 @@ def id_warnings(df: pd.DataFrame, schema: Schema) -> list[str]:
         distinct = int(df[name].nunique(dropna=True))
         if distinct == len(df):
             continue
-        what = "has the same value on every row" if distinct <= 1 else (
-            f"has only {distinct:,} different values for {len(df):,} rows")  # fmt: skip
-        out.append(
-            f"'{name}' looks like a customer id but {what}, so it cannot tell customers apart: the segment file "
-            "will list customers by row number. Check the export, or use a column that is unique per customer."
-        )
+        if distinct <= 1:
+            out.append(_(
+                "'{name}' looks like a customer id but has the same value on every row, so it cannot tell customers "
+                "apart: the segment file will list customers by row number. Check the export, or use a column that "
+                "is unique per customer.", name=name,
+            ))
+        else:
+            out.append(_(
+                "'{name}' looks like a customer id but has only {distinct:,} different values for {rows:,} rows, so "
+                "it cannot tell customers apart: the segment file will list customers by row number. Check the "
+                "export, or use a column that is unique per customer.", name=name, distinct=distinct, rows=len(df),
+            ))
     return out
 
 
@@ -58,31 +65,35 @@ def feature_warnings(df: pd.DataFrame, schema: Schema, *, features: list[str]) -
         role = schema[name].role
         unique_share = column.nunique(dropna=True) / max(n, 1)
         if role == "id" or (role in ("categorical", "text") and unique_share > ID_LIKE_UNIQUE_SHARE):
-            warnings.append(
-                f"'{name}' looks like an ID (almost every customer has a different value). Segments built on it "
-                "mean nothing; remove it from the features."
-            )
+            warnings.append(_(
+                "'{name}' looks like an ID (almost every customer has a different value). Segments built on it "
+                "mean nothing; remove it from the features.", name=name,
+            ))
         missing = float(column.isna().mean()) if n else 0.0
         if missing > MOSTLY_MISSING_SHARE:
-            warnings.append(
-                f"'{name}' is missing for {missing:.0%} of customers. Missing values are filled in and flagged, "
-                "but segments may end up splitting on who has the value. Consider leaving it out."
-            )
+            warnings.append(_(
+                "'{name}' is missing for {missing:.0%} of customers. Missing values are filled in and flagged, "
+                "but segments may end up splitting on who has the value. Consider leaving it out.",
+                name=name, missing=missing,
+            ))
         if schema[name].sensitive:
-            warnings.append(f"'{name}' is a sensitive attribute; clustering on it may be unfair or unlawful.")
+            warnings.append(_("'{name}' is a sensitive attribute; clustering on it may be unfair or unlawful.",
+                              name=name))
     if features and n < ROWS_PER_FEATURE * len(features):
-        warnings.append(
-            f"{n:,} customers for {len(features)} feature columns is thin: aim for at least "
-            f"{ROWS_PER_FEATURE * len(features):,} ({ROWS_PER_FEATURE} per column), or choose fewer columns."
-        )
+        warnings.append(_(
+            "{n:,} customers for {features} feature columns is thin: aim for at least {aim:,} ({per_column} per "
+            "column), or choose fewer columns.",
+            n=n, features=len(features), aim=ROWS_PER_FEATURE * len(features), per_column=ROWS_PER_FEATURE,
+        ))
     pairs = near_duplicates(df, schema, features=features)
     for a, b, r in pairs[:MAX_PAIRS_SHOWN]:
-        warnings.append(
-            f"'{a}' and '{b}' move together (correlation {r:+.2f}): keeping both counts the same thing twice. "
-            "Keep one."
-        )
+        warnings.append(_(
+            "'{a}' and '{b}' move together (correlation {r}): keeping both counts the same thing twice. Keep one.",
+            a=a, b=b, r=("+" if r > 0 else "") + format_number(r, digits=2),
+        ))
     if len(pairs) > MAX_PAIRS_SHOWN:
-        warnings.append(f"{len(pairs) - MAX_PAIRS_SHOWN:,} more pairs of columns move together; keep one of each.")
+        warnings.append(_("{more:,} more pairs of columns move together; keep one of each.",
+                          more=len(pairs) - MAX_PAIRS_SHOWN))
     return warnings
 
 
@@ -117,43 +128,59 @@ def _as_number(column: pd.Series) -> pd.Series:
 MIN_CUSTOMERS = 3
 
 
-def too_few_customers(n_rows: int, *, what: str = "the file") -> str | None:
-    """The message for a table too small to segment, or None when it has enough rows."""
+def too_few_customers(n_rows: int, *, customer_column: str | None = None) -> Message | None:
+    """The message for a table too small to segment (a transaction log when ``customer_column`` names its customer
+    ids), or None when it has enough rows."""
     if n_rows >= MIN_CUSTOMERS:
         return None
-    customers = "customer" if n_rows == 1 else "customers"
-    return (
-        f"{what[:1].upper()}{what[1:]} has only {n_rows} {customers}; segments need at least {MIN_CUSTOMERS}, and "
-        "a useful segmentation hundreds. Upload the file with all your customers."
+    if customer_column is not None:
+        return lazy_ngettext(
+            "The transaction log (customer ids in '{column}') has only {n} customer; segments need at least "
+            "{minimum}, and a useful segmentation hundreds. Upload the file with all your customers.",
+            "The transaction log (customer ids in '{column}') has only {n} customers; segments need at least "
+            "{minimum}, and a useful segmentation hundreds. Upload the file with all your customers.",
+            n_rows, column=customer_column, minimum=MIN_CUSTOMERS,
+        )
+    return lazy_ngettext(
+        "The file has only {n} customer; segments need at least {minimum}, and a useful segmentation hundreds. "
+        "Upload the file with all your customers.",
+        "The file has only {n} customers; segments need at least {minimum}, and a useful segmentation hundreds. "
+        "Upload the file with all your customers.",
+        n_rows, minimum=MIN_CUSTOMERS,
     )
 
 
-def no_features_reason(df: pd.DataFrame, schema: Schema) -> str:
+def no_features_reason(df: pd.DataFrame, schema: Schema) -> str | Message:
     """Why no column can be segmented on, naming the columns by what is wrong with them (not "pick a column")."""
     small = too_few_customers(len(df))
     if small:
         return small
     why = {
-        "constant": "every customer has the same value in",
-        "mostly_missing": "empty or mostly missing",
-        "id": "identifiers, different for every customer",
-        "text": "free text",
-        "datetime": "dates (segcore uses them through recency and tenure columns)",
+        "constant": _("every customer has the same value in"),
+        "mostly_missing": _("empty or mostly missing"),
+        "id": _("identifiers, different for every customer"),
+        "text": _("free text"),
+        "datetime": _("dates (segcore uses them through recency and tenure columns)"),
     }
     parts = []
     for role, label in why.items():
         names = [c.name for c in schema.columns if c.role == role]
         if names:
-            shown = ", ".join(f"'{n}'" for n in names[:5]) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
-            parts.append(f"{label}: {shown}")
+            shown = ", ".join(f"'{n}'" for n in names[:5])
+            if len(names) > 5:
+                shown = _("{names} and {more:,} more", names=shown, more=len(names) - 5)
+            parts.append(_("{label}: {columns}", label=label, columns=shown))
     sensitive = [c.name for c in schema.columns if c.sensitive and c.role not in why]
     if sensitive:
-        parts.append("sensitive attributes, left out unless you allow them: " + ", ".join(f"'{n}'" for n in sensitive[:5]))
+        parts.append(_("sensitive attributes, left out unless you allow them: {columns}",
+                       columns=", ".join(f"'{n}'" for n in sensitive[:5])))
     outcomes = [c.name for c in schema.columns if c.use == "profile" and not c.sensitive and c.role not in why]
     if outcomes:
-        parts.append("outcomes shown on the cards, not used to form segments: " + ", ".join(f"'{n}'" for n in outcomes[:5]))
-    found = "; ".join(parts) if parts else "none of its columns holds numbers or categories"
-    return (
-        f"No column of this file can be used to form segments ({found}). Add columns that describe customers, such "
-        "as spend, visits or region, or name columns to use with --features."
+        parts.append(_("outcomes shown on the cards, not used to form segments: {columns}",
+                       columns=", ".join(f"'{n}'" for n in outcomes[:5])))
+    found = _("; ").join(parts) if parts else _("none of its columns holds numbers or categories")
+    return _l(
+        "No column of this file can be used to form segments ({found}). Add columns that describe customers, such "
+        "as spend, visits or region, or name columns to use with --features.",
+        found=found,
     )

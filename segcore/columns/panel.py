@@ -15,6 +15,7 @@ import pandas as pd
 from segcore.columns.schema import Schema
 from segcore.columns.vocabulary import best_keyword, normalise_name
 from segcore.errors import SpecError
+from segcore.i18n import _, _l
 
 PERIOD_KEYWORDS: tuple[str, ...] = (
     "year", "yr", "month", "quarter", "period", "week", "wave", "fiscal year", "date", "season",
@@ -79,14 +80,16 @@ def panel_to_entities(df: pd.DataFrame, panel: Panel, *, how: str = "latest") ->
     periods, other columns taken from the latest period, plus ``periods`` (how many periods it appears in).
     """
     if how not in HOWS:
-        raise SpecError(f"Unknown panel option '{how}'. Choose 'latest' or 'aggregate'.")
+        raise SpecError(_l("Unknown panel option '{how}'. Choose 'latest' or 'aggregate'.", how=how))
     order = df.assign(_t=_sortable(df[panel.time])).sort_values("_t", kind="stable")
     latest = order.groupby(panel.entity, sort=False, dropna=True).tail(1)
     dropped = int(df[panel.entity].isna().sum())
-    note = f" {dropped:,} rows without a {panel.entity} were left out." if dropped else ""
+    note = (" " + _("{dropped:,} rows without a {entity} were left out.", dropped=dropped, entity=panel.entity)
+            if dropped else "")
     if how == "latest":
         out = latest.drop(columns="_t").sort_values(panel.entity, kind="stable").reset_index(drop=True)
-        return out, (f"Kept each {panel.entity}'s latest {panel.time} ({len(out):,} rows from {len(df):,})." + note)
+        return out, _("Kept each {entity}'s latest {time} ({rows:,} rows from {total:,}).", entity=panel.entity,
+                      time=panel.time, rows=len(out), total=len(df)) + note
     numeric = [c for c in df.columns if c not in (panel.entity, panel.time) and pd.api.types.is_numeric_dtype(df[c])
                and not pd.api.types.is_bool_dtype(df[c])]
     means = order.groupby(panel.entity, dropna=True)[numeric].mean()
@@ -94,8 +97,9 @@ def panel_to_entities(df: pd.DataFrame, panel: Panel, *, how: str = "latest") ->
     rest = latest.drop(columns=[*numeric, "_t"]).set_index(panel.entity)
     out = rest.join(means).join(counts).reset_index()
     out = out[[c for c in dict.fromkeys([panel.entity, *df.columns, "periods"]) if c in out.columns]]
-    sentence = (f"Averaged the numbers of each {panel.entity} over its {panel.time}s ({len(out):,} rows from "
-                f"{len(df):,}); other columns are from the latest {panel.time}.")
+    sentence = _("Averaged the numbers of each {entity} over its periods ('{time}'; {rows:,} rows from {total:,}); "
+                 "other columns are from the latest period.", entity=panel.entity, time=panel.time, rows=len(out),
+                 total=len(df))
     return out.sort_values(panel.entity, kind="stable").reset_index(drop=True), sentence + note
 
 

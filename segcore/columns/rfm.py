@@ -21,6 +21,7 @@ from segcore.columns.rfm_scores import add_scores
 from segcore.columns.snapshot import implausible_note, last_plausible_day
 from segcore.columns.transactions import TransactionColumns, detect_transactions
 from segcore.errors import DataError, SpecError
+from segcore.i18n import _l
 
 # Share columns kept per channel/category column; the rest is pooled into "other" so the table stays readable.
 TOP_LEVELS = 8
@@ -131,19 +132,27 @@ def to_customers(
         columns = detect_transactions(df)
         if columns is None:
             raise DataError(
-                "This table does not look like a transaction log: it needs a customer id that repeats, a date and "
-                "an amount (or a unit price and a quantity). Choose these columns by hand, or load a customer table "
-                "instead."
+                _l(
+                    "This table does not look like a transaction log: it needs a customer id that repeats, "
+                    "a date and an amount (or a unit price and a quantity). Choose these columns by hand, "
+                    "or load a customer table instead.",
+                )
             )
     missing = [c for c in columns.used() if c not in df.columns]
     if missing:
         raise SpecError(
-            f"The transaction columns {', '.join(map(repr, missing))} are not in the table. "
-            f"Available columns: {', '.join(map(str, df.columns))}. Pick columns that exist."
+            _l(
+                "The transaction columns {missing} are not in the table. Available columns: {columns}. Pick "
+                "columns that exist.",
+                missing=', '.join(map(repr, missing)), columns=', '.join(map(str, df.columns)),
+            )
         )
     if len(df) == 0:
         raise DataError(
-            "The transaction log is empty: there are no rows to build customers from. Load a file with data."
+            _l(
+                "The transaction log is empty: there are no rows to build customers from. Load a file with "
+                "data.",
+            )
         )
 
     notes: list[str] = []
@@ -192,7 +201,7 @@ def to_customers(
             as_of_ts = pd.Timestamp(as_of)
         except (ValueError, TypeError) as exc:
             raise SpecError(
-                f"The as-of date {as_of!r} is not a date. Use a date such as '2026-10-31'."
+                _l("The as-of date {as_of!r} is not a date. Use a date such as '2026-10-31'.", as_of=as_of)
             ) from exc
         if as_of_ts.tzinfo is not None:
             as_of_ts = as_of_ts.tz_convert(None)
@@ -246,8 +255,11 @@ def to_customers(
 
 def no_rows_error(n: int) -> DataError:
     return DataError(
-        f"None of the {n:,} rows has a customer id, a readable date and an amount, so no customer can be built. "
-        "Check that the right columns are chosen as customer, date and amount."
+        _l(
+            "None of the {n:,} rows has a customer id, a readable date and an amount, so no customer can be "
+            "built. Check that the right columns are chosen as customer, date and amount.",
+            n=n,
+        )
     )
 
 

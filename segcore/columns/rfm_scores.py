@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError
+from segcore.i18n import _l
 
 # Quintiles: the classic RFM scale of 1 (worst) to 5 (best).
 N_SCORES = 5
@@ -35,7 +36,10 @@ def rfm_segment(r_score: int, f_score: int, m_score: int) -> str:
     """The classic segment name for one set of 1..5 scores (see the map in the module docstring)."""
     for name, score in (("r_score", r_score), ("f_score", f_score), ("m_score", m_score)):
         if score not in range(1, N_SCORES + 1):
-            raise SpecError(f"{name} must be a whole number from 1 to {N_SCORES}, not {score!r}.")
+            raise SpecError(_l(
+                "{name} must be a whole number from 1 to {n_scores}, not {score!r}.",
+                name=name, n_scores=N_SCORES, score=score,
+            ))
     return RFM_GRID[r_score - 1][(f_score + m_score + 1) // 2 - 1]
 
 

@@ -34,6 +34,7 @@ from segcore.columns.vocabulary import (
     scheme_from_name,
 )
 from segcore.errors import DataError
+from segcore.i18n import N_, _, _l
 
 # More than this share missing and imputation would invent most of the column.
 MOSTLY_MISSING_SHARE = 0.60
@@ -100,20 +101,29 @@ def infer_roles(df: pd.DataFrame) -> Schema:
 
 def _check_table(df: pd.DataFrame) -> None:
     if not isinstance(df, pd.DataFrame):
-        raise DataError(f"Expected a table (pandas DataFrame), got {type(df).__name__}.")
+        raise DataError(_l("Expected a table (pandas DataFrame), got {kind}.", kind=type(df).__name__))
     if df.shape[1] == 0 or len(df) == 0:
         raise DataError(
-            f"The table is empty ({len(df)} rows, {df.shape[1]} columns). Load a file with customer rows."
+            _l(
+                "The table is empty ({rows} rows, {columns} columns). Load a file with customer rows.",
+                rows=len(df), columns=df.shape[1],
+            )
         )
     bad = [str(c) for c in df.columns if not isinstance(c, str)]
     if bad:
         raise DataError(
-            f"Column names must be text; these are not: {', '.join(bad[:5])}. Give the columns names."
+            _l(
+                "Column names must be text; these are not: {bad}. Give the columns names.",
+                bad=', '.join(bad[:5]),
+            )
         )
     dupes = sorted(name for name, n in Counter(df.columns).items() if n > 1)  # linear: 4,000 columns named "a"
     if dupes:
         raise DataError(
-            f"The table has duplicate column names: {', '.join(dupes)}. Rename them so each is unique."
+            _l(
+                "The table has duplicate column names: {dupes}. Rename them so each is unique.",
+                dupes=', '.join(dupes),
+            )
         )
 
 
@@ -135,11 +145,12 @@ def _infer_column(name: str, col: pd.Series, sample: pd.Series, n_rows: int) -> 
 
     missing_share = n_missing / n_rows
     if missing_share > MOSTLY_MISSING_SHARE:
-        why = f"{missing_share:.0%} of values are missing (more than {MOSTLY_MISSING_SHARE:.0%}), too sparse to segment on."
+        why = _("{missing:.0%} of values are missing (more than {limit:.0%}), too sparse to segment on.",
+                missing=missing_share, limit=MOSTLY_MISSING_SHARE)
         return _finish(name, "mostly_missing", named, sensitive, why, present, n_distinct, words), stats
     if n_distinct <= 1:
-        shown = f" ({present.iloc[0]})" if n_distinct else ""
-        why = f"Every row has the same value{shown}, so it cannot tell customers apart."
+        why = (_("Every row has the same value ({value}), so it cannot tell customers apart.", value=str(present.iloc[0]))
+               if n_distinct else _("Every row is empty, so it cannot tell customers apart."))
         return _finish(name, "constant", named, sensitive, why, present, n_distinct, words), stats
 
     role, why = _classify(col, present, sample.dropna(), words, id_named, named, n_distinct, n_rows, is_num)
@@ -150,9 +161,9 @@ def _classify(col, present, sample, words, id_named, named, n_distinct, n_rows, 
     """Role and the first sentence of the reason, from dtype, distinct counts and sampled values."""
     distinct_share = n_distinct / max(len(present), 1)
     if pd.api.types.is_bool_dtype(col):
-        return "boolean", "True/false values."
+        return "boolean", _("True/false values.")
     if pd.api.types.is_datetime64_any_dtype(col):
-        return "datetime", "Dates."
+        return "datetime", _("Dates.")
     category_named = best_keyword(words, CATEGORY_KEYWORDS) is not None
     if is_num:
         return _classify_number(
@@ -163,81 +174,86 @@ def _classify(col, present, sample, words, id_named, named, n_distinct, n_rows, 
     if n_distinct == 2:
         pair = frozenset(str(v).strip().lower() for v in present.unique())
         if pair in BOOLEAN_PAIRS:
-            return "boolean", f"Two answers ({' / '.join(sorted(pair))}), read as yes/no."
+            return "boolean", _("Two answers ({answers}), read as yes/no.", answers=" / ".join(sorted(pair)))
     fmt = detect_date_format(text)
     if fmt is not None:
         example = text.iloc[0]
-        return "datetime", f"Dates written like '{example}' ({describe_format(fmt)})."
+        return "datetime", _("Dates written like '{example}' ({format}).", example=example, format=describe_format(fmt))
     if id_named and distinct_share >= NEAR_UNIQUE_SHARE:
         return "id", _id_reason(distinct_share)
     if best_keyword(words, KEY_KEYWORDS) is not None:
-        return "id", _KEY_REASON
+        return "id", _(_KEY_REASON)
     numbers = pd.to_numeric(text, errors="coerce")
     if numbers.notna().mean() >= NUMBER_PARSE_SHARE:
         if category_named and n_distinct <= SMALL_CODE_MAX:
-            return "categorical", f"{n_distinct} codes written as numbers; the name says they are categories."
-        return "numeric", "Numbers stored as text."
+            return "categorical", _("{n} codes written as numbers; the name says they are categories.", n=n_distinct)
+        return "numeric", _("Numbers stored as text.")
     mean_length = text.str.len().mean()
     has_spaces = text.str.contains(" ", regex=False).mean()
     if distinct_share >= MOSTLY_UNIQUE_SHARE and n_distinct > MIN_DISTINCT_FOR_UNIQUE and named is None:
         if has_spaces < 0.1 and mean_length <= TEXT_MIN_MEAN_LENGTH:
             return (
                 "id",
-                "A different code on almost every row: looks like a customer id or a key, not a trait.",
+                _("A different code on almost every row: looks like a customer id or a key, not a trait."),
             )
-        return "text", "Free text that differs on almost every row; it cannot be clustered as it is."
+        return "text", _("Free text that differs on almost every row; it cannot be clustered as it is.")
     if mean_length >= TEXT_MIN_MEAN_LENGTH and distinct_share >= TEXT_MIN_UNIQUE_SHARE:
         return (
             "text",
-            f"Long free text (about {mean_length:.0f} characters on average), mostly different on each row.",
+            _("Long free text (about {length:.0f} characters on average), mostly different on each row.",
+              length=mean_length),
         )
-    return "categorical", f"Text with {n_distinct:,} different values."
+    return "categorical", _("Text with {n:,} different values.", n=n_distinct)
 
 
 def _classify_number(present, sample, words, id_named, category_named, n_distinct, distinct_share, n_rows):
     integral = pd.api.types.is_integer_dtype(present) or bool((present % 1 == 0).all())
     if n_distinct == 2 and set(present.unique().tolist()) <= {0, 1}:
-        return "boolean", "Only 0 and 1, read as no/yes."
+        return "boolean", _("Only 0 and 1, read as no/yes.")
     if id_named and integral and distinct_share >= NEAR_UNIQUE_SHARE:
         return "id", _id_reason(distinct_share)
     if integral and best_keyword(words, KEY_KEYWORDS) is not None:
-        return "id", _KEY_REASON
+        return "id", _(_KEY_REASON)
     if integral and len(sample) and best_keyword(words, DATE_KEYWORDS) is not None:
         text = sample.astype("int64").astype(str)
         if (
             text.str.fullmatch(r"\d{8}").all()
             and pd.to_datetime(text, format="%Y%m%d", errors="coerce").notna().all()
         ):
-            return "datetime", f"Dates stored as numbers like {text.iloc[0]} (year, month, day)."
+            return "datetime", _("Dates stored as numbers like {example} (year, month, day).", example=text.iloc[0])
     if integral and distinct_share == 1.0 and n_distinct > MIN_DISTINCT_FOR_UNIQUE and " ".join(words) in (
         EXPORT_INDEX_NAMES
     ):
-        return "id", "A different whole number on every row under a row-counter name: an export's row index."
+        return "id", _("A different whole number on every row under a row-counter name: an export's row index.")
     if integral and best_keyword(words, NUMBER_CODE_KEYWORDS) is not None:
         codes = ", ".join(f"{v:g}" for v in sorted(present.unique().tolist())[:4])
-        return "categorical", f"Codes stored as numbers ({codes}...); the name says they are codes, not amounts."
+        return "categorical", _("Codes stored as numbers ({codes}...); the name says they are codes, not amounts.",
+                                codes=codes)
     if integral and distinct_share == 1.0 and n_distinct > MIN_DISTINCT_FOR_UNIQUE:
         low, high = present.min(), present.max()
         if low in (0, 1) and high - low == n_rows - 1:
             return (
                 "id",
-                f"Counts rows {low:.0f}, {low + 1:.0f}, {low + 2:.0f}...: a row number, not a customer trait.",
+                _("Counts rows {first}, {second}, {third}...: a row number, not a customer trait.",
+                  first=int(low), second=int(low) + 1, third=int(low) + 2),
             )
     if integral and category_named and n_distinct <= SMALL_CODE_MAX:
         codes = ", ".join(f"{v:g}" for v in sorted(present.unique().tolist())[:SMALL_CODE_MAX])
-        return "categorical", f"Small number codes ({codes}); the name says they are categories, not amounts."
-    return "numeric", f"Numbers from {_fmt_number(present.min())} to {_fmt_number(present.max())}."
+        return "categorical", _("Small number codes ({codes}); the name says they are categories, not amounts.",
+                                codes=codes)
+    return "numeric", _("Numbers from {low} to {high}.", low=_fmt_number(present.min()), high=_fmt_number(present.max()))
 
 
-_KEY_REASON = (
+_KEY_REASON = N_(
     "Named like an identifier but repeats: a key to a customer, product or store, not a trait to segment on."
 )
 
 
 def _id_reason(distinct_share: float) -> str:
     if distinct_share == 1.0:
-        return "Unique for every row and named like an identifier: looks like a customer id."
-    return f"Named like an identifier and {distinct_share:.0%} distinct: looks like a customer id (with some repeats)."
+        return _("Unique for every row and named like an identifier: looks like a customer id.")
+    return _("Named like an identifier and {share:.0%} distinct: looks like a customer id (with some repeats).",
+             share=distinct_share)
 
 
 def _finish(name, role, named, sensitive, why, present, n_distinct, words) -> ColumnRole:
@@ -252,12 +268,12 @@ def _finish(name, role, named, sensitive, why, present, n_distinct, words) -> Co
     elif named is not None and named[0] == "value" and role in ("boolean", "categorical", "text"):
         # "international_plan" (yes/no) and "price_tier" (low/high) mention money but hold no amounts
         sentences.append(
-            f"The name mentions '{named[1].rstrip('*')}', but the values are answers or categories, not money, "
-            "so it is not a value measure."
+            _("The name mentions '{word}', but the values are answers or categories, not money, so it is not a "
+              "value measure.", word=named[1].rstrip("*"))
         )
     elif named is not None:
         scheme = named[0]
-        sentences.append(f"The name reads as {scheme} ('{named[1].rstrip('*')}').")
+        sentences.append(_("The name reads as {scheme} ('{word}').", scheme=_(scheme), word=named[1].rstrip("*")))
     elif role in ("categorical", "boolean", "text") and len(present):
         scheme, sensitive, hint = _scheme_from_values(present, sensitive)
         if hint:
@@ -265,22 +281,22 @@ def _finish(name, role, named, sensitive, why, present, n_distinct, words) -> Co
     elif role == "numeric" and _looks_like_money(present, n_distinct):
         scheme = "value"
         sentences.append(
-            "The name says nothing, but the values look like money (never negative, a few very large)."
+            _("The name says nothing, but the values look like money (never negative, a few very large).")
         )
     elif role == "datetime":
         scheme = "lifecycle"
     use = default_use(role, scheme, sensitive=sensitive)
     if sensitive:
-        sentences.append(SENSITIVE_NOTE)
+        sentences.append(_(SENSITIVE_NOTE))
     elif scheme == "kpi" and use == "profile":
-        sentences.append("An outcome: shown on segment cards, not used to form segments.")
+        sentences.append(_("An outcome: shown on segment cards, not used to form segments."))
     if use == "feature" and segment_label:
         use = "profile"
-        sentences.append("Looks like an existing segment label: shown on cards to compare, not clustered on.")
+        sentences.append(_("Looks like an existing segment label: shown on cards to compare, not clustered on."))
     elif use == "feature" and role == "categorical" and n_distinct > MAX_FEATURE_CATEGORIES:
         use = "profile"
         sentences.append(
-            f"Too many different values ({n_distinct:,}) to cluster on; shown on segment cards instead."
+            _("Too many different values ({n:,}) to cluster on; shown on segment cards instead.", n=n_distinct)
         )
     return ColumnRole(name, role, scheme, use, sensitive, " ".join(sentences))
 
@@ -289,9 +305,9 @@ def _scheme_from_values(present: pd.Series, sensitive: bool) -> tuple[str, bool,
     # Distinct values first: lower-casing a million strings to look at a dozen would dominate the run time.
     distinct = pd.Series(present.unique()[:1000]).astype(str).str.strip().str.lower().drop_duplicates()
     if distinct.isin(PLACE_VALUES).mean() >= VALUE_HINT_SHARE:
-        return "geographic", sensitive, "The values are place names, so it reads as geographic."
+        return "geographic", sensitive, _("The values are place names, so it reads as geographic.")
     if distinct.isin(GENDER_VALUES).mean() >= VALUE_HINT_SHARE and len(distinct) <= 4:
-        return "demographic", True, "The values look like gender, so it reads as demographic."
+        return "demographic", True, _("The values look like gender, so it reads as demographic.")
     return "other", sensitive, ""
 
 

@@ -14,6 +14,14 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError
+from segcore.i18n import N_, _l, lazy_gettext
+
+# The schema fields that name a column, as a user reads them in a message.
+FIELD_NAMES = {
+    "id_column": N_("customer id column"),
+    "value_column": N_("value column"),
+    "target_column": N_("target column"),
+}
 
 Role = Literal["id", "numeric", "categorical", "boolean", "datetime", "text", "constant", "mostly_missing"]
 Scheme = Literal[
@@ -28,7 +36,7 @@ USES: tuple[str, ...] = get_args(Use)
 
 FORMAT_VERSION = 1  # bump when the to_dict layout changes; from_dict refuses newer versions
 
-SENSITIVE_NOTE = "This is a sensitive attribute, left out of clustering by default; you can opt in."
+SENSITIVE_NOTE = N_("This is a sensitive attribute, left out of clustering by default; you can opt in.")
 FEATURE_ROLES = ("numeric", "categorical", "boolean")
 IGNORED_ROLES = ("id", "text", "constant", "mostly_missing")
 
@@ -45,9 +53,9 @@ class ColumnRole:
     reason: str
 
     def __post_init__(self) -> None:
-        _check_choice(self.role, ROLES, "role", self.name)
-        _check_choice(self.scheme, SCHEMES, "scheme", self.name)
-        _check_choice(self.use, USES, "use", self.name)
+        _check_choice(self.role, ROLES, _l("role"), self.name)
+        _check_choice(self.scheme, SCHEMES, _l("scheme"), self.name)
+        _check_choice(self.use, USES, _l("use"), self.name)
 
     def to_dict(self) -> dict:
         return {f: getattr(self, f) for f in ("name", "role", "scheme", "use", "sensitive", "reason")}
@@ -59,10 +67,13 @@ class ColumnRole:
         )
 
 
-def _check_choice(value: object, valid: tuple[str, ...], what: str, column: str) -> None:
+def _check_choice(value: object, valid: tuple[str, ...], what: object, column: str) -> None:
     if value not in valid:
         raise SpecError(
-            f"Column '{column}': '{value}' is not a valid {what}. Choose one of: {', '.join(valid)}."
+            _l(
+                "Column '{column}': '{value}' is not a valid {what}. Choose one of: {valid}.",
+                column=column, value=value, what=what, valid=', '.join(valid),
+            )
         )
 
 
@@ -89,20 +100,29 @@ class Schema:
         dupes = sorted(name for name, n in Counter(names).items() if n > 1)
         if dupes:
             raise SpecError(
-                f"The column roles list {', '.join(map(repr, dupes))} more than once. Keep one row each."
+                _l(
+                    "The column roles list {dupes} more than once. Keep one row each.",
+                    dupes=', '.join(map(repr, dupes)),
+                )
             )
-        for field in ("id_column", "value_column", "target_column"):
+        for field in FIELD_NAMES:
             chosen = getattr(self, field)
             if chosen is not None and chosen not in names:
                 raise SpecError(
-                    f"The {field.replace('_', ' ')} '{chosen}' is not one of the table's columns."
+                    _l(
+                        "The {field} '{chosen}' is not one of the table's columns.",
+                        field=lazy_gettext(FIELD_NAMES[field]), chosen=chosen,
+                    )
                 )
 
     def __getitem__(self, name: str) -> ColumnRole:
         for col in self.columns:
             if col.name == name:
                 return col
-        raise SpecError(f"There is no column named '{name}'. Columns are: {', '.join(self.names())}.")
+        raise SpecError(_l(
+            "There is no column named '{name}'. Columns are: {names}.",
+            name=name, names=', '.join(self.names()),
+        ))
 
     def __contains__(self, name: object) -> bool:
         return any(c.name == name for c in self.columns)
@@ -131,7 +151,10 @@ class Schema:
         unknown = sorted(set(changes) - allowed)
         if unknown:
             raise SpecError(
-                f"Cannot change {', '.join(unknown)} of a column; you can change {', '.join(sorted(allowed))}."
+                _l(
+                    "Cannot change {unknown} of a column; you can change {allowed}.",
+                    unknown=', '.join(unknown), allowed=', '.join(sorted(allowed)),
+                )
             )
         old = self[name]
         if "sensitive" in changes:
@@ -168,14 +191,20 @@ class Schema:
         missing = [c for c in ("name", "role") if c not in frame.columns]
         if missing:
             raise SpecError(
-                f"The roles table needs the columns {', '.join(missing)}; it has {', '.join(map(str, frame.columns))}."
+                _l(
+                    "The roles table needs the columns {missing}; it has {columns}.",
+                    missing=', '.join(missing), columns=', '.join(map(str, frame.columns)),
+                )
             )
         columns = []
         for position, row in enumerate(frame.to_dict("records"), start=1):
             name = row.get("name")
             if not isinstance(name, str) or not name:
                 raise SpecError(
-                    f"Row {position} of the roles table has no column name. Fill it in or delete the row."
+                    _l(
+                        "Row {position} of the roles table has no column name. Fill it in or delete the row.",
+                        position=position,
+                    )
                 )
             role = _cell(row, "role", None)
             scheme = _cell(row, "scheme", "other")
@@ -198,8 +227,11 @@ class Schema:
         version = d.get("format_version", FORMAT_VERSION)
         if version > FORMAT_VERSION:
             raise SpecError(
-                f"These column roles were saved by a newer segcore (format {version}; this one reads {FORMAT_VERSION}). "
-                "Update segcore to open them."
+                _l(
+                    "These column roles were saved by a newer segcore (format {version}; this one reads "
+                    "{format_version}). Update segcore to open them.",
+                    version=version, format_version=FORMAT_VERSION,
+                )
             )
         return cls(
             tuple(ColumnRole.from_dict(c) for c in d["columns"]),
@@ -231,7 +263,10 @@ def _as_bool(value: object, column: str) -> bool:
         return True
     if text in ("false", "0", "no", "n"):
         return False
-    raise SpecError(f"Column '{column}': sensitive must be true or false, not '{value}'.")
+    raise SpecError(_l(
+        "Column '{column}': sensitive must be true or false, not '{value}'.",
+        column=column, value=str(value),
+    ))
 
 
 # --- dates ------------------------------------------------------------------------------------------------------
@@ -248,8 +283,11 @@ def validate_roles(df: pd.DataFrame, schema: Schema) -> Schema:
     missing = [c.name for c in schema.columns if c.name not in df.columns]
     if missing:
         raise SpecError(
-            f"The table has no column {', '.join(map(repr, missing))}, but the column roles mention it. "
-            "Detect roles again for this file, or rename the columns back."
+            _l(
+                "The table has no column {missing}, but the column roles mention it. Detect roles again for "
+                "this file, or rename the columns back.",
+                missing=', '.join(map(repr, missing)),
+            )
         )
     for c in schema.columns:
         values = df[c.name].dropna()
@@ -258,14 +296,20 @@ def validate_roles(df: pd.DataFrame, schema: Schema) -> Schema:
             bad = values[converted.isna()]
             if len(bad):
                 raise SpecError(
-                    f"Column '{c.name}' is set to numeric, but {len(bad):,} values are not numbers "
-                    f"(for example '{bad.iloc[0]}'). Set it to categorical, or fix those values."
+                    _l(
+                        "Column '{name}' is set to numeric, but {n_bad:,} values are not numbers (for "
+                        "example '{example}'). Set it to categorical, or fix those values.",
+                        name=c.name, n_bad=len(bad), example=bad.iloc[0],
+                    )
                 )
         if c.role == "boolean" and values.nunique() > 2:
             examples = ", ".join(map(repr, values.unique()[:3]))
             raise SpecError(
-                f"Column '{c.name}' is set to yes/no, but it has {values.nunique():,} different values "
-                f"(for example {examples}). Set it to categorical."
+                _l(
+                    "Column '{name}' is set to yes/no, but it has {distinct:,} different values (for example "
+                    "{examples}). Set it to categorical.",
+                    name=c.name, distinct=values.nunique(), examples=examples,
+                )
             )
     return schema
 
@@ -292,7 +336,10 @@ def preset_features(schema: Schema, preset: str) -> list[str]:
     columns (opting in to sensitive columns is FeatureSpec.include_sensitive). Unknown preset -> SpecError.
     """
     if preset not in PRESETS:
-        raise SpecError(f"Unknown preset '{preset}'. Choose one of: {', '.join(PRESETS)}.")
+        raise SpecError(_l(
+            "Unknown preset '{preset}'. Choose one of: {presets}.",
+            preset=preset, presets=', '.join(PRESETS),
+        ))
     schemes = PRESETS[preset]
     return [
         c.name

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from segcore.errors import StoreError
+from segcore.i18n import _l
 
 # Label of the row/column that counts customers present in only one of the two runs.
 NOT_IN_A = "not in A"
@@ -34,8 +35,11 @@ def compare_runs(
     for name, frame in (("A", a_assignments), ("B", b_assignments)):
         if segment_column not in frame.columns:
             raise StoreError(
-                f"Segmentation {name} has no {segment_column!r} column, so its segments cannot be compared. "
-                f"Columns found: {', '.join(map(str, frame.columns))}."
+                _l(
+                    "Segmentation {name} has no {segment_column!r} column, so its segments cannot be "
+                    "compared. Columns found: {columns}.",
+                    name=name, segment_column=segment_column, columns=', '.join(map(str, frame.columns)),
+                )
             )
 
     if id_column and id_column in a_assignments.columns and id_column in b_assignments.columns:
@@ -50,10 +54,12 @@ def compare_runs(
         matched_on = "row order"
     else:
         raise StoreError(
-            f"The two segmentations cannot be matched customer by customer: they share no id column"
-            f"{f' ({id_column!r} is missing from one of them)' if id_column else ''} and have different numbers "
-            f"of rows (A: {len(a_assignments):,}, B: {len(b_assignments):,}). Choose a customer id column, or "
-            "compare two runs made on the same file."
+            _l(
+                "The two segmentations cannot be matched customer by customer: they share no id column "
+                "and have different numbers of rows (A: {rows_a:,}, B: {rows_b:,}). Choose a customer id "
+                "column, or compare two runs made on the same file.",
+                rows_a=len(a_assignments), rows_b=len(b_assignments),
+            )
         )
 
     a = pd.DataFrame({"key": a_ids.to_numpy(), "a": a_assignments[segment_column].to_numpy()})
@@ -76,15 +82,22 @@ def _checked_ids(ids: pd.Series, name: str, id_column: str) -> pd.Series:
     missing = int(ids.isna().sum())
     if missing:
         raise StoreError(
-            f"{missing:,} customers in segmentation {name} have no {id_column!r}, so they cannot be matched. "
-            "Fill in the ids, or compare without an id column on the same file."
+            _l(
+                "{missing:,} customers in segmentation {name} have no {id_column!r}, so they cannot be "
+                "matched. Fill in the ids, or compare without an id column on the same file.",
+                missing=missing, name=name, id_column=id_column,
+            )
         )
     repeated = ids[ids.duplicated()].unique()
     if len(repeated):
         shown = ", ".join(map(str, repeated[:EXAMPLES_SHOWN]))
         raise StoreError(
-            f"{len(repeated):,} ids repeat in segmentation {name}'s {id_column!r} column (for example {shown}), "
-            "so customers cannot be matched one to one. Use a column with one row per customer."
+            _l(
+                "{repeated:,} ids repeat in segmentation {name}'s {id_column!r} column (for example "
+                "{shown}), so customers cannot be matched one to one. Use a column with one row per "
+                "customer.",
+                repeated=len(repeated), name=name, id_column=id_column, shown=shown,
+            )
         )
     return ids.reset_index(drop=True)
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from segcore.i18n import _
 from segcore.insight.traits import Trait
 
 MIN_GROUP = 10
@@ -34,12 +35,13 @@ MAX_RARE_LEVELS = 1000
 
 def rule_text(min_size: int = MIN_GROUP) -> str:
     """The disclosure-control rule in one paragraph, for the shared view's footnote and the reports."""
-    return (
-        f"Disclosure control: every group shown counts at least {min_size:,} customers (threshold rule); hidden "
-        f"segments are hidden together with others until they count at least {min_size:,} (complementary "
-        f"suppression); counts are rounded to the nearest {ROUNDING_BASE}, shares to whole percents, averages to "
-        f"{VALUE_DIGITS} significant figures and rule thresholds to {THRESHOLD_DIGITS}, so totals cannot be "
-        "subtracted to single out a small group."
+    return _(
+        "Disclosure control: every group shown counts at least {min_size:,} customers (threshold rule); hidden "
+        "segments are hidden together with others until they count at least {min_size:,} (complementary "
+        "suppression); counts are rounded to the nearest {base}, shares to whole percents, averages to {digits} "
+        "significant figures and rule thresholds to {threshold_digits}, so totals cannot be subtracted to single out "
+        "a small group.",
+        min_size=min_size, base=ROUNDING_BASE, digits=VALUE_DIGITS, threshold_digits=THRESHOLD_DIGITS,
     )
 
 # A comparison followed by a number: "> 1,234.5" in rule text, "<= 1234.5" in SQL.

@@ -17,6 +17,7 @@ from scipy.special import ndtri
 
 from segcore.columns.vocabulary import NO_WORDS, YES_WORDS
 from segcore.errors import DataError, NotEnoughData, SpecError, require_columns
+from segcore.i18n import _l
 from segcore.insight.traits import Trait
 
 # Lorenz curve resolution: 101 points = every percent of customers, smooth enough for a chart, tiny to store.
@@ -61,21 +62,27 @@ def segment_codes(labels: Any, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     arr = np.asarray(labels)
     if arr.ndim != 1 or len(arr) != n_rows:
         raise SpecError(
-            f"There are {len(arr)} segment labels for {n_rows} rows. Pass exactly one label per row of the table."
+            _l(
+                "There are {labels} segment labels for {n_rows} rows. Pass exactly one label per row of the "
+                "table.",
+                labels=len(arr), n_rows=n_rows,
+            )
         )
     if n_rows == 0:
         raise NotEnoughData(
-            "The table has no rows, so there is nothing to profile. Load a file with customers."
+            _l("The table has no rows, so there is nothing to profile. Load a file with customers.")
         )
     if arr.dtype.kind == "f":
         if np.isnan(arr).any():
             raise SpecError(
-                "Some rows have no segment label (missing). Use -1 for customers with no segment."
+                _l("Some rows have no segment label (missing). Use -1 for customers with no segment.")
             )
         if not np.all(arr == np.round(arr)):
-            raise SpecError("Segment labels must be whole numbers such as 0, 1, 2 (or -1 for unassigned).")
+            raise SpecError(_l(
+                "Segment labels must be whole numbers such as 0, 1, 2 (or -1 for unassigned).",
+            ))
     elif arr.dtype.kind not in "iub":
-        raise SpecError("Segment labels must be whole numbers such as 0, 1, 2 (or -1 for unassigned).")
+        raise SpecError(_l("Segment labels must be whole numbers such as 0, 1, 2 (or -1 for unassigned)."))
     segments, idx = np.unique(arr.astype(np.int64), return_inverse=True)
     return segments, idx.astype(np.int64)
 
@@ -298,7 +305,7 @@ def effect_table(df: pd.DataFrame, labels: Any, *, columns: Sequence[str]) -> pd
     h; categorical columns the level with the largest |h| in that segment, keeping its sign. Constant columns give 0.
     """
     segments, idx = segment_codes(labels, len(df))
-    require_columns(df, list(columns), what="column")
+    require_columns(df, list(columns), what=_l("column"))
     n_seg = len(segments)
     sample = rank_sample(idx, n_seg)
     rows, weights = sample if sample is not None else (slice(None), None)
@@ -338,13 +345,15 @@ def value_concentration(values: Any) -> Concentration:
         x = np.clip(x, 0, None)
     if len(x) == 0:
         raise NotEnoughData(
-            "There are no numeric values to measure value concentration. Choose a value column."
+            _l("There are no numeric values to measure value concentration. Choose a value column.")
         )
     total = float(x.sum())
     if total <= 0:
         raise DataError(
-            "Every value is zero (or negative), so no customer holds any share of value. "
-            "Choose a revenue or spend column with positive values."
+            _l(
+                "Every value is zero (or negative), so no customer holds any share of value. Choose a "
+                "revenue or spend column with positive values.",
+            )
         )
     n = len(x)
     desc = np.sort(x)[::-1]

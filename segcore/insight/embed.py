@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from segcore.errors import NotEnoughData, SpecError
+from segcore.i18n import _l
 from segcore.insight import map_timing
 from segcore.model.cluster import sample_rows
 
@@ -79,19 +80,25 @@ def _check_matrix(X: np.ndarray) -> np.ndarray:
     arr = np.asarray(X)
     if arr.ndim != 2:
         raise SpecError(
-            f"The map needs a table of prepared features (rows x columns) but got an array with {arr.ndim} "
-            "dimension(s). Prepare the features first."
+            _l(
+                "The map needs a table of prepared features (rows x columns) but got an array with {ndim} "
+                "dimension(s). Prepare the features first.",
+                ndim=arr.ndim,
+            )
         )
     if arr.shape[0] == 0:
-        raise NotEnoughData("There are no customers to draw on the map. Load data with at least 2 rows.")
+        raise NotEnoughData(_l("There are no customers to draw on the map. Load data with at least 2 rows."))
     if arr.shape[1] == 0:
-        raise SpecError("The map needs at least one feature column. Choose some features first.")
+        raise SpecError(_l("The map needs at least one feature column. Choose some features first."))
     arr = arr.astype(np.float32, copy=False)
     if not np.isfinite(arr).all():
         bad = int((~np.isfinite(arr)).any(axis=1).sum())
         raise SpecError(
-            f"{bad:,} customer row(s) have missing or infinite prepared values, so they cannot be placed on the "
-            "map. Prepare the features with missing-value handling first."
+            _l(
+                "{bad:,} customer row(s) have missing or infinite prepared values, so they cannot be placed "
+                "on the map. Prepare the features with missing-value handling first.",
+                bad=bad,
+            )
         )
     return arr
 
@@ -101,7 +108,7 @@ def _sample_rows(n: int, size: int | None, random_state: int | None) -> np.ndarr
     if size is None or size >= n:
         return np.arange(n, dtype=np.int64)
     if size < 1:
-        raise SpecError(f"The map sample size must be at least 1 customer, got {size}.")
+        raise SpecError(_l("The map sample size must be at least 1 customer, got {size}.", size=size))
     return sample_rows(n, size=size, random_state=random_state).astype(np.int64)
 
 
@@ -183,9 +190,12 @@ def umap_2d(
     """
     arr = _check_matrix(X)
     if n_neighbors < 2:
-        raise SpecError(f"UMAP needs at least 2 neighbours per customer, got n_neighbors={n_neighbors}.")
+        raise SpecError(_l(
+            "UMAP needs at least 2 neighbours per customer, got n_neighbors={n_neighbors}.",
+            n_neighbors=n_neighbors,
+        ))
     if not 0.0 <= min_dist <= 1.0:
-        raise SpecError(f"UMAP min_dist must be between 0 and 1, got {min_dist}.")
+        raise SpecError(_l("UMAP min_dist must be between 0 and 1, got {min_dist}.", min_dist=min_dist))
     n = arr.shape[0]
     rows = _sample_rows(n, sample_size, random_state)
     notes: list[str] = []

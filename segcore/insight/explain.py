@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError, require_columns
+from segcore.i18n import _l
 from segcore.insight.effects import segment_codes
 from segcore.insight.profile import Profile
 from segcore.model.cluster import sample_rows
@@ -305,15 +306,20 @@ def explain_rules(
     y_all = segments[idx]
     columns = list(dict.fromkeys(columns))
     if not columns:
-        raise SpecError("Choose at least one column to explain the segments with.")
-    require_columns(df, columns, what="column")
+        raise SpecError(_l("Choose at least one column to explain the segments with."))
+    require_columns(df, columns, what=_l("column"))
     if not isinstance(max_depth, int) or not 1 <= max_depth <= MAX_DEPTH_LIMIT:
-        raise SpecError(f"Rule depth must be a whole number from 1 to {MAX_DEPTH_LIMIT}; got {max_depth!r}.")
+        raise SpecError(_l(
+            "Rule depth must be a whole number from 1 to {max_depth_limit}; got {max_depth!r}.",
+            max_depth_limit=MAX_DEPTH_LIMIT, max_depth=max_depth,
+        ))
     feats, texts, notes = _design(df, columns)
     if not feats:
         raise SpecError(
-            "None of the chosen columns can be used for rules (they are dates, free text or empty). "
-            "Choose numeric or category columns."
+            _l(
+                "None of the chosen columns can be used for rules (they are dates, free text or empty). "
+                "Choose numeric or category columns.",
+            )
         )
     n = len(df)
     rows = sample_rows(n, size=SAMPLE_ROWS, random_state=random_state)

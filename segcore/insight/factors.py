@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import NotEnoughData
-from segcore.i18n import _l, ngettext
+from segcore.i18n import _l, ngettext, pgettext
 
 PARALLEL_ROUNDS = 20
 PARALLEL_QUANTILE = 0.95
@@ -159,4 +159,4 @@ def _orientation(loadings: np.ndarray) -> np.ndarray:
 
 def _factor_name(i: int, column: np.ndarray, names: list[str]) -> str:
     top = [names[j] for j in np.argsort(-np.abs(column))[:NAME_COLUMNS] if abs(column[j]) >= MIN_LOADING]
-    return f"F{i + 1}: " + (" & ".join(top) if top else "weak")
+    return f"F{i + 1}: " + (" & ".join(top) if top else pgettext("factor", "weak"))

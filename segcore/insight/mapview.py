@@ -11,7 +11,7 @@ import pandas as pd
 from segcore.columns.schema import Schema
 from segcore.insight.embed import Embedding
 from segcore.insight.profile import Trait, build_profiles
-from segcore.labels import UNASSIGNED_NAME
+from segcore.labels import unassigned_name
 
 ROW_FIELD = "row"  # position of the customer in the data; the map's point selection uses the id, else this
 MAX_TOOLTIP_COLUMNS = 4
@@ -37,7 +37,8 @@ def map_points(
     )
     seg = np.asarray(labels)[rows]
     points["segment"] = seg
-    points["segment_name"] = [names.get(int(s), UNASSIGNED_NAME) for s in seg]
+    unassigned = unassigned_name()
+    points["segment_name"] = [names.get(int(s), unassigned) for s in seg]
     for column in tooltip_columns(schema, features):
         points[column] = df[column].iloc[rows].to_numpy()
     return points

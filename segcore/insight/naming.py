@@ -32,7 +32,7 @@ from segcore.columns.vocabulary import CONCEPT_KEYWORDS, SCHEME_KEYWORDS, best_k
 from segcore.i18n import N_, current_language, gettext, pgettext
 from segcore.insight.sentences import flag_label, humanize
 from segcore.insight.traits import Trait
-from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
+from segcore.labels import UNASSIGNED, unassigned_name
 
 __all__ = ["humanize"]  # re-exported: older callers read it from here
 
@@ -182,7 +182,7 @@ def _capital(text: str) -> str:
 def auto_name(sig: SegmentSignals) -> str:
     """A short descriptive name from value and the strongest interpretable traits (deterministic)."""
     if sig.segment == UNASSIGNED:
-        return UNASSIGNED_NAME
+        return unassigned_name()
     directions: dict[str, int] = {}
     value_dir = _value_direction(sig)
     if value_dir:

@@ -17,6 +17,7 @@ import pandas as pd
 from segcore.columns.defaults import OUTCOME_KEYWORDS, propose_outcome  # noqa: F401  (re-exported)
 from segcore.columns.vocabulary import NO_WORDS, YES_WORDS, best_keyword, normalise_name
 from segcore.errors import SpecError
+from segcore.i18n import Message, _l
 
 # Answers that name the event being predicted (the "1"); the other answer is the "0".
 EVENT_WORDS = frozenset({
@@ -60,7 +61,7 @@ class Suspect:
     """A column left out of the propensity model, and why."""
 
     column: str
-    reason: str
+    reason: str | Message  # a lazy message: shown (and saved) in the reader's language
     auc: float | None = None
 
 
@@ -76,8 +77,11 @@ def outcome_labels(column: pd.Series, *, name: str | None = None) -> Outcome:
     if len(answers) != 2:
         shown = ", ".join(map(repr, answers[:5]))
         raise SpecError(
-            f"The outcome '{name}' must have exactly two answers (such as yes/no or churned/stayed); it has "
-            f"{len(answers)}{': ' + shown if shown else ''}. Choose a yes/no column as the outcome."
+            _l(
+                "The outcome '{name}' must have exactly two answers (such as yes/no or churned/stayed); it "
+                "has {answers}: {shown}. Choose a yes/no column as the outcome.",
+                name=name, answers=len(answers), shown=shown or "–",
+            )
         )
     positive = _event_answer(answers, text)
     negative = answers[1] if answers[0] == positive else answers[0]
@@ -101,7 +105,8 @@ def suspect_columns(
         words = normalise_name(name)
         keyword = best_keyword(words, POST_OUTCOME_KEYWORDS)
         if keyword is not None or (outcome_words and outcome_words <= set(words)):
-            why = f"the name ('{keyword or outcome.column}') suggests it is recorded after the outcome is known"
+            why = _l("the name ('{word}') suggests it is recorded after the outcome is known",
+                     word=keyword or outcome.column)
             suspects.append(Suspect(name, why))
             continue
         score = _held_out_score(df[name], outcome.y, train, test)
@@ -111,7 +116,7 @@ def suspect_columns(
         auc = max(auc, 1.0 - auc)
         if auc > LEAK_AUC:
             suspects.append(
-                Suspect(name, f"on its own it predicts the outcome almost perfectly (AUC {auc:.3f})", auc)
+                Suspect(name, _l("on its own it predicts the outcome almost perfectly (AUC {auc:.3f})", auc=auc), auc)
             )
     return suspects
 

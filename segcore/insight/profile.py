@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import require_columns
-from segcore.i18n import gettext  # not `_`: this module uses `_` as a throwaway
+from segcore.i18n import _l, gettext  # not `_`: this module uses `_` as a throwaway
 from segcore.insight.effects import (
     MISSING_LEVEL,
     as_flag,
@@ -135,7 +135,7 @@ def _kpis(df: pd.DataFrame, schema: Any, idx: np.ndarray, n_seg: int) -> list[li
     except TypeError:
         kpi_names = [c for c in df.columns if _role(schema, c)[1] == "kpi"]
     columns = ordered_unique([schema.value_column, schema.target_column, *kpi_names])
-    require_columns(df, columns, what="KPI column")
+    require_columns(df, columns, what=_l("KPI column"))
     out: list[list[Kpi]] = [[] for _ in range(n_seg)]
     for col in columns:
         s, h = df[col], humanize(col)
@@ -165,7 +165,7 @@ def _kpis(df: pd.DataFrame, schema: Any, idx: np.ndarray, n_seg: int) -> list[li
 def _target_lift(df: pd.DataFrame, target: str | None, idx: np.ndarray, n_seg: int) -> np.ndarray | None:
     if not target:
         return None
-    require_columns(df, [target], what="target column")
+    require_columns(df, [target], what=_l("target column"))
     flag = as_flag(df[target])
     x = flag if flag is not None else (numeric_values(df[target]) if is_numeric(df[target]) else None)
     if x is None:
@@ -195,7 +195,7 @@ def build_profiles(
     segments, idx = segment_codes(labels, len(df))
     n_seg, n = len(segments), len(df)
     pinned = {int(k): v for k, v in (pinned or {}).items()}
-    require_columns(df, list(features), what="feature")
+    require_columns(df, list(features), what=_l("feature"))
     try:
         profile_cols = list(schema.names(use="profile"))
     except TypeError:
@@ -215,7 +215,7 @@ def build_profiles(
     value_share: np.ndarray | None = None
     value_effect = np.full(n_seg, np.nan)
     if value_col:
-        require_columns(df, [value_col], what="value column")
+        require_columns(df, [value_col], what=_l("value column"))
         v = numeric_values(df[value_col])
         total = np.nansum(v)
         if total > 0:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from segcore.columns.roles import Schema
 from segcore.errors import NotEnoughData, SpecError
-from segcore.i18n import format_percent, gettext  # not `_`: a throwaway name in this module
+from segcore.i18n import Message, _l, format_percent, gettext  # not `_`: a throwaway name in this module
 from segcore.insight.outcome import Outcome, Suspect, outcome_labels, suspect_columns
 from segcore.insight.propensity_eval import Evaluation, evaluate
 from segcore.insight.propensity_scorer import Scorer, from_calibrated
@@ -80,7 +80,7 @@ class Propensity:
             "evaluation": self.evaluation.to_dict(),
             "cv_auc": dict(self.cv_auc),
             "drivers": [vars(d) for d in self.drivers],
-            "left_out": [vars(s) for s in self.left_out],
+            "left_out": [{**vars(s), "reason": str(s.reason)} for s in self.left_out],
             "warnings": [str(w) for w in self.warnings],
         }
 
@@ -134,40 +134,52 @@ def held_out_split(target: Outcome, *, seed: int = 0) -> tuple[np.ndarray, np.nd
 def _fit(df, *, outcome, schema, columns, keep, seed, progress) -> Propensity:
     report = progress or (lambda fraction, message: None)
     if outcome not in df.columns:
-        raise SpecError(f"There is no column '{outcome}' to predict. Choose one of the table's yes/no columns.")
+        raise SpecError(_l(
+            "There is no column '{outcome}' to predict. Choose one of the table's yes/no columns.",
+            outcome=outcome,
+        ))
     target = outcome_labels(df[outcome], name=outcome)
     known = np.flatnonzero(target.known)
     counts = np.bincount(target.y[known], minlength=2)
     if counts.min() < MIN_PER_CLASS:
         raise NotEnoughData(
-            f"The outcome '{outcome}' has {counts[1]:,} customers with '{target.positive}' and {counts[0]:,} with "
-            f"'{target.negative}'; at least {MIN_PER_CLASS} of each are needed to learn and test a propensity model."
+            _l(
+                "The outcome '{outcome}' has {n_positive:,} customers with '{positive}' and {n_negative:,} with "
+                "'{negative}'; at least {min_per_class} of each are needed to learn and test a propensity "
+                "model.",
+                outcome=outcome, n_positive=counts[1], positive=target.positive, n_negative=counts[0],
+                negative=target.negative, min_per_class=MIN_PER_CLASS,
+            )
         )
     candidates = _candidate_columns(df, schema, outcome, columns)
     train, test = held_out_split(target, seed=seed)
-    report(0.1, "Checking columns for leaks of the outcome")
+    report(0.1, gettext("Checking columns for leaks of the outcome"))
     suspects = [s for s in suspect_columns(df, target, columns=candidates, train=train, test=test) if s.column not in keep]
     used = [c for c in candidates if c not in {s.column for s in suspects}]
     if not used:
         raise SpecError(
-            f"No column is left to predict '{outcome}' from after leaving out suspected leaks "
-            f"({', '.join(s.column for s in suspects)}). Keep one explicitly if it is known before the outcome."
+            _l(
+                "No column is left to predict '{outcome}' from after leaving out suspected leaks "
+                "({suspects}). Keep one explicitly if it is known before the outcome.",
+                outcome=outcome, suspects=', '.join(s.column for s in suspects),
+            )
         )
-    report(0.25, "Choosing between logistic regression and gradient boosting")
+    report(0.25, gettext("Choosing between logistic regression and gradient boosting"))
     preprocessor, numeric_used = _preprocessor(df.iloc[train], schema, used)
     X_train = np.asarray(preprocessor.fit_transform(df.iloc[train][used]), dtype=np.float64)
     y_train = target.y[train]
     cv_auc = _choose(X_train, y_train, seed=seed)
     kind = "boosting" if cv_auc["boosting"] > cv_auc["logistic"] + BOOSTING_MARGIN else "logistic"
-    report(0.55, f"Calibrating the {'gradient boosting' if kind == 'boosting' else 'logistic'} model")
+    report(0.55, gettext("Calibrating the gradient boosting model") if kind == "boosting"
+           else gettext("Calibrating the logistic model"))
     scorer = _fit_calibrated(kind, X_train, y_train, used, preprocessor, seed=seed)
-    report(0.75, "Measuring it on held-out customers")
+    report(0.75, gettext("Measuring it on held-out customers"))
     p_test = scorer.predict(df.iloc[test])
     evaluation = evaluate(target.y[test], p_test, seed=seed)
-    report(0.85, "Finding the main drivers")
+    report(0.85, gettext("Finding the main drivers"))
     drivers = _drivers(scorer, df.iloc[test], target.y[test], p_test, used, numeric_used, seed=seed)
     scores = scorer.predict(df)
-    report(1.0, "Done")
+    report(1.0, gettext("Done"))
     return Propensity(
         outcome=outcome,
         positive=target.positive,
@@ -186,7 +198,10 @@ def _candidate_columns(df, schema: Schema, outcome: str, columns) -> list[str]:
     if columns is not None:
         unknown = [c for c in columns if c not in df.columns]
         if unknown:
-            raise SpecError(f"These columns are not in the data: {', '.join(unknown)}. Check the spelling.")
+            raise SpecError(_l(
+                "These columns are not in the data: {unknown}. Check the spelling.",
+                unknown=', '.join(unknown),
+            ))
         return [c for c in columns if c != outcome]
     return [
         c.name
@@ -293,17 +308,19 @@ def _driver_sentence(values: pd.Series, p: np.ndarray, name: str, *, numeric: bo
                    bottom=rates.index[0], bottom_rate=format_percent(rates.iloc[0], digits=0))
 
 
-def _warnings(target: Outcome, ev: Evaluation, suspects: list[Suspect], *, n_unknown: int) -> list[str]:
+def _warnings(target: Outcome, ev: Evaluation, suspects: list[Suspect], *, n_unknown: int) -> list[Message]:
     out = []
     if not ev.better_than_chance:
-        out.append(
-            f"No better than chance: on held-out customers the AUC is {ev.auc:.2f} and its 95% interval "
-            f"({ev.auc_low:.2f}-{ev.auc_high:.2f}) includes 0.5. Do not rank customers by this propensity."
-        )
+        out.append(_l(
+            "No better than chance: on held-out customers the AUC is {auc:.2f} and its 95% interval ({low:.2f}-"
+            "{high:.2f}) includes 0.5. Do not rank customers by this propensity.",
+            auc=ev.auc, low=ev.auc_low, high=ev.auc_high,
+        ))
     for s in suspects:
-        out.append(f"'{s.column}' was left out of the propensity model: {s.reason}.")
+        out.append(_l("'{column}' was left out of the propensity model: {reason}.", column=s.column, reason=s.reason))
     if n_unknown:
-        out.append(f"{n_unknown:,} customers have no '{target.column}' answer: they are scored but not learned from.")
+        out.append(_l("{n:,} customers have no '{column}' answer: they are scored but not learned from.",
+                      n=n_unknown, column=target.column))
     return out
 
 

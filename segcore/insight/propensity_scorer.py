@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import ModelError
+from segcore.i18n import _l
 
 KINDS = ("logistic", "boosting")
 CALIBRATIONS = ("isotonic", "sigmoid")
@@ -35,8 +36,11 @@ class Scorer:
         missing = [c for c in self.columns if c not in df.columns]
         if missing:
             raise ModelError(
-                f"The propensity model needs {len(missing)} column(s) the data lacks: {', '.join(missing[:8])}. "
-                "Add them with the same names as when the model was built, or score without propensity."
+                _l(
+                    "The propensity model needs {n_missing} column(s) the data lacks: {missing}. Add them "
+                    "with the same names as when the model was built, or score without propensity.",
+                    n_missing=len(missing), missing=', '.join(missing[:8]),
+                )
             )
         X = np.asarray(self.preprocessor.transform(df[list(self.columns)]), dtype=np.float64)
         return self.calibrate(self.decision(X))
@@ -85,7 +89,9 @@ def from_saved(meta: dict, preprocessor, *, arrays: dict) -> Scorer:
     needed = {"logistic": ("coef", "intercept"), "boosting": _TREE_FIELDS + ("baseline", "offsets")}.get(kind)
     cal = ("cal_x", "cal_y") if calibration == "isotonic" else ("cal_ab",)
     if needed is None or calibration not in CALIBRATIONS or any(k not in arrays for k in (*needed, *cal)):
-        raise ModelError("The model file's propensity part is incomplete or damaged. Refit with an outcome.")
+        raise ModelError(_l(
+            "The model file's propensity part is incomplete or damaged. Refit with an outcome.",
+        ))
     return Scorer(kind, tuple(meta["columns"]), preprocessor, dict(arrays), calibration)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError
+from segcore.i18n import _l
 from segcore.insight.compare import NOT_IN_A, NOT_IN_B, compare_runs
 
 
@@ -40,12 +41,12 @@ def wave_changes(
     earlier: pd.DataFrame, later: pd.DataFrame, *, id_column: str, value_column: str | None = None
 ) -> WaveChange:
     """Compare two waves of the same customers (see the module docstring). Raises SpecError without an id."""
-    for name, frame in (("earlier", earlier), ("later", later)):
-        if id_column not in frame.columns:
-            raise SpecError(
-                f"The {name} wave has no '{id_column}' column, so customers cannot be followed from one wave to "
-                "the next. Both waves need the same customer id column."
-            )
+    if id_column not in earlier.columns:
+        raise SpecError(_l("The earlier wave has no '{id_column}' column, so customers cannot be followed from one "
+                           "wave to the next. Both waves need the same customer id column.", id_column=id_column))
+    if id_column not in later.columns:
+        raise SpecError(_l("The later wave has no '{id_column}' column, so customers cannot be followed from one "
+                           "wave to the next. Both waves need the same customer id column.", id_column=id_column))
     moves = compare_runs(earlier, later, id_column=id_column)
     a = earlier.set_index(earlier[id_column].astype(str))
     b = later.set_index(later[id_column].astype(str))

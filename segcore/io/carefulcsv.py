@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import DataError
+from segcore.i18n import _l
 from segcore.io import sniff as _sniff
 from segcore.io.parsed import MAX_REPORTED_LINES, NA_TOKENS, RAGGED_TOLERANCE, SkippedRows, _Parsed
 
@@ -41,7 +42,10 @@ def _read_delimited(text: str, source: str) -> _Parsed:
     empty_lines = [start for start, _, row in records if not any(cell.strip() for cell in row)]
     records = [r for r in records if any(cell.strip() for cell in r[2])]
     if not records:
-        raise DataError(f"{source} has no rows, only blank lines. Export the table again and upload it.")
+        raise DataError(_l(
+            "{source} has no rows, only blank lines. Export the table again and upload it.",
+            source=source,
+        ))
     names, header = _header_names(records[0][2])
     body = records[1:] if header else records
     if not header:
@@ -56,8 +60,11 @@ def _read_delimited(text: str, source: str) -> _Parsed:
     df = pd.DataFrame({i: _convert(list(col), decimal, thousands) for i, col in enumerate(columns)})
     if len(columns) == 1 and len(rows) and not pd.api.types.is_numeric_dtype(df[0]):
         raise DataError(
-            f"{source} was read as a single text column: no delimiter (comma, semicolon, tab, pipe) was found. "
-            "Check that it is a table; if it uses another separator, re-export it as CSV."
+            _l(
+                "{source} was read as a single text column: no delimiter (comma, semicolon, tab, pipe) was "
+                "found. Check that it is a table; if it uses another separator, re-export it as CSV.",
+                source=source,
+            )
         )
     meta = {"delimiter": delimiter or ",", "decimal": decimal, "thousands": thousands}
     return _Parsed(df, names, skipped, warnings, meta, header)
@@ -106,8 +113,11 @@ def _records(text: str, delimiter: str | None, source: str) -> list[tuple[int, i
         if "field larger than field limit" in str(exc):
             raise _cell_too_long(text, delimiter, source, previous + 1, out[0][2] if out else []) from None
         raise DataError(
-            f'{source} cannot be read after line {previous}: {exc}. This usually means a quote (") is opened and '
-            "never closed. Fix that line or re-export the file, then upload again."
+            _l(
+                "{source} cannot be read after line {previous}: {exc}. This usually means a quote (\") is "
+                "opened and never closed. Fix that line or re-export the file, then upload again.",
+                source=source, previous=previous, exc=exc,
+            )
         ) from exc
     return out
 
@@ -121,11 +131,15 @@ def _cell_too_long(text: str, delimiter: str | None, source: str, line: int, hea
     where = ""
     if position is not None:
         name = header[position].strip() if position < len(header) else ""
-        where = f", column {position + 1}" + (f" '{name}'" if name else "")
+        where = (_l(", column {number} '{name}'", number=position + 1, name=name) if name
+                 else _l(", column {number}", number=position + 1))
     return DataError(
-        f"Line {line:,}{where} of {source} holds a value longer than {limit:,} characters. A cell that long is a "
-        'document or a log pasted into the table, or a quote (") that is never closed. Shorten or remove it and '
-        "upload again."
+        _l(
+            "Line {line:,}{where} of {source} holds a value longer than {limit:,} characters. A cell that "
+            "long is a document or a log pasted into the table, or a quote (\") that is never closed. "
+            "Shorten or remove it and upload again.",
+            line=line, where=where, source=source, limit=limit,
+        )
     )
 
 
@@ -138,8 +152,12 @@ def _fit_rows(
     runaway = next(((s, e) for s, e, _ in body if e - s >= MAX_RECORD_LINES), None)
     if runaway:
         raise DataError(
-            f'In {source} a quote (") opened on line {runaway[0]} is never closed, so lines {runaway[0]}-{runaway[1]} '
-            "ran together. Fix the quote on that line or re-export the file, then upload again."
+            _l(
+                "In {source} a quote (\") opened on line {first} is never closed, so lines "
+                "{first}-{last} ran together. Fix the quote on that line or re-export the file, then "
+                "upload again.",
+                source=source, first=runaway[0], last=runaway[1],
+            )
         )
     rows, bad = [], []
     for start, _, row in body:
@@ -158,9 +176,13 @@ def _fit_rows(
         examples = ", ".join(f"line {s} has {n}" for s, n in bad[:5])
         sep = _sniff.DELIMITER_NAMES.get(delimiter or ",", repr(delimiter))
         raise DataError(
-            f"{len(bad):,} of {len(body):,} rows in {source} do not have the {expected} fields of the header "
-            f"({examples}). Check that the file is {sep}-separated and that text containing the separator is in "
-            "quotes, then export it again."
+            _l(
+                "{bad:,} of {rows:,} rows in {source} do not have the {expected} fields of the header "
+                "({examples}). Check that the file is {sep}-separated and that text containing the "
+                "separator is in quotes, then export it again.",
+                bad=len(bad), rows=len(body), source=source, expected=expected, examples=examples,
+                sep=sep,
+            )
         )
     reason = f"wrong number of fields (expected {expected})"
     return rows, [SkippedRows(reason, len(bad), tuple(s for s, _ in bad[:MAX_REPORTED_LINES]))]

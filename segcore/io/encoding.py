@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 
 from segcore.errors import DataError
+from segcore.i18n import N_, _l, lazy_gettext
 
 # Bytes handed to charset-normalizer: a legacy-encoded file shows its encoding long before 1 MB.
 ENCODING_SAMPLE_BYTES = 1_000_000
@@ -24,13 +25,13 @@ UTF16_NUL_SHARE = 0.1
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _BINARY_MAGIC = {
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document",
-    b"\x1f\x8b": "a gzip archive",
-    b"7z\xbc\xaf": "a 7-Zip archive",
-    b"Rar!": "a RAR archive",
+    b"\x89PNG": N_("a PNG image"),
+    b"\xff\xd8\xff": N_("a JPEG image"),
+    b"GIF8": N_("a GIF image"),
+    b"%PDF": N_("a PDF document"),
+    b"\x1f\x8b": N_("a gzip archive"),
+    b"7z\xbc\xaf": N_("a 7-Zip archive"),
+    b"Rar!": N_("a RAR archive"),
 }
 _EXTENSIONS = {
     "csv": "csv", "tsv": "csv", "txt": "csv", "dat": "csv", "tab": "csv", "psv": "csv",
@@ -88,17 +89,27 @@ def format_of(data: bytes, name: str) -> tuple[str, str | None]:
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARK in data:
             raise DataError(
-                f"{name} is a password-protected Excel workbook, so it cannot be read. Open it in Excel, remove "
-                "the password (File > Info > Protect Workbook > Encrypt with Password, clear it), save and upload again."
+                _l(
+                    "{name} is a password-protected Excel workbook, so it cannot be read. Open it in Excel, "
+                    "remove the password (File > Info > Protect Workbook > Encrypt with Password, clear "
+                    "it), save and upload again.",
+                    name=name,
+                )
             )
         raise DataError(
-            f"{name} is an old Excel 97-2003 (.xls) or other Office file, which is not supported. "
-            "Open it in Excel and save it as .xlsx or CSV, then upload that."
+            _l(
+                "{name} is an old Excel 97-2003 (.xls) or other Office file, which is not supported. Open "
+                "it in Excel and save it as .xlsx or CSV, then upload that.",
+                name=name,
+            )
         )
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise DataError(
-                f"{name} is {what}, not a table. Upload a CSV, Excel (.xlsx), Parquet or JSON file."
+                _l(
+                    "{name} is {what}, not a table. Upload a CSV, Excel (.xlsx), Parquet or JSON file.",
+                    name=name, what=lazy_gettext(what),
+                )
             )
     fmt = _EXTENSIONS.get(ext)
     if fmt in ("excel", "parquet"):
@@ -116,15 +127,19 @@ def _check_zip_is_workbook(data: bytes, name: str) -> None:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise DataError(
-            f"{name} looks like an Excel workbook but is damaged ({exc}). Open it in Excel, save it again "
-            "(or export it as CSV) and upload again."
+            _l(
+                "{name} looks like an Excel workbook but is damaged ({exc}). Open it in Excel, save it "
+                "again (or export it as CSV) and upload again.",
+                name=name, exc=exc,
+            )
         ) from exc
     if "xl/workbook.xml" in names:
         return
-    what = "a Word document" if "word/document.xml" in names else "a zip archive, not an Excel workbook"
-    raise DataError(
-        f"{name} is {what}. Unzip it and upload the CSV or .xlsx file inside, or export your table as CSV."
-    )
+    if "word/document.xml" in names:
+        raise DataError(_l("{name} is a Word document. Unzip it and upload the CSV or .xlsx file inside, or export "
+                           "your table as CSV.", name=name))
+    raise DataError(_l("{name} is a zip archive, not an Excel workbook. Unzip it and upload the CSV or .xlsx file "
+                       "inside, or export your table as CSV.", name=name))
 
 
 def decode(data: bytes, name: str) -> Decoded:
@@ -144,7 +159,11 @@ def decode(data: bytes, name: str) -> Decoded:
         if even > UTF16_NUL_SHARE * len(head) / 2 and odd == 0:
             return _strict(data, "utf-16-be", name)
         raise DataError(
-            f"{name} contains binary data, so it is not a text table. Upload a CSV, Excel (.xlsx), Parquet or JSON file."
+            _l(
+                "{name} contains binary data, so it is not a text table. Upload a CSV, Excel (.xlsx), "
+                "Parquet or JSON file.",
+                name=name,
+            )
         )
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
@@ -159,8 +178,11 @@ def decode(data: bytes, name: str) -> Decoded:
         except (UnicodeDecodeError, LookupError):
             continue
     raise DataError(
-        f"Could not work out the text encoding of {name}. Open it in a spreadsheet or text editor, save it as "
-        "'CSV UTF-8' and upload again."
+        _l(
+            "Could not work out the text encoding of {name}. Open it in a spreadsheet or text editor, save "
+            "it as 'CSV UTF-8' and upload again.",
+            name=name,
+        )
     )
 
 
@@ -169,8 +191,11 @@ def _strict(data: bytes, encoding: str, name: str) -> Decoded:
         return Decoded(data.decode(encoding), encoding)
     except UnicodeDecodeError as exc:
         raise DataError(
-            f"{name} looks like {encoding.upper()} text but byte {exc.start} is invalid. Save it again as "
-            "'CSV UTF-8' and upload again."
+            _l(
+                "{name} looks like {encoding} text but byte {start} is invalid. Save it again as 'CSV "
+                "UTF-8' and upload again.",
+                name=name, encoding=encoding.upper(), start=exc.start,
+            )
         ) from exc
 
 

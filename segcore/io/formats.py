@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import DataError
+from segcore.i18n import _l
 from segcore.io import limits as _limits
 from segcore.io import sniff as _sniff
 from segcore.io.parsed import MAX_REPORTED_LINES, NA_TOKENS, RAGGED_TOLERANCE, SkippedRows, _Parsed
@@ -27,8 +28,11 @@ def _read_excel(data: bytes, source: str, sheet: str | int | None) -> _Parsed:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise DataError(
-            f"{source} could not be opened as an Excel workbook ({type(exc).__name__}: {exc}). Open it in Excel, "
-            "save it again as .xlsx (or export CSV) and upload again."
+            _l(
+                "{source} could not be opened as an Excel workbook ({kind}: {exc}). Open it in Excel, save "
+                "it again as .xlsx (or export CSV) and upload again.",
+                source=source, kind=type(exc).__name__, exc=exc,
+            )
         ) from exc
     try:
         sheets = tuple(wb.sheetnames)
@@ -40,7 +44,10 @@ def _read_excel(data: bytes, source: str, sheet: str | int | None) -> _Parsed:
         raise
     except Exception as exc:
         raise DataError(
-            f"{source} is damaged and sheet data could not be read ({exc}). Save it again in Excel."
+            _l(
+                "{source} is damaged and sheet data could not be read ({exc}). Save it again in Excel.",
+                source=source, exc=exc,
+            )
         ) from exc
     finally:
         wb.close()
@@ -50,7 +57,10 @@ def _read_excel(data: bytes, source: str, sheet: str | int | None) -> _Parsed:
     blank = [i for i, r in enumerate(rows) if all(_is_blank(v) for v in r)]
     start = next((i for i in range(len(rows)) if i not in set(blank)), None)
     if start is None:
-        raise DataError(f"Sheet '{chosen}' of {source} is empty. Choose another sheet: {', '.join(sheets)}.")
+        raise DataError(_l(
+            "Sheet '{chosen}' of {source} is empty. Choose another sheet: {sheets}.",
+            chosen=chosen, source=source, sheets=', '.join(sheets),
+        ))
     names = ["" if v is None else str(v).strip() for v in rows[start]]
     body = [(i + 1, r) for i, r in enumerate(rows) if i > start and i not in set(blank)]
     df = pd.DataFrame([r for _, r in body], columns=range(width), dtype=object)
@@ -74,7 +84,10 @@ def _pick_sheet(sheets: tuple[str, ...], sheet: str | int | None, source: str) -
     if matches:
         return matches[0]
     raise DataError(
-        f"{source} has no sheet {sheet!r}. Its sheets are: {', '.join(sheets)}. Choose one of these."
+        _l(
+            "{source} has no sheet {sheet!r}. Its sheets are: {sheets}. Choose one of these.",
+            source=source, sheet=sheet, sheets=', '.join(sheets),
+        )
     )
 
 
@@ -127,7 +140,10 @@ def _read_parquet(data: bytes, source: str) -> _Parsed:
         raise
     except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for damaged files
         raise DataError(
-            f"{source} could not be read as Parquet ({exc}). Export it again and upload again."
+            _l(
+                "{source} could not be read as Parquet ({exc}). Export it again and upload again.",
+                source=source, exc=exc,
+            )
         ) from exc
     warnings = []
     while any(pa.types.is_struct(field.type) for field in table.schema):
@@ -159,8 +175,11 @@ def _read_json(text: str, source: str) -> _Parsed:
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
             raise DataError(
-                f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). Fix it or export "
-                "the table as CSV."
+                _l(
+                    "{source} is not valid JSON (line {lineno}, column {colno}: {msg}). Fix it or export "
+                    "the table as CSV.",
+                    source=source, lineno=exc.lineno, colno=exc.colno, msg=exc.msg,
+                )
             ) from exc
         payload, skipped = _json_lines(text, source)
     records = _json_records(payload, source)
@@ -176,11 +195,17 @@ def _read_json(text: str, source: str) -> _Parsed:
         raise _limits.nesting_error(source) from None
     except (ValueError, TypeError) as exc:
         raise DataError(
-            f"{source} holds JSON that is not a table of records ({exc}). Use a list of flat records, e.g. "
-            '[{"id": 1, "spend": 20}, ...], or export the table as CSV.'
+            _l(
+                "{source} holds JSON that is not a table of records ({exc}). Use a list of flat records, "
+                "e.g. [{{\"id\": 1, \"spend\": 20}}, ...], or export the table as CSV.",
+                source=source, exc=exc,
+            )
         ) from None
     if df.empty:
-        raise DataError(f"{source} contains no records. Export the table with at least one row.")
+        raise DataError(_l(
+            "{source} contains no records. Export the table with at least one row.",
+            source=source,
+        ))
     names = [str(c) for c in df.columns]
     return _Parsed(df.set_axis(range(df.shape[1]), axis=1), names, skipped)
 
@@ -198,8 +223,11 @@ def _json_lines(text: str, source: str) -> tuple[list, list[SkippedRows]]:
                 bad.append(number)
     if len(bad) > max(1, int(RAGGED_TOLERANCE * len(lines))):
         raise DataError(
-            f"{len(bad)} lines of {source} are not valid JSON (first: lines {', '.join(map(str, bad[:5]))}). "
-            "Use one JSON record per line, or export the table as CSV."
+            _l(
+                "{n_bad} lines of {source} are not valid JSON (first: lines {bad}). Use one JSON record per "
+                "line, or export the table as CSV.",
+                n_bad=len(bad), source=source, bad=', '.join(map(str, bad[:5])),
+            )
         )
     return payload, (
         [SkippedRows("invalid JSON line", len(bad), tuple(bad[:MAX_REPORTED_LINES]))] if bad else []
@@ -217,5 +245,9 @@ def _json_records(payload: Any, source: str) -> list:
             return pd.DataFrame(payload).to_dict("records")
         return [payload]
     raise DataError(
-        f"{source} holds a single JSON value, not a table. Use a list of records, e.g. [{{...}}, {{...}}]."
+        _l(
+            "{source} holds a single JSON value, not a table. Use a list of records, e.g. [{{...}}, "
+            "{{...}}].",
+            source=source,
+        )
     )

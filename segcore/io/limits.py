@@ -12,6 +12,7 @@ import zipfile
 import numpy as np
 
 from segcore.errors import DataError
+from segcore.i18n import _l, lazy_ngettext
 
 # Columns a table may have: far beyond any customer file (Excel itself stops at 16,384).
 MAX_COLUMNS = 10_000
@@ -44,11 +45,14 @@ def check_text(data: bytes, source: str) -> None:
             raise _too_many_columns(source, 1, widest)
 
 
-def check_columns(n_columns: int, *, source: str, where: str = "The header") -> None:
+def check_columns(n_columns: int, *, source: str, where: object = None) -> None:
     if n_columns > MAX_COLUMNS:
         raise DataError(
-            f"{where} of {source} has {n_columns:,} columns; segcore reads at most {MAX_COLUMNS:,}. Keep only the "
-            "columns that describe customers and upload again."
+            _l(
+                "{where} of {source} has {n_columns:,} columns; segcore reads at most {max_columns:,}. Keep "
+                "only the columns that describe customers and upload again.",
+                where=where or _l("The header"), source=source, n_columns=n_columns, max_columns=MAX_COLUMNS,
+            )
         )
 
 
@@ -65,7 +69,7 @@ def check_zip_size(data: bytes, source: str) -> None:
 
 def check_parquet_size(metadata, source: str) -> None:
     """Columns and uncompressed size from the Parquet footer, before any column is read."""
-    check_columns(metadata.num_columns, source=source, where="The Parquet file")
+    check_columns(metadata.num_columns, source=source, where=_l("The Parquet file"))
     total = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
     if total > MAX_DECOMPRESSED_BYTES:
         raise _too_big_unpacked(source, total)
@@ -73,22 +77,32 @@ def check_parquet_size(metadata, source: str) -> None:
 
 def nesting_error(source: str) -> DataError:
     return DataError(
-        f"{source} is nested more than {MAX_NESTING} levels deep, which is not a table of customers. Export one "
-        "record per customer (a list of flat objects, or CSV) and upload again."
+        _l(
+            "{source} is nested more than {max_nesting} levels deep, which is not a table of customers. "
+            "Export one record per customer (a list of flat objects, or CSV) and upload again.",
+            source=source, max_nesting=MAX_NESTING,
+        )
     )
 
 
 def _too_big_unpacked(source: str, total: int) -> DataError:
     return DataError(
-        f"{source} would unpack to {total / 2**30:,.1f} GiB, more than the {MAX_DECOMPRESSED_BYTES / 2**30:,.0f} GiB "
-        "segcore reads. Split it into smaller files or export only the columns you need, then upload again."
+        _l(
+            "{source} would unpack to {size:,.1f} GiB, more than the {limit:,.0f} GiB segcore reads. "
+            "Split it into smaller files or export only the columns you need, then upload again.",
+            source=source, size=total / 2**30, limit=MAX_DECOMPRESSED_BYTES / 2**30,
+        )
     )
 
 
 def _too_many_columns(source: str, line: int, n_columns: int) -> DataError:
     return DataError(
-        f"Line {line:,} of {source} has {n_columns:,} columns; segcore reads at most {MAX_COLUMNS:,}. Check that the "
-        "file is a table of customers (one row each), keep only the columns you need and upload again."
+        _l(
+            "Line {line:,} of {source} has {n_columns:,} columns; segcore reads at most {max_columns:,}. "
+            "Check that the file is a table of customers (one row each), keep only the columns you need and "
+            "upload again.",
+            line=line, source=source, n_columns=n_columns, max_columns=MAX_COLUMNS,
+        )
     )
 
 
@@ -107,18 +121,28 @@ def _check_nul_bytes(data: bytes, source: str) -> None:
     count = data.count(b"\x00")
     line = data.count(b"\n", 0, first) + 1
     column = first - (data.rfind(b"\n", 0, first) + 1) + 1
-    nul = "NUL byte" if count == 1 else "NUL bytes"
     sample = data[:_SCAN_CHUNK]
     control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if count > BINARY_NUL_SHARE * len(data) or control > BINARY_CONTROL_SHARE * len(sample):
         raise DataError(
-            f"{source} contains binary data ({count:,} {nul}, the first on line {line:,}), so it is not a text table. "
-            "Upload a CSV, Excel (.xlsx), Parquet or JSON file."
+            lazy_ngettext(
+                "{source} contains binary data ({n:,} NUL byte, on line {line:,}), so it is not a text "
+                "table. Upload a CSV, Excel (.xlsx), Parquet or JSON file.",
+                "{source} contains binary data ({n:,} NUL bytes, the first on line {line:,}), so it is not "
+                "a text table. Upload a CSV, Excel (.xlsx), Parquet or JSON file.",
+                count, source=source, line=line,
+            )
         )
     raise DataError(
-        f"{source} contains {count:,} {nul} (character code 0), the first on line {line:,} at character {column:,}; "
-        "a text table cannot hold them. Remove them (or save the file again as 'CSV UTF-8' from your spreadsheet) "
-        "and upload again."
+        lazy_ngettext(
+            "{source} contains {n:,} NUL byte (character code 0), on line {line:,} at character {column:,}; "
+            "a text table cannot hold it. Remove it (or save the file again as 'CSV UTF-8' from your "
+            "spreadsheet) and upload again.",
+            "{source} contains {n:,} NUL bytes (character code 0), the first on line {line:,} at character "
+            "{column:,}; a text table cannot hold them. Remove them (or save the file again as 'CSV UTF-8' "
+            "from your spreadsheet) and upload again.",
+            count, source=source, line=line, column=column,
+        )
     )
 
 
@@ -154,7 +178,10 @@ def _refuse_long_line(data: bytes, source: str, start: int) -> None:
     if widest > MAX_COLUMNS:
         raise _too_many_columns(source, line, widest)
     raise DataError(
-        f"Line {line:,} of {source} is {end - start:,} characters long: one of its values is far longer than the "
-        f"{MAX_CELL_CHARS:,} characters a cell may hold. Check that the file is a table (not a log or a document) "
-        "and export it again."
+        _l(
+            "Line {line:,} of {source} is {length:,} characters long: one of its values is far longer than "
+            "the {max_cell_chars:,} characters a cell may hold. Check that the file is a table (not a log "
+            "or a document) and export it again.",
+            line=line, source=source, length=end - start, max_cell_chars=MAX_CELL_CHARS,
+        )
     )

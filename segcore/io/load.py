@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 
 from segcore.errors import DataError
-from segcore.i18n import N_, _, ngettext
+from segcore.i18n import N_, _, _l, ngettext
 from segcore.io import encoding as _encoding
 from segcore.io import limits as _limits
 from segcore.io import sniff as _sniff
@@ -90,17 +90,23 @@ class LoadReport:
         dropped, values rewritten), in the order ``inspect``, ``fit`` and the studio show them."""
         out = []
         for skipped in self.skipped:
-            rows = "row was" if skipped.count == 1 else "rows were"
             lines = ", ".join(str(n) for n in skipped.lines[:10])
             more = ", ..." if skipped.count > len(skipped.lines[:10]) else ""
-            where = f" (line {lines}{more})" if lines else ""
-            out.append(f"{skipped.count:,} {rows} skipped: {skipped.reason}{where}.")
+            if lines:
+                out.append(ngettext("{n:,} row was skipped: {reason} (line {lines}).",
+                                    "{n:,} rows were skipped: {reason} (line {lines}).", skipped.count,
+                                    reason=skipped.reason, lines=lines + more))
+            else:
+                out.append(ngettext("{n:,} row was skipped: {reason}.", "{n:,} rows were skipped: {reason}.",
+                                    skipped.count, reason=skipped.reason))
         if self.columns_renamed:
             pairs = ", ".join(f"'{old}' -> '{new}'" for old, new in self.columns_renamed[:10])
-            more = f" and {len(self.columns_renamed) - 10:,} more" if len(self.columns_renamed) > 10 else ""
-            out.append(f"Columns renamed so every column has its own name: {pairs}{more}.")
+            if len(self.columns_renamed) > 10:
+                pairs = _("{names} and {more:,} more", names=pairs, more=len(self.columns_renamed) - 10)
+            out.append(_("Columns renamed so every column has its own name: {pairs}.", pairs=pairs))
         if self.columns_dropped:
-            out.append(f"{len(self.columns_dropped):,} empty unnamed columns were dropped.")
+            out.append(ngettext("{n:,} empty unnamed column was dropped.", "{n:,} empty unnamed columns were dropped.",
+                                len(self.columns_dropped)))
         out.extend(self.warnings)
         return out
 
@@ -159,10 +165,13 @@ def load_table(
     """
     data, source_name = _read_source(source, name)
     if not data or data.isspace():
-        what = "is empty (0 bytes)" if not data else "contains only blank space"
-        raise DataError(
-            f"{source_name} {what}. Export the table again and check the file has rows before uploading."
-        )
+        if not data:
+            message = _l("{source_name} is empty (0 bytes). Export the table again and check the file has rows "
+                         "before uploading.", source_name=source_name)
+        else:
+            message = _l("{source_name} contains only blank space. Export the table again and check the file has "
+                         "rows before uploading.", source_name=source_name)
+        raise DataError(message)
     fmt, warning = _encoding.format_of(data, source_name)
     if fmt in ("csv", "json"):
         _limits.check_text(data, source_name)
@@ -200,10 +209,13 @@ def _read_source(source: Any, name: str | None) -> tuple[bytes, str]:
         try:
             return path.read_bytes(), name or path.name
         except FileNotFoundError as exc:
-            raise DataError(f"File not found: {path}. Check the path and the file name.") from exc
+            raise DataError(_l(
+                "File not found: {path}. Check the path and the file name.",
+                path=path,
+            )) from exc
         except IsADirectoryError as exc:
             raise DataError(
-                f"{path} is a folder, not a file. Choose the CSV or Excel file inside it."
+                _l("{path} is a folder, not a file. Choose the CSV or Excel file inside it.", path=path)
             ) from exc
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), name or "uploaded file"
@@ -215,7 +227,10 @@ def _read_source(source: Any, name: str | None) -> tuple[bytes, str]:
             source.seek(0)
         data = source.read()
     else:
-        raise DataError(f"Cannot read {type(source).__name__}: pass a file path, bytes or an uploaded file.")
+        raise DataError(_l(
+            "Cannot read {kind}: pass a file path, bytes or an uploaded file.",
+            kind=type(source).__name__,
+        ))
     return (data.encode("utf-8") if isinstance(data, str) else bytes(data)), label
 
 
@@ -274,11 +289,18 @@ def _finish(parsed: _Parsed, source: str, fmt: str, meta: dict) -> Table:
     renamed = [(old, new) for old, new in renamed if new not in empty_unnamed]
     if df.shape[1] == 0:
         raise DataError(
-            f"{source} has no columns with data. Check that the file holds a table with a header row."
+            _l(
+                "{source} has no columns with data. Check that the file holds a table with a header row.",
+                source=source,
+            )
         )
     if len(df) == 0:
         raise DataError(
-            f"{source} has a header row but no data rows. Export the table again with its rows and upload it."
+            _l(
+                "{source} has a header row but no data rows. Export the table again with its rows and "
+                "upload it.",
+                source=source,
+            )
         )
     df, value_notes = repair_values(df, decimal=meta.get("decimal"))
     if meta.get("thousands"):

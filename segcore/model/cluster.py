@@ -15,6 +15,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from segcore.errors import DataError, NotEnoughData, SpecError
+from segcore.i18n import _l, lazy_ngettext
 from segcore.model.spec import Method, check_method
 
 # k-means: the best of 4 k-means++ starts (one start got stuck at 100k rows) is chosen on a sample of
@@ -91,8 +92,11 @@ def fit_clusters(X, *, method: Method = "kmeans", k: int, random_state: int = 0)
     if method == "hdbscan":
         if n < 2 * HDBSCAN_MIN_SIZE:
             raise NotEnoughData(
-                f"The file has {n} customers; density-based segments (HDBSCAN) need at least "
-                f"{2 * HDBSCAN_MIN_SIZE}. Use k-means or add data."
+                _l(
+                    "The file has {n} customers; density-based segments (HDBSCAN) need at least {minimum}. "
+                    "Use k-means or add data.",
+                    n=n, minimum=2 * HDBSCAN_MIN_SIZE,
+                )
             )
         return _fit_hdbscan(X, random_state=random_state)
     check_k(k, n)
@@ -106,8 +110,11 @@ def assign_to_centers(X, centers) -> tuple[np.ndarray, np.ndarray]:
     centers = np.asarray(centers, dtype=X.dtype)
     if centers.ndim != 2 or centers.shape[1] != X.shape[1] or len(centers) == 0:
         raise SpecError(
-            f"The segment centers have shape {centers.shape} but the data has {X.shape[1]} features; "
-            "score the data with the model it was prepared for."
+            _l(
+                "The segment centers have shape {shape} but the data has {features} features; score the data "
+                "with the model it was prepared for.",
+                shape=centers.shape, features=X.shape[1],
+            )
         )
     labels = np.empty(X.shape[0], dtype=np.int64)
     dist = np.empty(X.shape[0], dtype=X.dtype)
@@ -147,7 +154,10 @@ def order_labels(labels, *, value: np.ndarray | None) -> np.ndarray:
         value = np.asarray(value, dtype=np.float64)
         if value.shape != labels.shape:
             raise SpecError(
-                f"The value column has {value.shape[0]} rows but there are {labels.shape[0]} labels."
+                _l(
+                    "The value column has {rows} rows but there are {labels} labels.",
+                    rows=value.shape[0], labels=labels.shape[0],
+                )
             )
     keys = []
     for i in ids:
@@ -175,8 +185,11 @@ def align_labels(centers, previous_centers) -> dict[int, int]:
     previous = np.asarray(previous_centers, dtype=np.float64)
     if centers.ndim != 2 or previous.ndim != 2 or centers.shape[1] != previous.shape[1]:
         raise SpecError(
-            f"Cannot compare these segments with the previous run: {centers.shape[-1]} features now vs "
-            f"{previous.shape[-1]} before. Use the same columns to keep segment numbers stable."
+            _l(
+                "Cannot compare these segments with the previous run: {now} features now vs {before} "
+                "before. Use the same columns to keep segment numbers stable.",
+                now=centers.shape[-1], before=previous.shape[-1],
+            )
         )
     cost = np.sqrt(((centers[:, None, :] - previous[None, :, :]) ** 2).sum(axis=2))
     rows, cols = linear_sum_assignment(cost)
@@ -195,12 +208,18 @@ def check_matrix(X) -> np.ndarray:
     if X.dtype != np.float32:
         X = X.astype(np.float64, copy=False)
     if X.ndim != 2 or X.shape[1] == 0:
-        raise DataError(f"Expected a table of customers x features, got an array of shape {X.shape}.")
+        raise DataError(_l(
+            "Expected a table of customers x features, got an array of shape {shape}.",
+            shape=X.shape,
+        ))
     if not np.isfinite(X).all():
         bad = np.flatnonzero(~np.isfinite(X).all(axis=1))
         raise DataError(
-            f"{len(bad):,} rows have missing or infinite values (first at row {bad[0] + 1}). "
-            "Prepare the data with segcore.model.prep first, which fills them."
+            _l(
+                "{n_bad:,} rows have missing or infinite values (first at row {first}). Prepare the data "
+                "with segcore.model.prep first, which fills them.",
+                n_bad=len(bad), first=bad[0] + 1,
+            )
         )
     return X
 
@@ -208,15 +227,22 @@ def check_matrix(X) -> np.ndarray:
 def check_k(k, n: int) -> None:
     """NotEnoughData unless 2 <= k <= n - 1, in words a marketer can act on."""
     if isinstance(k, bool) or not isinstance(k, int | np.integer):
-        raise SpecError(f"The number of segments must be a whole number, got {k!r}.")
+        raise SpecError(_l("The number of segments must be a whole number, got {k!r}.", k=k))
     if k < 2:
-        raise NotEnoughData(f"You asked for {k} segment{'s' if k != 1 else ''}. Choose at least 2 segments.")
+        raise NotEnoughData(lazy_ngettext(
+            "You asked for {n} segment. Choose at least 2 segments.",
+            "You asked for {n} segments. Choose at least 2 segments.", int(k),
+        ))
     if k > n - 1:
         most = n - 1
         if most < 2:
-            raise NotEnoughData(f"The file has {n} customers; segmenting needs at least 3. Add data.")
+            raise NotEnoughData(_l("The file has {n} customers; segmenting needs at least 3. Add data.", n=n))
         raise NotEnoughData(
-            f"The file has {n} customers but you asked for {k} segments. Choose {most} or fewer, or add data."
+            _l(
+                "The file has {n} customers but you asked for {k} segments. Choose {most} or fewer, or add "
+                "data.",
+                n=n, k=k, most=most,
+            )
         )
 
 
@@ -307,8 +333,10 @@ def _fit_hdbscan(X: np.ndarray, *, random_state: int) -> ClusterResult:
     k = int(sample_labels.max()) + 1
     if k < 2:
         raise SpecError(
-            "HDBSCAN found no distinct dense groups in this data (every customer looks alike or like noise). "
-            "Use k-means, or choose features that separate customers more."
+            _l(
+                "HDBSCAN found no distinct dense groups in this data (every customer looks alike or like "
+                "noise). Use k-means, or choose features that separate customers more.",
+            )
         )
     notes = ["HDBSCAN chooses the number of segments itself; the requested k was ignored"]
     centers = segment_means(X[rows], sample_labels, k=k)

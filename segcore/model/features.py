@@ -14,7 +14,7 @@ import pandas as pd
 
 from segcore.columns.schema import Schema
 from segcore.errors import NotEnoughData, SpecError
-from segcore.i18n import _, ngettext
+from segcore.i18n import _, _l, ngettext
 from segcore.model.factorspace import FactorProjection, fit_projection
 from segcore.model.pinned import PinRule, apply_pins
 from segcore.model.prep import Prepared, prepare
@@ -74,13 +74,19 @@ def prepare_spec(df: pd.DataFrame, *, spec: FeatureSpec, schema: Schema) -> Prep
     n_rest = int(rest.sum())
     if n_rest < MIN_CLUSTERED and not pins:
         raise NotEnoughData(
-            f"The data has only {n_rest} customer{'' if n_rest == 1 else 's'}; at least {MIN_CLUSTERED} are needed "
-            "to find segments, and a useful segmentation needs hundreds. Upload the file with all your customers."
+            _l(
+                "The data has only {n} customers; at least {min_clustered} are needed to find segments, and "
+                "a useful segmentation needs hundreds. Upload the file with all your customers.",
+                n=n_rest, min_clustered=MIN_CLUSTERED,
+            )
         )
     if n_rest < MIN_CLUSTERED:
         raise NotEnoughData(
-            f"Only {n_rest} customers are left after taking out pinned segments; at least {MIN_CLUSTERED} are needed "
-            "to find segments. Loosen the pinned-segment rules or add data."
+            _l(
+                "Only {n_rest} customers are left after taking out pinned segments; at least "
+                "{min_clustered} are needed to find segments. Loosen the pinned-segment rules or add data.",
+                n_rest=n_rest, min_clustered=MIN_CLUSTERED,
+            )
         )
     for i, pin in enumerate(pins):
         notes.append(_("Pinned segment '{name}' ({rule}): {n} customers.", name=pin.name, rule=pin.describe(),
@@ -129,8 +135,11 @@ def split_features(
     unknown = [c for c in spec.features if c not in names]
     if unknown:
         raise SpecError(
-            f"These feature columns are not in the data: {', '.join(unknown)}. "
-            f"Check the spelling; the data has: {', '.join(list(names)[:20])}."
+            _l(
+                "These feature columns are not in the data: {unknown}. Check the spelling; the data has: "
+                "{names}.",
+                unknown=', '.join(unknown), names=', '.join(list(names)[:20]),
+            )
         )
     for name in spec.features:
         col = schema[name]
@@ -149,8 +158,11 @@ def split_features(
             notes.append(f"'{name}' is a {col.role.replace('_', ' ')} column and cannot be clustered on; left out.")
     if not numeric and not categorical:
         raise SpecError(
-            "None of the chosen columns can be used to segment on (they are IDs, dates, free text, constant, "
-            "mostly missing or sensitive). Choose numeric or category columns such as spend, visits or region."
+            _l(
+                "None of the chosen columns can be used to segment on (they are IDs, dates, free text, "
+                "constant, mostly missing or sensitive). Choose numeric or category columns such as spend, "
+                "visits or region.",
+            )
         )
     return numeric, categorical, notes
 
@@ -162,7 +174,10 @@ def resolve_pins(df: pd.DataFrame, pins: tuple[PinRule, ...]) -> tuple[PinRule, 
         if pin.op in ("top", "bottom"):
             mask = pin.mask(df)
             if not mask.any():
-                raise SpecError(f"The pinned segment '{pin.name}' ({pin.describe()}) matches no customers.")
+                raise SpecError(_l(
+                    "The pinned segment '{name}' ({rule}) matches no customers.",
+                    name=pin.name, rule=pin.describe(),
+                ))
             values = pd.to_numeric(df.loc[mask, pin.column], errors="coerce")
             if pin.op == "top":
                 resolved.append(PinRule(pin.name, pin.column, ">=", float(values.min())))

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from segcore.errors import ModelError
+from segcore.i18n import _l
 
 SECRET_KEY_ENV = "SEGCORE_SECRET_KEY"
 KEY_FILE_NAME = "secret.key"
@@ -60,8 +61,12 @@ def deployment_key(env: Mapping[str, str] | None = None) -> bytes | None:
     if value:
         if len(value) < MIN_KEY_CHARS:
             raise ModelError(
-                f"{SECRET_KEY_ENV} is too short ({len(value)} characters). Use at least {MIN_KEY_CHARS} random "
-                "characters, for example the output of: python -c \"import secrets; print(secrets.token_hex(32))\"."
+                _l(
+                    "{secret_key_env} is too short ({n_value} characters). Use at least {min_key_chars} "
+                    "random characters, for example the output of: python -c \"import secrets; "
+                    "print(secrets.token_hex(32))\".",
+                    secret_key_env=SECRET_KEY_ENV, n_value=len(value), min_key_chars=MIN_KEY_CHARS,
+                )
             )
         return value.encode("utf-8")
     from segcore.store.backend import DATA_DIR_ENV, DEFAULT_DATA_DIR
@@ -118,19 +123,29 @@ def verify(members: Mapping[str, bytes], sealed: bytes | None, *, key: bytes | N
     """Raise ModelError unless ``sealed`` matches ``members`` (hash always; HMAC when this deployment has a key)."""
     if sealed is None:
         raise ModelError(
-            f"{what} has no integrity seal: it was written by an older segcore or assembled by hand, so segcore "
-            "cannot tell whether it was changed. Refit the segmentation and save it again."
+            _l(
+                "{what} has no integrity seal: it was written by an older segcore or assembled by hand, so "
+                "segcore cannot tell whether it was changed. Refit the segmentation and save it again.",
+                what=what,
+            )
         )
     try:
         record = json.loads(sealed)
         expected_hash, expected_mac = str(record["sha256"]), record.get("hmac_sha256")
         sealed_by = record.get("key_id")
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-        raise ModelError(f"{what} has a damaged integrity seal. Use the original file or refit.") from None
+        raise ModelError(_l(
+            "{what} has a damaged integrity seal. Use the original file or refit.",
+            what=what,
+        )) from None
     content = _digest_input(members)
     edited = ModelError(
-        f"{what} was changed after segcore wrote it (its content no longer matches its seal), so it was not "
-        "loaded: an edited model could put customers in the wrong segments. Use the original file or refit."
+        _l(
+            "{what} was changed after segcore wrote it (its content no longer matches its seal), so it was "
+            "not loaded: an edited model could put customers in the wrong segments. Use the original file "
+            "or refit.",
+            what=what,
+        )
     )
     if not hmac.compare_digest(hashlib.sha256(content).hexdigest(), expected_hash):
         raise edited
@@ -138,9 +153,12 @@ def verify(members: Mapping[str, bytes], sealed: bytes | None, *, key: bytes | N
         return
     if sealed_by != key_id(key) or not isinstance(expected_mac, str):
         raise ModelError(
-            f"{what} was sealed by another segcore installation (a different secret key), so this one cannot "
-            f"confirm it is unchanged. Set {SECRET_KEY_ENV} to the key of the installation that wrote it, or refit "
-            "the segmentation here."
+            _l(
+                "{what} was sealed by another segcore installation (a different secret key), so this one "
+                "cannot confirm it is unchanged. Set {secret_key_env} to the key of the installation that "
+                "wrote it, or refit the segmentation here.",
+                what=what, secret_key_env=SECRET_KEY_ENV,
+            )
         )
     if not hmac.compare_digest(hmac.new(key, content, hashlib.sha256).hexdigest(), expected_mac):
         raise edited
@@ -150,8 +168,11 @@ def check_file_size(n_bytes: int, *, what: str) -> None:
     """Refuse a file too big to be a model before reading it."""
     if n_bytes > MAX_FILE_BYTES:
         raise ModelError(
-            f"{what} is {n_bytes / 2**20:,.0f} MB; segcore model files are at most {MAX_FILE_BYTES // 2**20} MB. "
-            "Use the model file written by 'segcore fit' or the studio."
+            _l(
+                "{what} is {size:,.0f} MB; segcore model files are at most {limit} MB. Use the model file "
+                "written by 'segcore fit' or the studio.",
+                what=what, size=n_bytes / 2**20, limit=MAX_FILE_BYTES // 2**20,
+            )
         )
 
 
@@ -167,8 +188,11 @@ def read_members(
             return {info.filename: _read_bounded(zf, info) for info in infos}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError, OSError):
         raise ModelError(
-            f"{what} is not a segcore model file, or it is damaged. Use the model.segcore file written by "
-            "'segcore fit' or the studio."
+            _l(
+                "{what} is not a segcore model file, or it is damaged. Use the model.segcore file written "
+                "by 'segcore fit' or the studio.",
+                what=what,
+            )
         ) from None
 
 
@@ -178,8 +202,11 @@ def _check_directory(
     names = [i.filename for i in infos]
     if len(infos) > max_members or len(set(names)) != len(names) or not all(map(allowed, names)):
         raise ModelError(
-            f"{what} holds parts a segcore model file does not have, so it was not loaded. Use the file written by "
-            "'segcore fit' or the studio."
+            _l(
+                "{what} holds parts a segcore model file does not have, so it was not loaded. Use the file "
+                "written by 'segcore fit' or the studio.",
+                what=what,
+            )
         )
     total = sum(i.file_size for i in infos)
     for info in sorted(infos, key=lambda i: -i.file_size):  # the biggest part first: the one the message names
@@ -188,9 +215,13 @@ def _check_directory(
             info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO
         ):
             raise ModelError(
-                f"{what} would unpack to {total / 2**20:,.0f} MB ('{info.filename}' alone "
-                f"{info.file_size / 2**20:,.0f} MB, {ratio:,.0f}x its packed size), far more than any segcore model; "
-                "it was refused before unpacking. Use the file written by 'segcore fit' or the studio."
+                _l(
+                    "{what} would unpack to {size:,.0f} MB ('{filename}' alone {member:,.0f} MB, "
+                    "{ratio:,.0f}x its packed size), far more than any segcore model; it was refused before "
+                    "unpacking. Use the file written by 'segcore fit' or the studio.",
+                    what=what, size=total / 2**20, filename=info.filename, member=info.file_size / 2**20,
+                    ratio=ratio,
+                )
             )
 
 
@@ -211,7 +242,10 @@ def read_npz(data: bytes, *, what: str) -> dict[str, np.ndarray]:
             array = np.frombuffer(body, dtype=dtype).copy()
             arrays[name[: -len(".npy")]] = array.reshape(shape[::-1]).T if fortran else array.reshape(shape)
         except (ValueError, TypeError, SyntaxError, OverflowError, MemoryError):
-            raise ModelError(f"{what} holds a damaged array ({name}). Refit the segmentation.") from None
+            raise ModelError(_l(
+                "{what} holds a damaged array ({name}). Refit the segmentation.",
+                what=what, name=name,
+            )) from None
     return arrays
 
 

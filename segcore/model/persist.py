@@ -25,6 +25,7 @@ import pandas as pd
 
 from segcore.columns.schema import Schema
 from segcore.errors import ModelError
+from segcore.i18n import _l
 from segcore.insight.explain import RuleSet, SegmentRules
 from segcore.insight.profile import Profile
 from segcore.jsonsafe import plain
@@ -133,8 +134,12 @@ def load_segmentation(
         raise
     except Exception:  # noqa: BLE001 - the file is untrusted input: any failure to rebuild it means it is damaged
         raise ModelError(
-            f"{name} is damaged or was not written by segcore (its content does not fit together), so it was not "
-            "loaded. Use the model.segcore file written by 'segcore fit' or the studio, or refit."
+            _l(
+                "{name} is damaged or was not written by segcore (its content does not fit together), so it "
+                "was not loaded. Use the model.segcore file written by 'segcore fit' or the studio, or "
+                "refit.",
+                name=name,
+            )
         ) from None
     return seg
 
@@ -144,11 +149,17 @@ def _read_file(path: Path, name: str) -> bytes:
         integrity.check_file_size(path.stat().st_size, what=name)
         return path.read_bytes()
     except FileNotFoundError:
-        raise ModelError(f"The model file {path} does not exist. Check the path.") from None
+        raise ModelError(_l("The model file {path} does not exist. Check the path.", path=path)) from None
     except IsADirectoryError:
-        raise ModelError(f"{path} is a folder, not a model file. Give the path of the .segcore file.") from None
+        raise ModelError(_l(
+            "{path} is a folder, not a model file. Give the path of the .segcore file.",
+            path=path,
+        )) from None
     except PermissionError:
-        raise ModelError(f"segcore may not read {path}. Check the file's permissions.") from None
+        raise ModelError(_l(
+            "segcore may not read {path}. Check the file's permissions.",
+            path=path,
+        )) from None
 
 
 def _manifest(members: dict[str, bytes], name: str) -> dict:
@@ -158,13 +169,21 @@ def _manifest(members: dict[str, bytes], name: str) -> dict:
         manifest = None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise ModelError(
-            f"{name} is not a segcore model file. Use the model.segcore file written by 'segcore fit' or the studio."
+            _l(
+                "{name} is not a segcore model file. Use the model.segcore file written by 'segcore fit' or "
+                "the studio.",
+                name=name,
+            )
         )
     version = manifest.get("version")
     if version not in READABLE_VERSIONS:
         raise ModelError(
-            f"{name} uses model format version {version}, but this segcore reads version {FORMAT_VERSION}. "
-            "Open it with the segcore version that wrote it, or refit the segmentation."
+            _l(
+                "{name} uses model format version {version}, but this segcore reads version "
+                "{format_version}. Open it with the segcore version that wrote it, or refit the "
+                "segmentation.",
+                name=name, version=version, format_version=FORMAT_VERSION,
+            )
         )
     return manifest
 
@@ -174,7 +193,11 @@ def _profiles(manifest: dict, given: list[dict] | None, name: str) -> list[dict]
         return given
     if manifest.get("profiles") is None:
         raise ModelError(
-            f"{name} was saved without its segment profiles (they live in the saved run). Open it from the saved run."
+            _l(
+                "{name} was saved without its segment profiles (they live in the saved run). Open it from "
+                "the saved run.",
+                name=name,
+            )
         )
     return manifest["profiles"]
 
@@ -267,7 +290,10 @@ def _read_state(members: dict[str, bytes], stem: str, name: str):
         text = members[f"{stem}.json"].decode("utf-8")
         npz = members[f"{stem}.npz"]
     except (KeyError, UnicodeDecodeError):
-        raise ModelError(f"{name} is incomplete or damaged ({stem} missing). Refit the segmentation.") from None
+        raise ModelError(_l(
+            "{name} is incomplete or damaged ({stem} missing). Refit the segmentation.",
+            name=name, stem=stem,
+        )) from None
     return statefile.loads(text, integrity.read_npz(npz, what=name), what=name)
 
 

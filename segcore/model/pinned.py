@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError
+from segcore.i18n import _l
 
 Op = Literal["top", "bottom", "==", "!=", ">", ">=", "<", "<=", "in", "contains"]
 OPS: tuple[str, ...] = get_args(Op)
@@ -48,34 +49,45 @@ class PinRule:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
-            raise SpecError("A pinned segment needs a name, e.g. 'Key accounts'.")
+            raise SpecError(_l("A pinned segment needs a name, e.g. 'Key accounts'."))
         if not isinstance(self.column, str) or not self.column:
-            raise SpecError(f"Pinned segment {self.name!r} needs a column to test.")
+            raise SpecError(_l("Pinned segment {name!r} needs a column to test.", name=self.name))
         if self.op not in OPS:
             raise SpecError(
-                f"Pinned segment {self.name!r}: unknown rule {self.op!r} on column {self.column!r}. "
-                f"Valid rules: {', '.join(OPS)}."
+                _l(
+                    "Pinned segment {name!r}: unknown rule {op!r} on column {column!r}. Valid rules: {ops}.",
+                    name=self.name, op=self.op, column=self.column, ops=', '.join(OPS),
+                )
             )
         if self.op in RANK_OPS:
             _rank_count(self, 1_000_000)  # validates the value
         elif self.op == "in":
             if isinstance(self.value, str) or not isinstance(self.value, list | tuple | set | frozenset):
                 raise SpecError(
-                    f"Pinned segment {self.name!r}: 'in' needs a list of values for column {self.column!r}, "
-                    f"e.g. ['gold', 'platinum']; got {self.value!r}."
+                    _l(
+                        "Pinned segment {name!r}: 'in' needs a list of values for column {column!r}, e.g. "
+                        "['gold', 'platinum']; got {value!r}.",
+                        name=self.name, column=self.column, value=self.value,
+                    )
                 )
             values = sorted(self.value, key=str) if isinstance(self.value, set | frozenset) else self.value
             object.__setattr__(self, "value", tuple(values))
         elif self.op == "contains":
             if not isinstance(self.value, str) or not self.value:
                 raise SpecError(
-                    f"Pinned segment {self.name!r}: 'contains' needs some text to look for in column "
-                    f"{self.column!r}; got {self.value!r}."
+                    _l(
+                        "Pinned segment {name!r}: 'contains' needs some text to look for in column "
+                        "{column!r}; got {value!r}.",
+                        name=self.name, column=self.column, value=self.value,
+                    )
                 )
         elif self.op in COMPARE_OPS and not _is_number(self.value):
             raise SpecError(
-                f"Pinned segment {self.name!r}: {self.op!r} compares column {self.column!r} with a number; "
-                f"got {self.value!r}. Use '==' or 'in' for text."
+                _l(
+                    "Pinned segment {name!r}: {op!r} compares column {column!r} with a number; got "
+                    "{value!r}. Use '==' or 'in' for text.",
+                    name=self.name, op=self.op, column=self.column, value=self.value,
+                )
             )
 
     def mask(self, df: pd.DataFrame) -> pd.Series:
@@ -83,8 +95,11 @@ class PinRule:
         if self.column not in df.columns:
             shown = ", ".join(map(str, list(df.columns)[:15]))
             raise SpecError(
-                f"Pinned segment {self.name!r} uses column {self.column!r}, which is not in the data. "
-                f"Available columns: {shown}."
+                _l(
+                    "Pinned segment {name!r} uses column {column!r}, which is not in the data. Available "
+                    "columns: {shown}.",
+                    name=self.name, column=self.column, shown=shown,
+                )
             )
         s = df[self.column]
         if self.op in RANK_OPS:
@@ -124,10 +139,13 @@ class PinRule:
     def from_dict(cls, d: dict) -> PinRule:
         missing = [key for key in ("name", "column", "op", "value") if key not in d]
         if missing:
-            raise SpecError(f"A saved pinned-segment rule is missing {', '.join(missing)}: {d!r}.")
+            raise SpecError(_l(
+                "A saved pinned-segment rule is missing {missing}: {rule!r}.",
+                missing=', '.join(missing), rule=d,
+            ))
         if int(d.get("version", FORMAT_VERSION)) > FORMAT_VERSION:
             raise SpecError(
-                "This pinned-segment rule was saved by a newer version of the app. Update the app."
+                _l("This pinned-segment rule was saved by a newer version of the app. Update the app.")
             )
         return cls(name=d["name"], column=d["column"], op=d["op"], value=d["value"])
 
@@ -160,7 +178,10 @@ def apply_pins(df: pd.DataFrame, rules) -> np.ndarray:
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise SpecError(
-            f"Two pinned segments are both called {twice[0]!r}. Give each pinned segment its own name."
+            _l(
+                "Two pinned segments are both called {twice!r}. Give each pinned segment its own name.",
+                twice=twice[0],
+            )
         )
     out = np.full(len(df), -1, dtype=np.int64)
     for i, rule in enumerate(rules):
@@ -173,8 +194,11 @@ def _rank_count(rule: PinRule, n: int) -> int:
     v = rule.value
     if not _is_number(v) or float(v) <= 0 or (float(v) >= 1 and float(v) != int(float(v))):
         raise SpecError(
-            f"Pinned segment {rule.name!r}: '{rule.op}' needs a number of customers (e.g. 20) or a share below 1 "
-            f"(e.g. 0.01 for 1%) for column {rule.column!r}; got {v!r}."
+            _l(
+                "Pinned segment {name!r}: '{op}' needs a number of customers (e.g. 20) or a share below 1 "
+                "(e.g. 0.01 for 1%) for column {column!r}; got {value!r}.",
+                name=rule.name, op=rule.op, column=rule.column, value=v,
+            )
         )
     v = float(v)
     return int(v) if v >= 1 else math.ceil(v * n)
@@ -183,11 +207,13 @@ def _rank_count(rule: PinRule, n: int) -> int:
 def _numbers(s: pd.Series, rule: PinRule) -> np.ndarray:
     if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
         return s.astype("float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    if not s.notna().any():
+        raise SpecError(_l("Pinned segment {name!r}: column {column!r} is empty.", name=rule.name, column=rule.column))
     raise SpecError(
-        f"Pinned segment {rule.name!r}: '{rule.op}' needs numbers but column {rule.column!r} holds text "
-        f"(e.g. {s.dropna().iloc[0]!r})."
-        if s.notna().any()
-        else f"Pinned segment {rule.name!r}: column {rule.column!r} is empty."
+        _l(
+            "Pinned segment {name!r}: '{op}' needs numbers but column {column!r} holds text (e.g. {example!r}).",
+            name=rule.name, op=rule.op, column=rule.column, example=s.dropna().iloc[0],
+        )
     )
 
 

@@ -27,7 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from segcore.errors import NotEnoughData, SpecError
-from segcore.i18n import _, format_number, ngettext
+from segcore.i18n import _, _l, format_number, lazy_ngettext, ngettext
 from segcore.model.transformers import (
     OTHER_LABEL,
     MedianImputer,
@@ -142,7 +142,7 @@ def prepare(
 ) -> Prepared:
     """Fit the preprocessor on ``df`` and return the float32 matrix with notes on what was transformed."""
     if len(df) == 0:
-        raise NotEnoughData("The table has no customers (0 rows). Load a file with data rows.")
+        raise NotEnoughData(_l("The table has no customers (0 rows). Load a file with data rows."))
     pre = make_preprocessor(df, numeric=numeric, categorical=categorical, weights=weights)
     X = pre.fit_transform(df)
     X = np.ascontiguousarray(X, dtype=np.float32)  # no copy when the parts were float32 already
@@ -203,29 +203,43 @@ def _check_columns(df: pd.DataFrame, numeric: list[str], categorical: list[str])
     chosen = numeric + categorical
     if not chosen:
         raise SpecError(
-            "No columns were chosen to build segments from. Pick at least one numeric or category column."
+            _l("No columns were chosen to build segments from. Pick at least one numeric or category column.")
         )
     not_text = [c for c in chosen if not isinstance(c, str)]
     if not_text:
-        raise SpecError(f"Column names must be text; got {not_text[:3]}. Rename the columns in the file.")
+        raise SpecError(_l(
+            "Column names must be text; got {not_text}. Rename the columns in the file.",
+            not_text=not_text[:3],
+        ))
     missing = [c for c in chosen if c not in df.columns]
     if missing:
         available = ", ".join(map(str, list(df.columns)[:15]))
         raise SpecError(
-            f"Column{_s(missing)} {', '.join(repr(c) for c in missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} not in the data. Available columns: {available}."
+            lazy_ngettext(
+                "Column {missing} is not in the data. Available columns: {available}.",
+                "Columns {missing} are not in the data. Available columns: {available}.",
+                len(missing), missing=", ".join(repr(c) for c in missing), available=available,
+            )
         )
     twice = sorted({c for c in chosen if chosen.count(c) > 1})
     if twice:
         raise SpecError(
-            f"Column{_s(twice)} {', '.join(repr(c) for c in twice)} chosen more than once "
-            "(as numeric and as category, or twice). Choose each column once."
+            lazy_ngettext(
+                "Column {twice} chosen more than once (as numeric and as category, or twice). Choose each "
+                "column once.",
+                "Columns {twice} chosen more than once (as numeric and as category, or twice). Choose each "
+                "column once.",
+                len(twice), twice=", ".join(repr(c) for c in twice),
+            )
         )
     empty = [c for c in chosen if len(df) and df[c].isna().all()]
     if empty:
         raise SpecError(
-            f"Column{_s(empty)} {', '.join(repr(c) for c in empty)} {'is' if len(empty) == 1 else 'are'} "
-            "entirely empty. Leave it out of the segmentation features."
+            lazy_ngettext(
+                "Column {empty} is entirely empty. Leave it out of the segmentation features.",
+                "Columns {empty} are entirely empty. Leave them out of the segmentation features.",
+                len(empty), empty=", ".join(repr(c) for c in empty),
+            )
         )
 
 
@@ -233,17 +247,23 @@ def _check_weights(weights: Mapping[str, float], chosen: list[str]) -> dict[str,
     unknown = [k for k in weights if k not in chosen]
     if unknown:
         raise SpecError(
-            f"A weight is set for {', '.join(repr(k) for k in unknown)}, which is not among the chosen columns "
-            f"({', '.join(chosen)}). Remove the weight or choose the column."
+            _l(
+                "A weight is set for {unknown}, which is not among the chosen columns ({chosen}). Remove "
+                "the weight or choose the column.",
+                unknown=', '.join(repr(k) for k in unknown), chosen=', '.join(chosen),
+            )
         )
     out = {}
     for k, v in weights.items():
         try:
             w = float(v)
         except (TypeError, ValueError):
-            raise SpecError(f"The weight for {k!r} must be a number, got {v!r}.") from None
+            raise SpecError(_l("The weight for {k!r} must be a number, got {value!r}.", k=k, value=v)) from None
         if not math.isfinite(w) or w < 0:
-            raise SpecError(f"The weight for {k!r} must be 0 or more (1 = normal importance), got {v!r}.")
+            raise SpecError(_l(
+                "The weight for {k!r} must be 0 or more (1 = normal importance), got {value!r}.",
+                k=k, value=v,
+            ))
         out[k] = w
     return out
 
@@ -256,10 +276,6 @@ def _transformer_name(column: str, used: set[str]) -> str:
         key, i = f"{base}_{i}", i + 1
     used.add(key)
     return key
-
-
-def _s(items) -> str:
-    return "" if len(items) == 1 else "s"
 
 
 def _names(items: Sequence[str]) -> str:

@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 
 from segcore.errors import SpecError
-from segcore.i18n import _, format_number
+from segcore.i18n import _, _l, format_number
 from segcore.model.cluster import sample_rows
 
 Grade = Literal["poor", "fair", "good"]
@@ -179,7 +179,10 @@ def _grade(X, labels, *, stability: float | None, random_state: int) -> Quality:
     X = np.asarray(X)
     labels = np.asarray(labels)
     if X.ndim != 2 or labels.shape != (X.shape[0],):
-        raise SpecError(f"Expected one label per row: {X.shape[0]} rows but {labels.shape[0]} labels.")
+        raise SpecError(_l(
+            "Expected one label per row: {rows} rows but {labels} labels.",
+            rows=X.shape[0], labels=labels.shape[0],
+        ))
     sil = sampled_silhouette(X, labels, sample_size=SILHOUETTE_SAMPLE, random_state=random_state)
     stab = None if stability is None else float(stability)
     if np.isnan(sil):

@@ -23,10 +23,10 @@ import pandas as pd
 from segcore.columns.roles import infer_roles
 from segcore.columns.schema import Schema, validate_roles
 from segcore.errors import ModelError, NotEnoughData
-from segcore.i18n import _
+from segcore.i18n import _, _l
 from segcore.insight.explain import RuleSet, attach_rules, explain_rules
 from segcore.insight.profile import Profile, build_profiles
-from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
+from segcore.labels import UNASSIGNED, unassigned_name
 from segcore.model.alignment import align_by_centers, align_by_customers
 from segcore.model.cluster import ClusterResult, assign_to_centers, fit_clusters, order_labels
 from segcore.model.features import PreparedSpec, prepare_spec, project_on_factors
@@ -101,7 +101,9 @@ class Segmentation:
     def assignments(self) -> pd.DataFrame:
         """The fitted customers with their segment, in input order (id column first when there is one)."""
         if self.labels is None or len(self.labels) == 0:
-            raise ModelError("This saved model holds no customer rows. Use assign() on your data to score it.")
+            raise ModelError(_l(
+                "This saved model holds no customer rows. Use assign() on your data to score it.",
+            ))
         frame = self._frame(self.labels, ids=self.ids)
         scores = getattr(self.propensity, "scores", None)
         if scores is not None and len(scores) == len(frame):
@@ -127,11 +129,14 @@ class Segmentation:
         missing = [c for c in needed if c not in new_df.columns]
         if missing:
             raise ModelError(
-                f"The new data is missing {len(missing)} column(s) this model segments on: {', '.join(missing)}. "
-                "Add them (same names as when the model was built) and try again."
+                _l(
+                    "The new data is missing {n_missing} column(s) this model segments on: {missing}. Add "
+                    "them (same names as when the model was built) and try again.",
+                    n_missing=len(missing), missing=', '.join(missing),
+                )
             )
         if len(new_df) == 0:
-            raise ModelError("The new data has no rows to score.")
+            raise ModelError(_l("The new data has no rows to score."))
         labels = np.full(len(new_df), UNASSIGNED, dtype=np.int64)
         distances = np.zeros(len(new_df), dtype=np.float64)
         pinned = apply_pins(new_df, self.pins) if self.pins else np.full(len(new_df), -1)
@@ -164,7 +169,8 @@ class Segmentation:
         if ids is not None and self.schema.id_column:
             out[self.schema.id_column] = list(ids)
         out["segment"] = np.asarray(labels, dtype=np.int64)
-        out["segment_name"] = [names.get(int(s), UNASSIGNED_NAME) for s in labels]
+        unassigned = unassigned_name()
+        out["segment_name"] = [names.get(int(s), unassigned) for s in labels]
         return pd.DataFrame(out)
 
 
@@ -186,7 +192,7 @@ def segment(
     """
     report = progress or (lambda fraction, message: None)
     schema = validate_roles(df, schema or infer_roles(df))
-    report(0.05, "Preparing the data")
+    report(0.05, _("Preparing the data"))
     if prepared is None:
         prepared = prepare_spec(df, spec=spec, schema=schema)
     numeric, categorical = list(prepared.numeric), list(prepared.categorical)
@@ -200,14 +206,20 @@ def segment(
     k = spec.k
     if k is not None and k >= n_rest:
         raise NotEnoughData(
-            f"The data has {n_rest} customers to cluster but you asked for {k} segments. "
-            f"Choose {max(2, n_rest - 1)} or fewer, or add data."
+            _l(
+                "The data has {n_rest} customers to cluster but you asked for {k} segments. Choose {most} "
+                "or fewer, or add data.",
+                n_rest=n_rest, k=k, most=max(2, n_rest - 1),
+            )
         )
     if spec.method != "hdbscan" and sweep_result is None and k is None:
         k_values = tuple(v for v in spec.k_values if v < n_rest)
         if not k_values:
             raise NotEnoughData(
-                f"The data has {n_rest} customers to cluster: too few to try {min(spec.k_values)} or more segments."
+                _l(
+                    "The data has {n_rest} customers to cluster: too few to try {fewest} or more segments.",
+                    n_rest=n_rest, fewest=min(spec.k_values),
+                )
             )
 
         def sweep_progress(fraction: float, message: str) -> None:
@@ -218,7 +230,7 @@ def segment(
         )
     structure = sweep_result.structure if sweep_result is not None else None
     if structure is None and spec.method != "hdbscan":
-        report(0.3, "Checking whether these customers form groups at all")
+        report(0.3, _("Checking whether these customers form groups at all"))
         structure = clusterability(X, random_state=spec.seed)
     tier_names: dict[int, str] = {}
     if k is None and structure is not None and structure.verdict == "none" and not pins and schema.value_column:
@@ -242,12 +254,12 @@ def segment(
         reason = recommend(sweep_result.table, structure=sweep_result.structure)[1]
         notes.append(_("Chosen automatically — {reason}", reason=reason))  # the reason starts "{k} segments: "
     if tier_names:
-        report(0.65, "Cutting value tiers")
+        report(0.65, _("Cutting value tiers"))
         result = ClusterResult(
             np.zeros(X.shape[0], dtype=np.int64), X.mean(axis=0, keepdims=True), "kmeans", 1, X.shape[0]
         )
     else:
-        report(0.65, f"Fitting {spec.method} with {k} segments")
+        report(0.65, _("Fitting {method} with {k} segments", method=spec.method, k=k))
         result = fit_clusters(X, method=spec.method, k=k or 2, random_state=spec.seed)
     notes.extend(result.notes)
 
@@ -267,18 +279,18 @@ def segment(
     labels = np.full(len(df), UNASSIGNED, dtype=np.int64)
     labels[~rest] = pinned[~rest]
     labels[rest] = final
-    report(0.7, "Checking that the segments come back on resampled data")
+    report(0.7, _("Checking that the segments come back on resampled data"))
     stable = None
     if len(set(final[final >= 0])) > 1:
         stable = bootstrap_stability(X, final, k=len(set(final[final >= 0])), random_state=spec.seed)
-    report(0.75, "Grading the segments")
+    report(0.75, _("Grading the segments"))
     grade = (
         quality(X, final, stability=stable, structure=structure, random_state=spec.seed)
         if len(set(final)) > 1
         else None
     )
 
-    report(0.8, "Writing segment profiles")
+    report(0.8, _("Writing segment profiles"))
     features = [*numeric, *categorical]
     profile_cols = [c for c in spec.profile_columns if c in df.columns and c not in features]
     pin_names = {i: pin.name for i, pin in enumerate(pins)}
@@ -287,14 +299,14 @@ def segment(
     else:
         profiles = build_profiles(df, labels, schema=schema, features=features + profile_cols, pinned=pin_names)
     profiles = _with_stability(profiles, final, stable)
-    report(0.9, "Finding rules that describe each segment")
+    report(0.9, _("Finding rules that describe each segment"))
     rules = explain_rules(df, labels, columns=features, random_state=spec.seed)
     profiles = attach_rules(profiles, rules)
 
     distances = assign_to_centers(X, np.asarray(result.centers, dtype=np.float32))[1]
     far = float(np.quantile(distances, FAR_QUANTILE)) if len(distances) else 0.0
     ids = tuple(df[schema.id_column].tolist()) if schema.id_column and schema.id_column in df.columns else None
-    report(1.0, "Done")
+    report(1.0, _("Done"))
     return Segmentation(
         spec=spec,
         schema=schema,

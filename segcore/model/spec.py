@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal, get_args
 
 from segcore.errors import SpecError
+from segcore.i18n import _l
 from segcore.model.pinned import PinRule
 
 # The one list of clustering methods (the CLI, the studio, the sweep and fit_clusters all read it from here).
@@ -24,7 +25,10 @@ DEFAULT_K_VALUES: tuple[int, ...] = tuple(range(MIN_K, MAX_K + 1))
 def check_method(method: str) -> None:
     """SpecError naming the valid methods when ``method`` is not one of METHODS."""
     if method not in METHODS:
-        raise SpecError(f"Unknown clustering method {method!r}. Choose one of: {', '.join(METHODS)}.")
+        raise SpecError(_l(
+            "Unknown clustering method {method!r}. Choose one of: {methods}.",
+            method=method, methods=', '.join(METHODS),
+        ))
 
 
 def check_k_values(k_values) -> tuple[int, ...]:
@@ -32,7 +36,10 @@ def check_k_values(k_values) -> tuple[int, ...]:
     ks = tuple(sorted({int(k) for k in k_values}))
     if not ks or ks[0] < MIN_K:
         raise SpecError(
-            f"Segment counts to compare must be {MIN_K} or more; got {list(ks)}. For example {k_range_text()}."
+            _l(
+                "Segment counts to compare must be {min_k} or more; got {ks}. For example {low} to {high}.",
+                min_k=MIN_K, ks=str(list(ks)), low=min(DEFAULT_K_VALUES), high=max(DEFAULT_K_VALUES),
+            )
         )
     return ks
 
@@ -62,11 +69,14 @@ class FeatureSpec:
         check_method(self.method)
         check_k_values(self.k_values)
         if not self.features:
-            raise SpecError("No columns were chosen to segment on. Pick at least one feature column.")
+            raise SpecError(_l("No columns were chosen to segment on. Pick at least one feature column."))
         if self.k is not None and self.k < MIN_K:
-            raise SpecError(f"k={self.k} is too small: a segmentation needs at least {MIN_K} segments.")
+            raise SpecError(_l(
+                "k={k} is too small: a segmentation needs at least {min_k} segments.",
+                k=self.k, min_k=MIN_K,
+            ))
         if len(set(self.features)) != len(self.features):
-            raise SpecError("A feature column is listed twice. List each column once.")
+            raise SpecError(_l("A feature column is listed twice. List each column once."))
 
     @property
     def weight_map(self) -> dict[str, float]:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from segcore.errors import ModelError
+from segcore.i18n import _l
 
 STATE_VERSION = 1
 
@@ -62,14 +63,21 @@ def dumps(obj: Any) -> tuple[str, dict[str, np.ndarray]]:
     return json.dumps(state, ensure_ascii=False), arrays
 
 
-def loads(text: str, arrays: dict[str, np.ndarray], *, what: str = "the model file") -> Any:
+def loads(text: str, arrays: dict[str, np.ndarray], *, what: object = None) -> Any:
     """Rebuild the object; ModelError for a class, type or structure this module did not write."""
+    what = what or _l("The model file")
     try:
         state = json.loads(text)
     except ValueError:
-        raise ModelError(f"{what} is damaged (its fitted-state part is not readable). Refit the model.") from None
+        raise ModelError(_l(
+            "{what} is damaged (its fitted-state part is not readable). Refit the model.",
+            what=what,
+        )) from None
     if state.get("version") != STATE_VERSION:
-        raise ModelError(f"{what} stores fitted objects in an unknown layout. Refit with this segcore version.")
+        raise ModelError(_l(
+            "{what} stores fitted objects in an unknown layout. Refit with this segcore version.",
+            what=what,
+        ))
     return _decode(state["root"], arrays, _allowed_classes(reading=True), what)
 
 
@@ -136,16 +144,25 @@ def _decode(value: Any, arrays: dict, classes: dict[str, type], what: str) -> An
         return array.astype(object) if value.get("object") else array
     if "__type__" in value:
         if value["__type__"] not in ALLOWED_TYPES:
-            raise ModelError(f"{what} names a type segcore does not trust ({value['__type__']}); it was not loaded.")
+            raise ModelError(_l(
+                "{what} names a type segcore does not trust ({kind}); it was not loaded.",
+                what=what, kind=value['__type__'],
+            ))
         return ALLOWED_TYPES[value["__type__"]]
     if "__object__" in value:
         cls = classes.get(value["__object__"])
         if cls is None:
             raise ModelError(
-                f"{what} contains object types segcore does not trust ({value['__object__']}), so it was not "
-                "loaded. Only load models written by segcore; refit if in doubt."
+                _l(
+                    "{what} contains object types segcore does not trust ({kind}), so it was not loaded. "
+                    "Only load models written by segcore; refit if in doubt.",
+                    what=what, kind=value['__object__'],
+                )
             )
         obj = cls.__new__(cls)
         obj.__setstate__(_decode(value["state"], arrays, classes, what))
         return obj
-    raise ModelError(f"{what} has a fitted-state entry segcore does not recognise. Refit the model.")
+    raise ModelError(_l(
+        "{what} has a fitted-state entry segcore does not recognise. Refit the model.",
+        what=what,
+    ))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import NotEnoughData, SpecError
-from segcore.i18n import _, format_number
+from segcore.i18n import Message, _, _l, format_number
 from segcore.model.cluster import (
     assign_to_centers,
     check_matrix,
@@ -64,7 +64,7 @@ class SweepResult:
     table: pd.DataFrame
     recommended_k: int
     reason: str
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str | Message, ...] = field(default_factory=tuple)
     structure: Structure | None = None
 
     def to_dict(self) -> dict:
@@ -72,7 +72,7 @@ class SweepResult:
             "table": self.table.to_dict(orient="list"),
             "recommended_k": self.recommended_k,
             "reason": self.reason,
-            "notes": list(self.notes),
+            "notes": [str(note) for note in self.notes],
             "structure": None if self.structure is None else self.structure.to_dict(),
         }
 
@@ -106,7 +106,7 @@ def sweep(
     check_method(method)
     if method == "hdbscan":
         raise SpecError(
-            "HDBSCAN finds its own number of segments, so there is nothing to sweep. Fit it directly."
+            _l("HDBSCAN finds its own number of segments, so there is nothing to sweep. Fit it directly.")
         )
     n = X.shape[0]
     ks = list(check_k_values(k_values))
@@ -114,15 +114,19 @@ def sweep(
     too_big = [k for k in ks if k > n - 1]
     ks = [k for k in ks if k not in too_big]
     if too_big:
-        notes.append(f"skipped {', '.join(map(str, too_big))} segments: the data has only {n} customers")
+        notes.append(_l("skipped {ks} segments: the data has only {n} customers", ks=", ".join(map(str, too_big)), n=n))
     if not ks:
         raise NotEnoughData(
-            f"The file has {n} customers, too few to compare segment counts. Add data (at least 3 customers)."
+            _l(
+                "The file has {n} customers, too few to compare segment counts. Add data (at least 3 "
+                "customers).",
+                n=n,
+            )
         )
     rows = sample_rows(n, size=SWEEP_MAX_ROWS, random_state=random_state)
     Xs = X[rows]
     if len(rows) < n:
-        notes.append(f"compared segment counts on a random sample of {len(rows):,} of {n:,} customers")
+        notes.append(_l("compared segment counts on a random sample of {rows:,} of {n:,} customers", rows=len(rows), n=n))
     # one distance matrix on a fixed silhouette sample serves every k (only the labels change)
     sil_rows = sample_rows(len(rows), size=SWEEP_SILHOUETTE_SAMPLE, random_state=random_state + 2)
     sil_dist = pairwise_distances_f32(Xs[sil_rows])
@@ -132,15 +136,15 @@ def sweep(
         if progress is not None:
             progress(float(fraction), message)
 
-    report(0.0, "Checking whether these customers form groups at all")
+    report(0.0, _("Checking whether these customers form groups at all"))
     structure = clusterability(Xs, k_max=min(STRUCTURE_K_MAX, ks[-1]), random_state=random_state)
-    report(0.15, f"Trying {ks[0]} to {ks[-1]} segments on {len(rows):,} customers")
+    report(0.15, _("Trying {low} to {high} segments on {rows:,} customers", low=ks[0], high=ks[-1], rows=len(rows)))
     records = []
     for i, k in enumerate(ks):
         record = _score_k(Xs, k, method, random_state, sil_rows, sil_dist, score_rows)
         record["gap_gain"] = structure.gain(k) if k in structure.ks else float("nan")
         records.append(record)
-        report(0.15 + 0.85 * (i + 1) / len(ks), f"Tried {k} segments ({i + 1} of {len(ks)})")
+        report(0.15 + 0.85 * (i + 1) / len(ks), _("Tried {k} segments ({i} of {n})", k=k, i=i + 1, n=len(ks)))
     table = pd.DataFrame.from_records(records, columns=SWEEP_COLUMNS)
     k_best, reason = recommend(table, structure=structure)
     return SweepResult(table=table, recommended_k=k_best, reason=reason, notes=tuple(notes), structure=structure)

@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from segcore.errors import SpecError
+from segcore.i18n import _l
 
 # A column whose skewness (Fisher, at fit) is above 1 is "highly skewed" by the usual rule of thumb; spend, visits
 # and counts typically are, and a few big customers would otherwise dominate the distances.
@@ -173,7 +174,10 @@ class RareGrouper(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "levels_")
         frame = _as_frame(X)
         if frame.shape[1] != self.n_features_in_:
-            raise SpecError(f"Expected {self.n_features_in_} category columns but got {frame.shape[1]}.")
+            raise SpecError(_l(
+                "Expected {expected} category columns but got {got}.",
+                expected=self.n_features_in_, got=frame.shape[1],
+            ))
         out = np.empty(frame.shape, dtype=object)
         for j in range(frame.shape[1]):
             text = self._as_text(frame.iloc[:, j])
@@ -203,8 +207,11 @@ def column_to_float(s: pd.Series, name: str) -> np.ndarray:
         return s.astype("float64").to_numpy(dtype=np.float32, na_value=np.nan)
     if pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype):
         raise SpecError(
-            f"Column {name!r} holds dates, which cannot be used as a number directly. "
-            "Use a derived number such as days since the date, or leave the column out."
+            _l(
+                "Column {name!r} holds dates, which cannot be used as a number directly. Use a derived "
+                "number such as days since the date, or leave the column out.",
+                name=name,
+            )
         )
     values = s.astype(object)
     parsed = pd.to_numeric(values, errors="coerce")
@@ -212,8 +219,11 @@ def column_to_float(s: pd.Series, name: str) -> np.ndarray:
     if bad.any():
         pos = int(np.flatnonzero(bad.to_numpy())[0])
         raise SpecError(
-            f"Column {name!r} is used as a number but contains text such as {values.iloc[pos]!r} "
-            f"(data row {pos + 1}). Use it as a category instead, or fix those values in the file."
+            _l(
+                "Column {name!r} is used as a number but contains text such as {example!r} (data row {row}). "
+                "Use it as a category instead, or fix those values in the file.",
+                name=name, example=values.iloc[pos], row=pos + 1,
+            )
         )
     return parsed.to_numpy(dtype=np.float32, na_value=np.nan)
 

@@ -12,7 +12,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from segcore.labels import UNASSIGNED_NAME
+from segcore.labels import is_unassigned_name
 from segcore.render.theme import (
     THEME_NAME,
     register_theme,
@@ -50,7 +50,7 @@ def segment_order(frame: pd.DataFrame, *, name: str = "segment_name", seg: str =
         pairs = pairs.sort_values(["_last", seg], kind="stable")
         return [str(n) for n in pairs[name]]
     names = [str(n) for n in pd.unique(frame[name])]
-    return [n for n in names if n != UNASSIGNED_NAME] + [n for n in names if n == UNASSIGNED_NAME]
+    return [n for n in names if not is_unassigned_name(n)] + [n for n in names if is_unassigned_name(n)]
 
 
 def field_name(name: str) -> str:

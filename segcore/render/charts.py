@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError, require_columns
-from segcore.i18n import _
+from segcore.i18n import _, _l
 from segcore.render.chartkit import (
     HEAT_CELL_HEIGHT,
     HEAT_CELL_WIDTH,
@@ -50,7 +50,7 @@ MAP_OPACITY_OUT = 0.12
 # ---------------------------------------------------------------------------------------------- k sweep
 def sweep_chart(sweep_table: pd.DataFrame, recommended_k: int, *, reason: str = "") -> alt.LayerChart:
     """Separation (silhouette) and stability against the number of segments, with the recommended k marked."""
-    require_columns(sweep_table, ["k", "silhouette"], what="segment-count chart column")
+    require_columns(sweep_table, ["k", "silhouette"], what=_l("segment-count chart column"))
     metrics = {"silhouette": _("Separation (silhouette)"), "stability": _("Stability")}
     present = [m for m in metrics if m in sweep_table.columns]
     long = sweep_table[["k", *present]].melt(id_vars="k", var_name="metric", value_name="score")
@@ -107,11 +107,11 @@ def map_chart(
     ``points`` has x, y, segment_name, segment (id) and the tooltip columns; ``id_column`` identifies a customer
     in the "pick" selection (a "row" position column is added when absent). Only the needed columns are sent.
     """
-    require_columns(points, [x, y, "segment_name", *tooltip], what="map chart column")
+    require_columns(points, [x, y, "segment_name", *tooltip], what=_l("map chart column"))
     frame = points.copy()
     if id_column not in frame.columns:
         if id_column != "row":
-            raise SpecError(f"The map's id column {id_column!r} is not in the table.")
+            raise SpecError(_l("The map's id column {id_column!r} is not in the table.", id_column=id_column))
         frame["row"] = np.arange(len(frame))
     keep = list(
         dict.fromkeys(
@@ -151,7 +151,7 @@ def map_chart(
 # ---------------------------------------------------------------------------------------------- Pareto
 def pareto_chart(curve: pd.DataFrame, top20_share: float) -> alt.LayerChart:
     """Cumulative share of value against share of customers (best first), with the 20% / 80% reference marks."""
-    require_columns(curve, ["customer_share", "value_share"], what="value concentration chart column")
+    require_columns(curve, ["customer_share", "value_share"], what=_l("value concentration chart column"))
     c = curve[["customer_share", "value_share"]].astype(float).dropna().sort_values("customer_share")
     grid = np.linspace(0.0, 1.0, PARETO_POINTS)
     xs = np.concatenate([[0.0], c["customer_share"].to_numpy()])
@@ -217,7 +217,10 @@ def pareto_chart(curve: pd.DataFrame, top20_share: float) -> alt.LayerChart:
 def correlation_chart(corr: pd.DataFrame) -> alt.LayerChart:
     """Heat map of a square correlation matrix (-1 blue ... +1 orange), values printed while they fit."""
     if corr.empty or corr.shape[0] != corr.shape[1]:
-        raise SpecError(f"A correlation chart needs a square table; got {corr.shape[0]} x {corr.shape[1]}.")
+        raise SpecError(_l(
+            "A correlation chart needs a square table; got {rows} x {columns}.",
+            rows=corr.shape[0], columns=corr.shape[1],
+        ))
     names = [str(c) for c in corr.columns]
     rows = [str(c) for c in corr.index]
     values = corr.to_numpy(dtype=float)

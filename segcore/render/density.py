@@ -15,7 +15,8 @@ import altair as alt
 import pandas as pd
 
 from segcore.errors import SpecError
-from segcore.labels import UNASSIGNED_NAME
+from segcore.i18n import _, _l
+from segcore.labels import unassigned_name
 from segcore.render.theme import SEGMENT_COLORS, UNASSIGNED_COLOR
 
 # The map is a fixed 360 px square (the width of a report column and of a third of the studio) whatever the grid:
@@ -52,7 +53,12 @@ def display_name(profile: Mapping[str, Any]) -> str:
     name = str(profile.get("name") or "").strip()
     if name:
         return name
-    return UNASSIGNED_NAME if int(profile["segment"]) < 0 else f"Segment {int(profile['segment'])}"
+    return unassigned_name() if int(profile["segment"]) < 0 else _segment_label(int(profile["segment"]))
+
+
+def _segment_label(segment: int) -> str:
+    """A segment without a name: "Segment 3" in the current language; the unassigned id by its name."""
+    return unassigned_name() if segment < 0 else _("Segment {n}", n=segment)
 
 
 def density_frame(density: Mapping[str, Any], names: Mapping[int, str]) -> pd.DataFrame:
@@ -63,7 +69,7 @@ def density_frame(density: Mapping[str, Any], names: Mapping[int, str]) -> pd.Da
     for axis in ("x", "y"):
         frame[f"{axis}0"] = frame[axis].astype(float) - 0.5
         frame[f"{axis}1"] = frame[axis].astype(float) + 0.5
-    frame["segment_name"] = [names.get(int(s), f"Segment {int(s)}") for s in frame["segment"]]
+    frame["segment_name"] = [names.get(int(s), _segment_label(int(s))) for s in frame["segment"]]
     top = float(frame["count"].max()) if len(frame) else 1.0
     frame["opacity"] = MIN_OPACITY + (MAX_OPACITY - MIN_OPACITY) * frame["count"].astype(float) / top
     return frame
@@ -74,7 +80,7 @@ def density_chart(
     names: Mapping[int, str],
     *,
     palette: tuple[Sequence[str], Sequence[str]] | None = None,
-    title: str = "Segment map",
+    title: str | None = None,
 ) -> alt.Chart:
     """The binned customer map as coloured squares (dominant segment per cell), darker where more customers are.
 
@@ -83,17 +89,19 @@ def density_chart(
     """
     frame = density_frame(density, names)
     if frame.empty:
-        raise SpecError("The segment map has no cells to draw: every map cell held too few customers.")
+        raise SpecError(_l("The segment map has no cells to draw: every map cell held too few customers."))
     bins = int(density.get("bins") or (max(frame["x"].max(), frame["y"].max()) + 1))
     if palette is None:
         ids = sorted(set(int(s) for s in frame["segment"]), key=lambda s: (s < 0, s))
-        palette = ([names.get(s, f"Segment {s}") for s in ids], [segment_color(s) for s in ids])
+        palette = ([names.get(s, _segment_label(s)) for s in ids], [segment_color(s) for s in ids])
     domain, colors = palette
     axis_scale = alt.Scale(domain=[-0.5, bins - 0.5], nice=False, zero=False)
     method = str(density.get("method") or "")
-    subtitle = "Each square is a group of similar customers; darker squares hold more of them"
     if method:
-        subtitle += f" ({method.upper()} layout)"
+        subtitle = _("Each square is a group of similar customers; darker squares hold more of them ({method} layout)",
+                     method=method.upper())
+    else:
+        subtitle = _("Each square is a group of similar customers; darker squares hold more of them")
     return (
         alt.Chart(frame)
         .mark_rect(stroke="#ffffff", strokeWidth=CELL_GAP_PX)
@@ -105,18 +113,18 @@ def density_chart(
             y2="y1:Q",
             color=alt.Color(
                 "segment_name:N",
-                title="Segment",
+                title=_("Segment"),
                 scale=alt.Scale(domain=list(domain), range=list(colors)),
                 legend=alt.Legend(orient="right"),
             ),
             opacity=alt.Opacity("opacity:Q", legend=None, scale=None),
             tooltip=[
-                alt.Tooltip("segment_name:N", title="Segment"),
-                alt.Tooltip("count:Q", title="Customers in this square", format=",d"),
+                alt.Tooltip("segment_name:N", title=_("Segment")),
+                alt.Tooltip("count:Q", title=_("Customers in this square"), format=",d"),
             ],
         )
         .properties(
-            title=alt.Title(title, subtitle=subtitle),
+            title=alt.Title(title or _("Segment map"), subtitle=subtitle),
             width=MAP_PX,  # the same size for a coarser shared grid (segcore.insight.summary merges squares); draw
             # it at this size (width="content" in Streamlit): stretched, the squares would become wide rectangles
             height=MAP_PX,

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from segcore.errors import SpecError
+from segcore.i18n import _l
 
 # OWASP "CSV Injection": a cell starting with any of these can be run as a formula by Excel, LibreOffice or Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -96,7 +97,7 @@ def safe_csv(df: pd.DataFrame) -> bytes:
 def _sheet_name(name: str) -> str:
     clean = SHEET_NAME_FORBIDDEN.sub("_", str(name)).strip("'")[:SHEET_NAME_MAX]
     if not clean:
-        raise SpecError("The sheet name is empty. Give the Excel sheet a name such as 'segments'.")
+        raise SpecError(_l("The sheet name is empty. Give the Excel sheet a name such as 'segments'."))
     return clean
 
 

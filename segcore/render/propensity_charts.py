@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from segcore.errors import require_columns
+from segcore.i18n import _l
 from segcore.render.theme import GRID_COLOR, NO_LABEL_LIMIT, PRIMARY, SEGMENT_COLORS
 
 PCT = alt.Axis(format="%")
@@ -17,7 +18,7 @@ PCT = alt.Axis(format="%")
 
 def calibration_chart(table: pd.DataFrame) -> alt.LayerChart:
     """Predicted against observed rate per group of held-out customers; on the dashed diagonal = calibrated."""
-    require_columns(table, ["predicted", "observed", "customers"], what="calibration chart column")
+    require_columns(table, ["predicted", "observed", "customers"], what=_l("calibration chart column"))
     top = float(max(table["predicted"].max(), table["observed"].max(), 0.05)) * 1.05
     scale = alt.Scale(domain=[0, min(1.0, top)])
     x = alt.X("predicted:Q", title="Predicted likelihood", axis=PCT, scale=scale)
@@ -33,7 +34,7 @@ def calibration_chart(table: pd.DataFrame) -> alt.LayerChart:
 
 def gains_chart(table: pd.DataFrame) -> alt.LayerChart:
     """Share of everyone who will do it, reached by contacting the top deciles; the dashed line is random order."""
-    require_columns(table, ["decile", "cumulative_share_reached", "lift"], what="gains chart column")
+    require_columns(table, ["decile", "cumulative_share_reached", "lift"], what=_l("gains chart column"))
     frame = pd.concat(
         [pd.DataFrame({"contacted": [0.0], "reached": [0.0], "lift": [None]}),
          pd.DataFrame({"contacted": table["decile"] / 10.0, "reached": table["cumulative_share_reached"],
@@ -63,7 +64,7 @@ def _line_over_dashed(
 
 def segment_propensity_chart(table: pd.DataFrame) -> alt.LayerChart:
     """Mean propensity per segment (point) with the middle half of its customers (bar from 25th to 75th percentile)."""
-    require_columns(table, ["segment_name", "mean", "p25", "p75", "customers"], what="segment propensity chart column")
+    require_columns(table, ["segment_name", "mean", "p25", "p75", "customers"], what=_l("segment propensity chart column"))
     order = table.sort_values("mean", ascending=False)["segment_name"].tolist()
     y = alt.Y("segment_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=NO_LABEL_LIMIT))
     tips = [

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import escape
 
 from segcore.errors import SpecError
-from segcore.i18n import N_, _, format_number, format_percent
+from segcore.i18n import N_, Message, _, _l, format_number, format_percent
 from segcore.render.chartkit import chart_svg
 from segcore.render.density import display_name, segment_color
 from segcore.render.report_content import (
@@ -98,26 +98,26 @@ def _e(value: Any) -> str:
     return str(escape("" if value is None else str(value)))
 
 
-def _unsafe_svg_reason(svg: str) -> str:
+def _unsafe_svg_reason(svg: str) -> str | Message:
     """Why this SVG must not be inlined ('' when it is safe): parsed, so escaped user text never trips the check."""
     import xml.etree.ElementTree as ET  # vl-convert output only; expat refuses entity-expansion bombs
 
     try:
         root = ET.fromstring(svg)
     except ET.ParseError as error:
-        return f"it is not valid SVG ({error})"
+        return _l("it is not valid SVG ({error})", error=str(error))
     for element in root.iter():
         tag = str(element.tag).rsplit("}", 1)[-1].lower()
         if tag in UNSAFE_SVG_TAGS:
-            return f"it contains a <{tag}> element"
+            return _l("it contains a <{tag}> element", tag=tag)
         for name, value in element.attrib.items():
             attr = name.rsplit("}", 1)[-1].lower()
             if attr.startswith("on"):
-                return f"it contains an event handler ({attr})"
+                return _l("it contains an event handler ({attr})", attr=attr)
             if attr in ("href", "src") and not value.strip().startswith("#"):
-                return "it links to something outside the report"
+                return _l("it links to something outside the report")
             if re.search(r"url\(\s*['\"]?\s*(?!#)", value) or "javascript:" in value.lower():
-                return "it refers to something outside the report"
+                return _l("it refers to something outside the report")
     return ""
 
 
@@ -131,7 +131,7 @@ def safe_svg(svg: str, *, prefix: str) -> str:
     svg = svg[start:] if start >= 0 else svg
     reason = _unsafe_svg_reason(svg)
     if reason:
-        raise SpecError(f"A chart was left out of the report because {reason}.")
+        raise SpecError(_l("A chart was left out of the report because {reason}.", reason=reason))
     svg = SVG_NAMESPACES.sub("", svg)
     # Several charts in one page share the id namespace: "gradient_0" of one chart must not colour another.
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError, require_columns
-from segcore.i18n import _, pgettext
+from segcore.i18n import _, _l, pgettext
 from segcore.render.chartkit import (
     HEAT_CELL_HEIGHT,
     HEAT_CELL_WIDTH,
@@ -53,7 +53,7 @@ def effect_heatmap(
     standardised effect sizes. Colours are clipped at +-2; the printed value and tooltip show the true effect.
     """
     if effect_table.empty:
-        raise SpecError("There are no segment differences to show: the effect table is empty.")
+        raise SpecError(_l("There are no segment differences to show: the effect table is empty."))
     ids = list(effect_table.index)
     if segment_names is None:
         names = [f"Segment {i}" for i in ids]
@@ -62,7 +62,10 @@ def effect_heatmap(
     else:
         names = [str(n) for n in segment_names]
         if len(names) != len(ids):
-            raise SpecError(f"Got {len(names)} segment names for {len(ids)} segments in the effect table.")
+            raise SpecError(_l(
+                "Got {n_names} segment names for {n_ids} segments in the effect table.",
+                n_names=len(names), n_ids=len(ids),
+            ))
     columns = [str(c) for c in effect_table.columns]
     values = effect_table.to_numpy(dtype=float)
     long = pd.DataFrame(
@@ -113,7 +116,7 @@ def effect_heatmap(
 def size_chart(profiles: Any, *, palette: tuple[Sequence, Sequence[str]] | None = None) -> alt.LayerChart:
     """Horizontal bars: customers per segment, labelled with count and share, coloured by segment."""
     frame = profile_frame(profiles)
-    require_columns(frame, ["segment_name", "size", "share"], what="segment size chart column")
+    require_columns(frame, ["segment_name", "size", "share"], what=_l("segment size chart column"))
     frame = frame[[c for c in ("segment", "segment_name", "size", "share") if c in frame.columns]].copy()
     frame["segment_name"] = frame["segment_name"].astype(str)
     frame["label"] = [f"{int(n):,} ({s:.0%})" for n, s in zip(frame["size"], frame["share"], strict=True)]
@@ -149,13 +152,16 @@ def distribution_chart(
     ``segment`` is an optional boolean mask over ``df`` rows: the segment is then compared with all customers as
     shares within each group. Missing values and levels beyond ``top`` are counted and named, never dropped.
     """
-    require_columns(df, [column], what="distribution chart column")
+    require_columns(df, [column], what=_l("distribution chart column"))
     s = df[column]
     groups: list[tuple[str, np.ndarray]] = [(_("All customers"), np.ones(len(df), dtype=bool))]
     if segment is not None:
         mask = np.asarray(segment, dtype=bool)
         if mask.shape != (len(df),):
-            raise SpecError(f"The segment mask has {mask.size:,} values but the table has {len(df):,} rows.")
+            raise SpecError(_l(
+                "The segment mask has {size:,} values but the table has {rows:,} rows.",
+                size=mask.size, rows=len(df),
+            ))
         groups.append((segment_name, mask))
     n_missing = int(s.isna().sum())
     subtitle = f"{n_missing:,} missing value(s) not shown" if n_missing and _is_numeric(s) else alt.Undefined
@@ -221,7 +227,7 @@ def _numeric_bins(groups: list[tuple[str, np.ndarray]], s: pd.Series, bins: int)
     values = s.to_numpy(dtype=float, na_value=np.nan)
     finite = np.isfinite(values)
     if not finite.any():
-        raise SpecError(f"Column {s.name!r} has no numeric values to plot.")
+        raise SpecError(_l("Column {name!r} has no numeric values to plot.", name=s.name))
     n_bins = max(1, min(bins, len(np.unique(values[finite]))))
     edges = np.histogram_bin_edges(values[finite], bins=n_bins)
     parts = []
@@ -291,7 +297,10 @@ def kpi_bars(
                 break
     if not rows:
         raise SpecError(
-            f"No segment has the KPI {kpi!r}. Pick one of the KPI columns shown on the segment cards."
+            _l(
+                "No segment has the KPI {kpi!r}. Pick one of the KPI columns shown on the segment cards.",
+                kpi=kpi,
+            )
         )
     frame = pd.DataFrame(rows)
     order = segment_order(frame)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from segcore.labels import UNASSIGNED_NAME
+from segcore.labels import is_unassigned_name
 
 # The product's primary colour (Tailwind blue-600): the first segment, single-series bars and lines.
 PRIMARY = "#2563eb"
@@ -61,7 +61,7 @@ def segment_palette(names: Sequence[str] | int) -> tuple[list, list[str]]:
     colors: list[str] = []
     position = 0
     for name in domain:
-        if name == UNASSIGNED_NAME:
+        if is_unassigned_name(name):
             colors.append(UNASSIGNED_COLOR)
         else:
             colors.append(SEGMENT_COLORS[position % len(SEGMENT_COLORS)])

@@ -6,12 +6,13 @@ import altair as alt
 import pandas as pd
 
 from segcore.errors import require_columns
+from segcore.i18n import _l
 from segcore.render.theme import NO_LABEL_LIMIT, PRIMARY
 
 
 def moves_heatmap(long: pd.DataFrame) -> alt.LayerChart:
     """``long`` is ``segcore.insight.waves.moves_long``: one row per (from, to) with its customer count."""
-    require_columns(long, ["from", "to", "customers"], what="moves chart column")
+    require_columns(long, ["from", "to", "customers"], what=_l("moves chart column"))
     order_from = list(dict.fromkeys(long["from"]))
     order_to = list(dict.fromkeys(long["to"]))
     base = alt.Chart(long).encode(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from segcore.errors import DataError
+from segcore.i18n import _l
 from segcore.io.load import LoadReport, Table, load_table
 from segcore.io.parsed import SkippedRows
 from segcore.sql.logs import Progress, customers_from_log, detect_columns
@@ -20,11 +21,16 @@ def read_from_disk(path: str, *, progress: Progress | None = None) -> Table:
     """The customers in ``path``: a log aggregated by DuckDB, or the customer table itself."""
     path = str(path).strip().strip('"').strip("'")
     if not path:
-        raise DataError("Type the path of a file or folder on this computer, e.g. /data/orders/ or orders.parquet.")
+        raise DataError(_l(
+            "Type the path of a file or folder on this computer, e.g. /data/orders/ or orders.parquet.",
+        ))
     p = Path(path).expanduser()
     many = any(ch in path for ch in "*?[") or p.is_dir()
     if not many and not p.exists():
-        raise DataError(f"'{path}' does not exist on this computer. Check the path (it is read where segcore runs).")
+        raise DataError(_l(
+            "'{path}' does not exist on this computer. Check the path (it is read where segcore runs).",
+            path=path,
+        ))
     src = open_log(str(p) if not many else path)
     try:
         columns = detect_columns(src)

@@ -19,6 +19,7 @@ import numpy as np
 from sqlglot import exp
 
 from segcore.errors import ModelError
+from segcore.i18n import _l
 
 DOUBLE = "DOUBLE"
 TEXT = "VARCHAR"
@@ -41,7 +42,7 @@ def number(value: float) -> exp.Expression:
     """A numeric literal with every digit numpy has (repr round-trips a float64)."""
     value = float(value)
     if not np.isfinite(value):
-        raise ModelError("The saved model holds a number that is not finite; refit the segmentation.")
+        raise ModelError(_l("The saved model holds a number that is not finite; refit the segmentation."))
     literal = exp.Literal.number(repr(abs(value)))
     return exp.Neg(this=literal) if value < 0 else literal
 
@@ -61,7 +62,10 @@ def prepared_columns(preprocessor) -> list[PreparedColumn]:
         elif "impute" in steps:
             parts = _numeric(name, steps)
         else:
-            raise ModelError(f"The saved model prepares column {name!r} in a way SQL scoring does not know.")
+            raise ModelError(_l(
+                "The saved model prepares column {name!r} in a way SQL scoring does not know.",
+                name=name,
+            ))
         out.extend(PreparedColumn(n, _weighted(e, weight)) for n, e in parts)
     return out
 

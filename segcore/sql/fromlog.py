@@ -21,6 +21,7 @@ from sqlglot import exp
 
 from segcore.columns.rfm_scores import N_SCORES, RFM_GRID
 from segcore.errors import ModelError
+from segcore.i18n import _l
 from segcore.sql.features import DOUBLE, TEXT, column
 
 RECIPE_VERSION = 1
@@ -68,8 +69,11 @@ def log_query(recipe: dict, *, table: str = "transactions", as_of: str | None = 
     """One SELECT over the log ``table`` returning one row per customer with the columns the model was fitted on."""
     if not recipe or int(recipe.get("version", 0)) != RECIPE_VERSION:
         raise ModelError(
-            "This model was not fitted on a transaction log by this segcore version, so it does not know how to "
-            "turn a log into customers. Use 'segcore sql' without --from-log on a customer table, or refit on the log."
+            _l(
+                "This model was not fitted on a transaction log by this segcore version, so it does not "
+                "know how to turn a log into customers. Use 'segcore sql' without --from-log on a customer "
+                "table, or refit on the log.",
+            )
         )
     cols = recipe["columns"]
     source = exp.to_table(table) if "." in table else exp.to_table(exp.to_identifier(table, quoted=True))

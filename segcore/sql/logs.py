@@ -22,6 +22,7 @@ import pandas as pd
 from segcore.columns import dates, rfm, rfm_scores
 from segcore.columns import transactions as tx
 from segcore.errors import DataError, SpecError
+from segcore.i18n import _l
 from segcore.sql.fromlog import log_recipe
 from segcore.sql.logsource import LogSource
 
@@ -89,16 +90,21 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     columns = columns or detect_columns(src)
     if columns is None:
         raise DataError(
-            "This table does not look like a transaction log: it needs a customer id that repeats, a date and "
-            "an amount (or a unit price and a quantity). Choose these columns by hand, or load a customer table "
-            "instead."
+            _l(
+                "This table does not look like a transaction log: it needs a customer id that repeats, a "
+                "date and an amount (or a unit price and a quantity). Choose these columns by hand, or load "
+                "a customer table instead.",
+            )
         )
     types = {r[0]: str(r[1]).upper() for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()}
     missing = [c for c in columns.used() if c not in types]
     if missing:
         raise SpecError(
-            f"The transaction columns {', '.join(map(repr, missing))} are not in the table. "
-            f"Available columns: {', '.join(types)}. Pick columns that exist."
+            _l(
+                "The transaction columns {missing} are not in the table. Available columns: {types}. Pick "
+                "columns that exist.",
+                missing=', '.join(map(repr, missing)), types=', '.join(types),
+            )
         )
     notes: list[str] = []
     report(0.05, "Reading dates and levels")
@@ -140,7 +146,10 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     n_late, n_kept, n_negative, n_cancel, n_plain, n_other, n_flip, first_day = stats[6:]
     if n_rows == 0:
         raise DataError(
-            "The transaction log is empty: there are no rows to build customers from. Load a file with data."
+            _l(
+                "The transaction log is empty: there are no rows to build customers from. Load a file with "
+                "data.",
+            )
         )
     if n_no_id:
         notes.append(f"{n_no_id:,} rows had no customer id and were left out.")
@@ -266,7 +275,10 @@ def _as_of(as_of: object, last_day, n_rows: int) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(as_of)
     except (ValueError, TypeError) as exc:
-        raise SpecError(f"The as-of date {as_of!r} is not a date. Use a date such as '2026-10-31'.") from exc
+        raise SpecError(_l(
+            "The as-of date {as_of!r} is not a date. Use a date such as '2026-10-31'.",
+            as_of=as_of,
+        )) from exc
     if ts.tzinfo is not None:
         ts = ts.tz_convert(None)
     return ts.normalize()

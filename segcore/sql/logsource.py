@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from segcore.errors import DataError
+from segcore.i18n import _l
 
 # DuckDB may use this much memory before it spills to a temporary folder: the log itself never has to fit.
 MEMORY_LIMIT = os.environ.get("SEGCORE_DUCKDB_MEMORY", "1GB")
@@ -75,23 +76,29 @@ def open_log(path: str, *, table: str | None = None, threads: int | None = None)
         elif p.is_dir() or any(ch in path for ch in "*?[") or p.suffix.lower() in PARQUET_SUFFIXES:
             files = _parquet_files(p) if p.is_dir() else sorted(globbing.glob(path, recursive=True))
             if not files:
-                raise DataError(f"No Parquet files were found at '{path}'. Give a .parquet file, a folder or a glob.")
+                raise DataError(_l(
+                    "No Parquet files were found at '{path}'. Give a .parquet file, a folder or a glob.",
+                    path=path,
+                ))
             listing = ", ".join(_quote_text(f) for f in files)
             relation = f"read_parquet([{listing}], hive_partitioning = true, union_by_name = true)"
             kind = "parquet"
         elif p.suffix.lower() in CSV_SUFFIXES or p.is_file():
             if not p.is_file():
-                raise DataError(f"'{path}' does not exist. Check the path.")
+                raise DataError(_l("'{path}' does not exist. Check the path.", path=path))
             con.execute(f"CREATE TABLE log AS SELECT * FROM read_csv({_quote_text(str(p))}, header = true, "
                         "sample_size = 100000)")  # fmt: skip
             relation, kind = "log", "csv"
         else:
-            raise DataError(f"'{path}' does not exist. Check the path.")
+            raise DataError(_l("'{path}' does not exist. Check the path.", path=path))
         con.sql(f"SELECT * FROM {relation} LIMIT 0").fetchall()  # fail here, with a message, if it cannot be read
     except duckdb.Error as error:
         _close(con, scratch)
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise DataError(f"The transaction log at '{path}' could not be read ({first}).") from None
+        raise DataError(_l(
+            "The transaction log at '{path}' could not be read ({first}).",
+            path=path, first=first,
+        )) from None
     except DataError:
         _close(con, scratch)
         raise
@@ -113,8 +120,11 @@ def _only_table(con, path: Path) -> str:
     if len(names) != 1:
         shown = ", ".join(names) or "none"
         raise DataError(
-            f"The DuckDB database '{path.name}' holds {len(names)} tables ({shown}); name the one with the "
-            "transaction log."
+            _l(
+                "The DuckDB database '{path_name}' holds {n_tables} tables ({shown}); name the one with the "
+                "transaction log.",
+                path_name=path.name, n_tables=len(names), shown=shown,
+            )
         )
     return names[0]
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from segcore.errors import ModelError
-from segcore.labels import UNASSIGNED, UNASSIGNED_NAME
+from segcore.i18n import _l
+from segcore.labels import UNASSIGNED, unassigned_name
 from segcore.sql.dialects import DIALECTS
 from segcore.sql.features import DOUBLE, TEXT, column, number, prepared_columns
 
@@ -33,8 +34,11 @@ def scoring_query(seg, *, table: str | exp.Expression = "customers") -> exp.Sele
     """The SELECT that scores every row of ``table`` (a table name, or any sqlglot query such as a log aggregation)."""
     if seg.method == "gmm":
         raise ModelError(
-            "This model is a Gaussian mixture, which places customers by probability rather than by the nearest "
-            "segment centre, so it cannot be written as SQL. Refit with k-means to score in the warehouse."
+            _l(
+                "This model is a Gaussian mixture, which places customers by probability rather than by the "
+                "nearest segment centre, so it cannot be written as SQL. Refit with k-means to score in the "
+                "warehouse.",
+            )
         )
     features = prepared_columns(seg.preprocessor)
     centers = seg.centers
@@ -42,8 +46,11 @@ def scoring_query(seg, *, table: str | exp.Expression = "customers") -> exp.Sele
     n_space = projection.n_inputs if projection is not None else centers.shape[1]
     if len(features) != n_space or (projection is not None and len(projection.names) != centers.shape[1]):
         raise ModelError(
-            f"The saved model prepares {len(features)} columns but its centres have {centers.shape[1]}; "
-            "the file is inconsistent. Refit the segmentation."
+            _l(
+                "The saved model prepares {n_features} columns but its centres have {centres}; the file is "
+                "inconsistent. Refit the segmentation.",
+                n_features=len(features), centres=centers.shape[1],
+            )
         )
     id_col = seg.schema.id_column
     keep = [column(id_col).as_(exp.to_identifier(id_col, quoted=True))] if id_col else []
@@ -88,7 +95,7 @@ def scoring_query(seg, *, table: str | exp.Expression = "customers") -> exp.Sele
     names = exp.Case(this=exp.column("segment"))
     for segment_id, name in sorted(seg.segment_names.items()):
         names = names.when(_int(segment_id), exp.Literal.string(str(name)))
-    names = names.else_(exp.Literal.string(UNASSIGNED_NAME))
+    names = names.else_(exp.Literal.string(unassigned_name()))
     return exp.select(*[c.copy() for c in carried], exp.column("segment"), names.as_("segment_name")).from_(
         assigned.subquery("assigned")
     )
@@ -97,7 +104,10 @@ def scoring_query(seg, *, table: str | exp.Expression = "customers") -> exp.Sele
 def render(query: exp.Expression, *, dialect: str, pretty: bool = True) -> str:
     """The query as text for one warehouse."""
     if dialect not in DIALECTS:
-        raise ModelError(f"Unknown SQL dialect {dialect!r}. Choose one of: {', '.join(DIALECTS)}.")
+        raise ModelError(_l(
+            "Unknown SQL dialect {dialect!r}. Choose one of: {dialects}.",
+            dialect=dialect, dialects=', '.join(DIALECTS),
+        ))
     return query.sql(dialect=dialect, pretty=pretty)
 
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from segcore.errors import StoreError
+from segcore.i18n import _l
 
 # Environment variables: where the default SQLite file lives, and a full database URL that overrides it.
 DATA_DIR_ENV = "SEGCORE_DATA_DIR"
@@ -158,13 +159,19 @@ def parse_url(url: str | None) -> Backend:
         path = url[len("sqlite:///") :]
         if not path or path == ":memory:":
             raise StoreError(
-                f"The database URL {url!r} names no file (an in-memory database would forget every saved run). "
-                "Use sqlite:///path/to/segcore.sqlite3."
+                _l(
+                    "The database URL {url!r} names no file (an in-memory database would forget every saved "
+                    "run). Use sqlite:///path/to/segcore.sqlite3.",
+                    url=url,
+                )
             )
         return _sqlite_backend(Path(path))
     raise StoreError(
-        f"The database URL {redact_url(url)!r} is not supported. Use sqlite:///path/to/file.sqlite3 or "
-        "postgresql://user:password@host:5432/database (check SEGCORE_DATABASE_URL)."
+        _l(
+            "The database URL {redact_url!r} is not supported. Use sqlite:///path/to/file.sqlite3 or "
+            "postgresql://user:password@host:5432/database (check SEGCORE_DATABASE_URL).",
+            redact_url=redact_url(url),
+        )
     )
 
 
@@ -174,8 +181,11 @@ def _sqlite_backend(path: Path) -> Backend:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise StoreError(
-            f"Could not create the folder {path.parent} for the saved segmentations ({e.strerror}). "
-            f"Choose a writable folder with {DATA_DIR_ENV}."
+            _l(
+                "Could not create the folder {parent} for the saved segmentations ({strerror}). Choose a "
+                "writable folder with {data_dir_env}.",
+                parent=path.parent, strerror=e.strerror, data_dir_env=DATA_DIR_ENV,
+            )
         ) from e
     return Backend("sqlite", str(path))
 
@@ -232,11 +242,15 @@ def transaction(backend: Backend, *, write: bool = False) -> Iterator[Tx]:
 def _unavailable(backend: Backend, error: BaseException) -> StoreError:
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if "locked" in reason or "busy" in reason:
-        hint = "Other people are saving at the same moment; try again in a minute."
+        hint = _l("Other people are saving at the same moment; try again in a minute.")
     else:
-        hint = f"Check that it exists and is reachable, or point {DATABASE_URL_ENV} at another database."
+        hint = _l("Check that it exists and is reachable, or point {variable} at another database.",
+                  variable=DATABASE_URL_ENV)
     return StoreError(
-        f"The saved-segmentations database at {backend.display} could not be used ({reason}). {hint}"
+        _l(
+            "The saved-segmentations database at {display} could not be used ({reason}). {hint}",
+            display=backend.display, reason=reason, hint=hint,
+        )
     )
 
 
@@ -305,8 +319,12 @@ def _read_version(tx: Tx, backend: Backend) -> int:
     version = int(row["v"]) if row and row["v"] is not None else 0
     if version > LATEST_VERSION:
         raise StoreError(
-            f"The saved-segmentations database at {backend.display} was written by a newer version of segcore "
-            f"(schema version {version}; this version understands up to {LATEST_VERSION}). Upgrade segcore, or "
-            f"point {DATABASE_URL_ENV} at another database."
+            _l(
+                "The saved-segmentations database at {display} was written by a newer version of segcore "
+                "(schema version {version}; this version understands up to {latest_version}). Upgrade "
+                "segcore, or point {database_url_env} at another database.",
+                display=backend.display, version=version, latest_version=LATEST_VERSION,
+                database_url_env=DATABASE_URL_ENV,
+            )
         )
     return version

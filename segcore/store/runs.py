@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from segcore.errors import StoreError
+from segcore.i18n import N_, _l, lazy_gettext
 from segcore.store import backend as store_sql
 from segcore.store import tokens
 from segcore.store.access import Viewer
@@ -27,8 +28,10 @@ TITLE_MAX_CHARS = 200
 NOTE_MAX_CHARS = 20_000
 # run_id and share_id are uuid4 hex: exactly 32 lowercase hex digits.
 ID_PATTERN = re.compile(r"[0-9a-f]{32}")
-MISSING_RUN_MESSAGE = "That saved segmentation no longer exists (it may have been deleted). Pick another one from the saved list."
-MISSING_SHARE_MESSAGE = (
+MISSING_RUN_MESSAGE = N_(
+    "That saved segmentation no longer exists (it may have been deleted). Pick another one from the saved list."
+)
+MISSING_SHARE_MESSAGE = N_(
     "That share link was not found (it may have been deleted together with its segmentation). "
     "Check the link, or create a new one."
 )
@@ -99,9 +102,9 @@ class Store:
             owner=None if owner is None else str(owner),
         )
         payload = (
-            _to_json(spec, "settings"),
-            _to_json(aggregates, "chart data"),
-            _to_json(load_report, "load report"),
+            _to_json(spec, _l("settings")),
+            _to_json(aggregates, _l("chart data")),
+            _to_json(load_report, _l("load report")),
             bytes(model_bytes),
             None if rows is None else bytes(rows),
         )
@@ -170,7 +173,7 @@ class Store:
                 (_check_id(run_id),),
             )
         if row is None or not _may_use(viewer, row["owner"]):
-            raise StoreError(MISSING_RUN_MESSAGE)
+            raise StoreError(lazy_gettext(MISSING_RUN_MESSAGE))
         info = run_info_from_row(row)
         return SavedRun(
             **info.to_dict(),
@@ -187,7 +190,7 @@ class Store:
         with store_sql.transaction(self._backend, write=True) as tx:
             _check_owner(tx, run_id, viewer)
             if tx.execute("UPDATE runs SET title = ? WHERE run_id = ?", (clean, _check_id(run_id))) == 0:
-                raise StoreError(MISSING_RUN_MESSAGE)
+                raise StoreError(lazy_gettext(MISSING_RUN_MESSAGE))
             row = tx.one(f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE run_id = ?", (run_id,))
         return run_info_from_row(row)
 
@@ -197,7 +200,7 @@ class Store:
             _check_owner(tx, run_id, viewer)
             tx.execute("DELETE FROM shares WHERE run_id = ?", (_check_id(run_id),))
             if tx.execute("DELETE FROM runs WHERE run_id = ?", (run_id,)) == 0:
-                raise StoreError(MISSING_RUN_MESSAGE)
+                raise StoreError(lazy_gettext(MISSING_RUN_MESSAGE))
 
     # -- share links --------------------------------------------------------------------------------------------
     def create_share(
@@ -209,8 +212,11 @@ class Store:
         """
         if expires_in is not None and expires_in <= timedelta(0):
             raise StoreError(
-                f"A share link must stay valid for some time, but the chosen duration is {expires_in}. "
-                "Pick a positive duration, or none for a link that works until you revoke it."
+                _l(
+                    "A share link must stay valid for some time, but the chosen duration is {expires_in}. "
+                    "Pick a positive duration, or none for a link that works until you revoke it.",
+                    expires_in=expires_in,
+                )
             )
         now = store_sql.utc_now()
         token = tokens.new_token()
@@ -234,7 +240,7 @@ class Store:
     def resolve_share(self, token: str) -> RunInfo:
         """The run a link points to. Wrong, malformed, revoked and expired tokens all raise the same StoreError."""
         if not tokens.is_well_formed(token):
-            raise StoreError(tokens.INVALID_LINK_MESSAGE)  # before any lookup: nothing to learn from timing
+            raise StoreError(lazy_gettext(tokens.INVALID_LINK_MESSAGE))  # before any lookup: nothing to learn from timing
         with store_sql.transaction(self._backend) as tx:
             row = tx.one(
                 "SELECT s.token_hash, s.expires_at, s.revoked_at, "
@@ -248,7 +254,7 @@ class Store:
             or row["revoked_at"] is not None
             or (row["expires_at"] is not None and _parse(row["expires_at"]) <= store_sql.utc_now())
         ):
-            raise StoreError(tokens.INVALID_LINK_MESSAGE)
+            raise StoreError(lazy_gettext(tokens.INVALID_LINK_MESSAGE))
         return run_info_from_row(row)
 
     def revoke_share(self, token_or_id: str, *, viewer: Viewer | None = None) -> ShareLink:
@@ -258,22 +264,22 @@ class Store:
         elif tokens.is_well_formed(token_or_id):
             where, key = "token_hash = ?", tokens.hash_token(token_or_id)
         else:
-            raise StoreError(MISSING_SHARE_MESSAGE)
+            raise StoreError(lazy_gettext(MISSING_SHARE_MESSAGE))
         with store_sql.transaction(self._backend, write=True) as tx:
             link = tx.one(f"SELECT run_id FROM shares WHERE {where}", (key,))
             if link is None:
-                raise StoreError(MISSING_SHARE_MESSAGE)
+                raise StoreError(lazy_gettext(MISSING_SHARE_MESSAGE))
             try:
                 _check_owner(tx, link["run_id"], viewer)
             except StoreError:
-                raise StoreError(MISSING_SHARE_MESSAGE) from None
+                raise StoreError(lazy_gettext(MISSING_SHARE_MESSAGE)) from None
             tx.execute(
                 f"UPDATE shares SET revoked_at = ? WHERE {where} AND revoked_at IS NULL",
                 (_iso(store_sql.utc_now()), key),
             )
             row = tx.one(f"SELECT * FROM shares WHERE {where}", (key,))
         if row is None:
-            raise StoreError(MISSING_SHARE_MESSAGE)
+            raise StoreError(lazy_gettext(MISSING_SHARE_MESSAGE))
         return share_link_from_row(row)
 
     def list_shares(self, run_id: str, *, viewer: Viewer | None = None) -> list[ShareLink]:
@@ -322,24 +328,27 @@ def _check_owner(tx: store_sql.Tx, run_id: str, viewer: Viewer | None) -> None:
     """StoreError (the not-found message) unless the run exists and ``viewer`` may use it."""
     row = tx.one("SELECT owner FROM runs WHERE run_id = ?", (_check_id(run_id),))
     if row is None or not _may_use(viewer, row["owner"]):
-        raise StoreError(MISSING_RUN_MESSAGE)
+        raise StoreError(lazy_gettext(MISSING_RUN_MESSAGE))
 
 
 def _check_id(run_id: str) -> str:
     # Ids come from URLs and widgets; anything that is not one of our ids cannot exist, so say so plainly.
     if not isinstance(run_id, str) or not ID_PATTERN.fullmatch(run_id):
-        raise StoreError(MISSING_RUN_MESSAGE)
+        raise StoreError(lazy_gettext(MISSING_RUN_MESSAGE))
     return run_id
 
 
 def _clean_title(title: str) -> str:
     clean = " ".join(str(title or "").split())
     if not clean:
-        raise StoreError("Give the saved segmentation a title, for example 'Q3 customers, 5 segments'.")
+        raise StoreError(_l("Give the saved segmentation a title, for example 'Q3 customers, 5 segments'."))
     if len(clean) > TITLE_MAX_CHARS:
         raise StoreError(
-            f"The title has {len(clean):,} characters; keep it to {TITLE_MAX_CHARS} or fewer "
-            "(put longer text in the note)."
+            _l(
+                "The title has {n_clean:,} characters; keep it to {title_max_chars} or fewer (put longer "
+                "text in the note).",
+                n_clean=len(clean), title_max_chars=TITLE_MAX_CHARS,
+            )
         )
     return clean
 
@@ -352,7 +361,10 @@ def _clean_series(series: str) -> str:
 def _clean_note(note: str) -> str:
     clean = str(note or "").strip()
     if len(clean) > NOTE_MAX_CHARS:
-        raise StoreError(f"The note has {len(clean):,} characters; keep it to {NOTE_MAX_CHARS:,} or fewer.")
+        raise StoreError(_l(
+            "The note has {n_clean:,} characters; keep it to {note_max_chars:,} or fewer.",
+            n_clean=len(clean), note_max_chars=NOTE_MAX_CHARS,
+        ))
     return clean
 
 
@@ -363,8 +375,10 @@ def _headline_counts(aggregates: dict) -> tuple[int, int]:
         return int(headline["customers"]), int(headline["segments"])
     except (KeyError, TypeError, ValueError) as e:
         raise StoreError(
-            "Could not save: the chart data has no headline with the customer and segment counts. "
-            "This is a bug in segcore; please report it with the steps that led here."
+            _l(
+                "Could not save: the chart data has no headline with the customer and segment counts. This "
+                "is a bug in segcore; please report it with the steps that led here.",
+            )
         ) from e
 
 
@@ -382,13 +396,16 @@ def _json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def _to_json(value: Any, what: str) -> str:
+def _to_json(value: Any, what: object) -> str:
     try:
         return json.dumps(_as_plain(value), ensure_ascii=False, default=_json_default)
     except (TypeError, ValueError) as e:
         raise StoreError(
-            f"Could not save: the {what} contain a value that cannot be stored ({e}). "
-            "This is a bug in segcore; please report it with the steps that led here."
+            _l(
+                "Could not save: the {what} contain a value that cannot be stored ({e}). This is a bug in "
+                "segcore; please report it with the steps that led here.",
+                what=what, e=e,
+            )
         ) from e
 
 

@@ -11,6 +11,8 @@ import hmac
 import re
 import secrets
 
+from segcore.i18n import N_
+
 # 32 random bytes = 256 bits of entropy, the strength of the SHA-256 hash we store; far beyond online guessing.
 TOKEN_BYTES = 32
 # token_urlsafe(32) is base64url without padding: ceil(32 * 4 / 3) = 43 characters.
@@ -18,7 +20,7 @@ TOKEN_LENGTH = 43
 # The base64url alphabet, exactly TOKEN_LENGTH characters: anything else cannot be one of our tokens.
 TOKEN_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}")
 # One message for wrong, revoked, expired and malformed tokens, so nobody can tell which tokens ever existed.
-INVALID_LINK_MESSAGE = (
+INVALID_LINK_MESSAGE = N_(
     "This link is not valid. It may have expired or been revoked. Ask the sender for a new link."
 )
 

@@ -34,7 +34,7 @@ def _studio_path(data: bytes, name: str) -> tuple[list[str], np.ndarray | None]:
         customers = to_customers(df, columns=tx)
         df = customers.df
         notes += [f"turned into {len(df):,} customers", *customers.notes]
-        small = too_few_customers(len(df), what=f"the transaction log (customer ids in '{tx.customer}')")
+        small = too_few_customers(len(df), customer_column=tx.customer)
         if small:
             raise SegcoreError(small)
     schema = infer_roles(df)
