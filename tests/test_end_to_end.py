@@ -68,6 +68,7 @@ def test_wholesale_two_segments_recover_the_channel(wholesale):
     assert seg.rules.fidelity > 0.9 and all(p.rules for p in seg.profiles)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "variant",
     ["wholesale_customers_variant_semicolon.csv", "wholesale_customers_variant_annotated_mixedenc.csv"],

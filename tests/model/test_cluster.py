@@ -288,6 +288,7 @@ def test_sweep_finds_three_blobs(blobs):
     assert (res.table["inertia"].diff().dropna() < 0).all()
 
 
+@pytest.mark.slow
 def test_sweep_is_deterministic(blobs):
     X, _ = blobs
     a = sweep(X, k_values=[2, 3, 4], random_state=3)

@@ -252,6 +252,7 @@ def test_html_hand_summary_values(hand_summary):
     assert_offline_and_inert(html)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("min_size", "note"),
     [
@@ -277,10 +278,12 @@ def test_reports_when_every_segment_is_hidden(hand_summary):
     assert pdf_report(shared, title="t").startswith(b"%PDF-")
 
 
+@pytest.mark.slow
 def test_html_no_hidden_note_when_nothing_hidden(hand_summary):
     assert "not shown" not in html_report(hand_summary, title="t")
 
 
+@pytest.mark.slow
 def test_html_colours_follow_segment_ids_even_when_one_is_hidden(hand_summary):
     shared = for_sharing(hand_summary, min_size=700)  # hides "Tiny" (id 2) and, with it, "New" (id 1)
     shared["profiles"].append(profile(2, "Back", 900, 0.45))

@@ -39,6 +39,7 @@ def assert_same(got, want):
     assert got.as_of == want.as_of
 
 
+@pytest.mark.slow
 def test_sample_log_csv_matches_pandas():
     path = SAMPLE_DATA / "transactions.csv"
     got = duck(path)

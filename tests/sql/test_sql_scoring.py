@@ -72,6 +72,7 @@ def test_ties_go_to_the_first_centre_like_numpy_argmin(model):
     assert agreement(tied, data, scored) >= 0.999
 
 
+@pytest.mark.slow
 def test_hdbscan_leaves_far_customers_unassigned():
     model = fitted_model(method="hdbscan", k=None)
     data = new_customers(1500)
@@ -81,6 +82,7 @@ def test_hdbscan_leaves_far_customers_unassigned():
     assert agreement(model, data, scored) >= 0.999
 
 
+@pytest.mark.slow
 def test_gaussian_mixture_is_refused_with_a_reason():
     model = fitted_model(method="gmm", k=3)
     with pytest.raises(ModelError, match="Gaussian mixture"):
