@@ -9,10 +9,8 @@ Streamlit's session threads and several processes can save at once.
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
 from segcore.errors import StoreError
 from segcore.i18n import N_, _l, lazy_gettext
@@ -20,17 +18,18 @@ from segcore.store import backend as store_sql
 from segcore.store import tokens
 from segcore.store.access import Viewer
 from segcore.store.backend import Backend
+from segcore.store.fields import (
+    ID_PATTERN,
+    MISSING_RUN_MESSAGE,
+    check_id,
+    clean_note,
+    clean_series,
+    clean_title,
+    headline_counts,
+    to_json,
+)
 from segcore.store.records import RunInfo, SavedRun, ShareLink, run_info_from_row, share_link_from_row
 
-# Titles show up in lists and link previews; 200 characters is a long sentence, more would only be pasted junk.
-TITLE_MAX_CHARS = 200
-# A note is a short free-text memo; 20,000 characters is pages of text but stops an accidental paste of a file.
-NOTE_MAX_CHARS = 20_000
-# run_id and share_id are uuid4 hex: exactly 32 lowercase hex digits.
-ID_PATTERN = re.compile(r"[0-9a-f]{32}")
-MISSING_RUN_MESSAGE = N_(
-    "That saved segmentation no longer exists (it may have been deleted). Pick another one from the saved list."
-)
 MISSING_SHARE_MESSAGE = N_(
     "That share link was not found (it may have been deleted together with its segmentation). "
     "Check the link, or create a new one."
@@ -88,23 +87,23 @@ class Store:
         user must opt in. ``series`` names the run's series of waves (the same customers month after month).
         ``owner`` is the signed-in user saving it: only they (or an admin) may later open, share or delete it.
         """
-        customers, segments = _headline_counts(aggregates)
+        customers, segments = headline_counts(aggregates)
         info = RunInfo(
             run_id=uuid.uuid4().hex,
-            title=_clean_title(title),
-            note=_clean_note(note),
+            title=clean_title(title),
+            note=clean_note(note),
             created_at=_iso(store_sql.utc_now()),
             fingerprint=str(fingerprint),
             n_customers=customers,
             n_segments=segments,
             has_rows=rows is not None,
-            series=_clean_series(series),
+            series=clean_series(series),
             owner=None if owner is None else str(owner),
         )
         payload = (
-            _to_json(spec, _l("settings")),
-            _to_json(aggregates, _l("chart data")),
-            _to_json(load_report, _l("load report")),
+            to_json(spec, _l("settings")),
+            to_json(aggregates, _l("chart data")),
+            to_json(load_report, _l("load report")),
             bytes(model_bytes),
             None if rows is None else bytes(rows),
         )
@@ -154,7 +153,7 @@ class Store:
         """Runs that can be compared with the data loaded now: made from the same data, or in the same series of
         waves (next month's file has another fingerprint but the same customers), newest first; only those
         ``viewer`` may see."""
-        series = _clean_series(series)
+        series = clean_series(series)
         mine, params = _visible(viewer)
         with store_sql.transaction(self._backend) as tx:
             rows = tx.all(
@@ -170,7 +169,7 @@ class Store:
             row = tx.one(
                 f"SELECT {RUN_INFO_COLUMNS}, spec, aggregates, load_report, model, customer_rows "
                 "FROM runs WHERE run_id = ?",
-                (_check_id(run_id),),
+                (check_id(run_id),),
             )
         if row is None or not _may_use(viewer, row["owner"]):
             raise StoreError(lazy_gettext(MISSING_RUN_MESSAGE))
@@ -186,10 +185,10 @@ class Store:
 
     def rename_run(self, run_id: str, title: str, *, viewer: Viewer | None = None) -> RunInfo:
         """Give a saved run a new title; returns the updated listing entry."""
-        clean = _clean_title(title)
+        clean = clean_title(title)
         with store_sql.transaction(self._backend, write=True) as tx:
             _check_owner(tx, run_id, viewer)
-            if tx.execute("UPDATE runs SET title = ? WHERE run_id = ?", (clean, _check_id(run_id))) == 0:
+            if tx.execute("UPDATE runs SET title = ? WHERE run_id = ?", (clean, check_id(run_id))) == 0:
                 raise StoreError(lazy_gettext(MISSING_RUN_MESSAGE))
             row = tx.one(f"SELECT {RUN_INFO_COLUMNS} FROM runs WHERE run_id = ?", (run_id,))
         return run_info_from_row(row)
@@ -198,7 +197,7 @@ class Store:
         """Delete a run and every share link to it (those links stop working at once)."""
         with store_sql.transaction(self._backend, write=True) as tx:
             _check_owner(tx, run_id, viewer)
-            tx.execute("DELETE FROM shares WHERE run_id = ?", (_check_id(run_id),))
+            tx.execute("DELETE FROM shares WHERE run_id = ?", (check_id(run_id),))
             if tx.execute("DELETE FROM runs WHERE run_id = ?", (run_id,)) == 0:
                 raise StoreError(lazy_gettext(MISSING_RUN_MESSAGE))
 
@@ -223,7 +222,7 @@ class Store:
         link = ShareLink(
             share_id=uuid.uuid4().hex,
             token=token,
-            run_id=_check_id(run_id),
+            run_id=check_id(run_id),
             created_at=_iso(now),
             expires_at=None if expires_in is None else _iso(now + expires_in),
             revoked=False,
@@ -326,87 +325,9 @@ def _visible(viewer: Viewer | None) -> tuple[str, tuple]:
 
 def _check_owner(tx: store_sql.Tx, run_id: str, viewer: Viewer | None) -> None:
     """StoreError (the not-found message) unless the run exists and ``viewer`` may use it."""
-    row = tx.one("SELECT owner FROM runs WHERE run_id = ?", (_check_id(run_id),))
+    row = tx.one("SELECT owner FROM runs WHERE run_id = ?", (check_id(run_id),))
     if row is None or not _may_use(viewer, row["owner"]):
         raise StoreError(lazy_gettext(MISSING_RUN_MESSAGE))
-
-
-def _check_id(run_id: str) -> str:
-    # Ids come from URLs and widgets; anything that is not one of our ids cannot exist, so say so plainly.
-    if not isinstance(run_id, str) or not ID_PATTERN.fullmatch(run_id):
-        raise StoreError(lazy_gettext(MISSING_RUN_MESSAGE))
-    return run_id
-
-
-def _clean_title(title: str) -> str:
-    clean = " ".join(str(title or "").split())
-    if not clean:
-        raise StoreError(_l("Give the saved segmentation a title, for example 'Q3 customers, 5 segments'."))
-    if len(clean) > TITLE_MAX_CHARS:
-        raise StoreError(
-            _l(
-                "The title has {n_clean:,} characters; keep it to {title_max_chars} or fewer (put longer "
-                "text in the note).",
-                n_clean=len(clean), title_max_chars=TITLE_MAX_CHARS,
-            )
-        )
-    return clean
-
-
-def _clean_series(series: str) -> str:
-    """One line, at most 120 characters (a series is a label, not a note)."""
-    return " ".join(str(series or "").split())[:120]
-
-
-def _clean_note(note: str) -> str:
-    clean = str(note or "").strip()
-    if len(clean) > NOTE_MAX_CHARS:
-        raise StoreError(_l(
-            "The note has {n_clean:,} characters; keep it to {note_max_chars:,} or fewer.",
-            n_clean=len(clean), note_max_chars=NOTE_MAX_CHARS,
-        ))
-    return clean
-
-
-def _headline_counts(aggregates: dict) -> tuple[int, int]:
-    """(customers, segments) from the summary's headline: the one definition of the counts a run shows."""
-    try:
-        headline = _as_plain(aggregates)["headline"]
-        return int(headline["customers"]), int(headline["segments"])
-    except (KeyError, TypeError, ValueError) as e:
-        raise StoreError(
-            _l(
-                "Could not save: the chart data has no headline with the customer and segment counts. This "
-                "is a bug in segcore; please report it with the steps that led here.",
-            )
-        ) from e
-
-
-def _as_plain(value: Any) -> Any:
-    return value.to_dict() if hasattr(value, "to_dict") else value
-
-
-def _json_default(value: Any) -> Any:
-    # Results arrive with numpy numbers, timestamps and our own dataclasses inside; store their plain form.
-    for method in ("to_dict", "tolist", "isoformat"):
-        if hasattr(value, method):
-            return getattr(value, method)()
-    if isinstance(value, set | frozenset):
-        return sorted(value, key=str)
-    raise TypeError(type(value).__name__)
-
-
-def _to_json(value: Any, what: object) -> str:
-    try:
-        return json.dumps(_as_plain(value), ensure_ascii=False, default=_json_default)
-    except (TypeError, ValueError) as e:
-        raise StoreError(
-            _l(
-                "Could not save: the {what} contain a value that cannot be stored ({e}). This is a bug in "
-                "segcore; please report it with the steps that led here.",
-                what=what, e=e,
-            )
-        ) from e
 
 
 __all__ = ["RunInfo", "SavedRun", "ShareLink", "Store", "open_store"]
