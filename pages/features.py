@@ -69,6 +69,14 @@ features = st.multiselect(
     key=state.features_key(preset),
     help=_("Customers are grouped by how similar they are on these columns."),
 )
+on_factors = st.toggle(
+    _("Segment on the factors these columns form, not on the columns"),
+    value=previous.factors if previous else False,
+    key=state.ON_FACTORS,
+    help=_("Related columns (minutes and charges, wine and meat spend…) are first combined into a few factors, and "
+           "the segments are found on the factor scores, so no theme counts twice. The factor view below shows them; "
+           "the cards still describe segments by the columns."),
+)
 profile_default = [c for c in (previous.profile_columns if previous else schema.names(use="profile"))
                    if c in data.df.columns and c not in features]
 profile_columns = st.multiselect(
@@ -91,6 +99,7 @@ state.set_choices(
         seed=previous.seed if previous else 0,
         include_sensitive=include_sensitive,
         preset=preset,
+        factors=on_factors,
     )
 )
 
@@ -113,8 +122,8 @@ if not corr.empty:
     st.caption(_("Strongly related columns (dark cells) say the same thing twice; keeping both doubles their weight."))
     st.altair_chart(charts.correlation_chart(corr), width="stretch")
 
-with st.expander(_("Factor view: which underlying factors these columns form")):
-    if st.toggle(_("Find the factors"), key=state.FACTOR_VIEW):
+with st.expander(_("Factor view: which underlying factors these columns form"), expanded=on_factors):
+    if on_factors or st.toggle(_("Find the factors"), key=state.FACTOR_VIEW):
         try:
             view = cache.factors(data.fingerprint, data.df, schema, tuple(features))
         except SegcoreError as error:

@@ -101,7 +101,8 @@ def _prep_key(spec: FeatureSpec) -> str:
     The sweep is keyed by this too: a sweep is only valid for the matrix it ran on.
     """
     return json.dumps(
-        {"f": spec.features, "w": spec.weights, "p": [p.to_dict() for p in spec.pins], "s": spec.include_sensitive},
+        {"f": spec.features, "w": spec.weights, "p": [p.to_dict() for p in spec.pins], "s": spec.include_sensitive,
+         "fa": spec.factors},
         default=str,
     )
 

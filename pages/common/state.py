@@ -47,6 +47,7 @@ RUN_ACTIONS = ("del", "open", "title", "ren", "exp", "share")
 OUTCOME = "outcome_pick"  # the yes/no column the Profiles page predicts ("" = none)
 CONTACT_SEGMENT = "contact_segment"
 FACTOR_VIEW = "factor_view"
+ON_FACTORS = "on_factors"  # segment on the factor scores of the chosen columns
 PREVIOUS_RUN = "previous_run"  # a saved run whose segment numbers a new wave keeps ("" = none)
 # Share page: score the loaded customers with a saved model (a saved run or an uploaded model file)
 SCORE_SOURCE = "score_source"
@@ -94,6 +95,7 @@ class Choices:
     seed: int = 0
     include_sensitive: bool = False
     preset: str = "everything"
+    factors: bool = False
 
 
 def init() -> None:
@@ -207,6 +209,7 @@ def feature_spec() -> FeatureSpec:
         seed=spec.seed,
         pins=pins(),
         include_sensitive=spec.include_sensitive,
+        factors=spec.factors,
     )
 
 

@@ -66,6 +66,7 @@ def run_fit(args) -> int:
         k=k,
         seed=args.seed,
         include_sensitive=args.include_sensitive,
+        factors=args.factors,
     )
     outcome = outcome_column(df, schema=schema, option=args.outcome)
     with progress_bar() as progress:

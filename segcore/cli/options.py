@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--sheet", help="Excel sheet name or number (1 = the first sheet)")
     fit.add_argument("--include-sensitive", action="store_true", help="allow sensitive attributes as features")
+    fit.add_argument("--factors", action="store_true",
+                     help="segment on the factor scores of the chosen columns (factor analysis) instead of the columns")
     fit.add_argument(
         "--transactions",
         choices=("auto", "yes", "no"),

@@ -33,6 +33,8 @@ def result_summary(seg) -> dict:
             "value_tiers": bool(getattr(seg, "tiers", False)),
             "method": seg.method,
             "features": [*seg.numeric, *seg.categorical],
+            # segmented on these factor scores of the features (None: on the features themselves)
+            "factors": list(seg.projection.names) if getattr(seg, "projection", None) is not None else None,
             "n_rows": int(seg.n_rows),
             "quality": q,
             "recommendation": seg.sweep.reason if seg.sweep is not None else None,

@@ -62,6 +62,20 @@ def test_assign_scores_new_data_with_the_saved_model(customer_csv, fitted_dir, t
     assert (scored["segment"] == fitted["segment"]).mean() > 0.99
 
 
+def test_fit_on_factor_scores_and_assign_reproduces_it(customer_csv, tmp_path):
+    out = tmp_path / "factors"
+    result = run("fit", str(customer_csv), "--out", str(out), "--k", "3", "--factors",
+                 "--features", "total_spend,visits_90d,tenure_months,region")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["factors"] and all(name.startswith("F") for name in summary["factors"])
+    scored = run("assign", str(out / "model.segcore"), str(customer_csv), "--out", str(tmp_path / "s.csv"))
+    assert scored.returncode == 0, scored.stderr
+    fitted = pd.read_csv(out / "assignments.csv", encoding="utf-8-sig")
+    rescored = pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig")
+    assert (rescored["segment"] == fitted["segment"]).all()
+
+
 def test_inspect_json_lists_roles(customer_csv):
     """Through a real `python -m segcore`: the entry point, its exit code and stdout (other tests call main())."""
     result = run_entry_point("inspect", str(customer_csv), "--json")
