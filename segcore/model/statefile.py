@@ -21,12 +21,7 @@ from segcore.i18n import _l
 STATE_VERSION = 1
 
 
-# Where segcore's own allow-listed classes lived in earlier releases (model format 2). Files written then name them
-# there; reading maps those names to the same classes. Writing always uses the current path.
-FORMER_MODULES = ("segcore.prep", "segcore.model.prep")
-
-
-def _allowed_classes(*, reading: bool = False) -> dict[str, type]:
+def _allowed_classes() -> dict[str, type]:
     """Every class a segcore model may contain (the preprocessing steps and the mixture model)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.mixture import GaussianMixture
@@ -37,10 +32,7 @@ def _allowed_classes(*, reading: bool = False) -> dict[str, type]:
 
     own = [transformers.ToFloat, transformers.MedianImputer, transformers.SkewLog, transformers.RareGrouper]
     classes = [ColumnTransformer, Pipeline, StandardScaler, OneHotEncoder, GaussianMixture, *own]
-    allowed = {_name(c): c for c in classes}
-    if reading:
-        allowed |= {f"{module}.{c.__qualname__}": c for module in FORMER_MODULES for c in own}
-    return allowed
+    return {_name(c): c for c in classes}
 
 
 # Plain types that appear as values (OneHotEncoder(dtype=np.float64)); they are data, not code to run.
@@ -78,7 +70,7 @@ def loads(text: str, arrays: dict[str, np.ndarray], *, what: object = None) -> A
             "{what} stores fitted objects in an unknown layout. Refit with this segcore version.",
             what=what,
         ))
-    return _decode(state["root"], arrays, _allowed_classes(reading=True), what)
+    return _decode(state["root"], arrays, _allowed_classes(), what)
 
 
 def _name(cls: type) -> str:

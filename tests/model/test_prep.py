@@ -226,15 +226,13 @@ def test_fitted_preprocessor_round_trips_through_the_state_file(small):
     assert loaded.get_feature_names_out().tolist() == p.feature_names
 
 
-@pytest.mark.parametrize("former", ["segcore.prep", "segcore.model.prep"])
-def test_state_files_naming_the_former_transformer_paths_still_load(small, former):
-    """Model format 2 files name the transformers where they lived before segcore.model.transformers."""
+@pytest.mark.parametrize("path", ["segcore.prep.SkewLog", "segcore.model.prep.SkewLog", "segcore.model.SkewLog"])
+def test_state_naming_a_class_off_the_allow_list_is_refused(small, path):
+    """Only the current class paths load; the former ones (model format 2, no longer readable) are refused too."""
     from segcore.model import statefile
 
     p = prepare(small, numeric=["spend", "vip"], categorical=["plan"])
     text, arrays = statefile.dumps(p.preprocessor)
-    old = text.replace("segcore.model.transformers.", f"{former}.")
-    assert "segcore.model.transformers" not in old
-    np.testing.assert_array_equal(statefile.loads(old, arrays).transform(small), p.X)
+    assert "segcore.model.transformers.SkewLog" in text
     with pytest.raises(ModelError):
-        statefile.loads(text.replace("segcore.model.transformers.SkewLog", "segcore.model.SkewLog"), arrays)
+        statefile.loads(text.replace("segcore.model.transformers.SkewLog", path), arrays)
