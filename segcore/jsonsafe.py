@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from segcore.i18n import Message
+
 
 def plain(value: Any) -> Any:
     """A JSON-safe copy: numpy scalars and arrays become Python numbers and lists, dict keys become text, and
@@ -21,4 +23,6 @@ def plain(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, Message):  # a lazy message is stored as text, in the language current when saved
+        return str(value)
     return value

@@ -17,7 +17,7 @@ from scipy.special import ndtri
 
 from segcore.columns.vocabulary import NO_WORDS, YES_WORDS
 from segcore.errors import DataError, NotEnoughData, SpecError, require_columns
-from segcore.i18n import _l
+from segcore.i18n import _l, ngettext
 from segcore.insight.traits import Trait
 
 # Lorenz curve resolution: 101 points = every percent of customers, smooth enough for a chart, tiny to store.
@@ -337,11 +337,11 @@ def value_concentration(values: Any) -> Concentration:
     notes = []
     missing = int(np.isnan(x).sum())
     if missing:
-        notes.append(f"{missing:,} missing value{'s' if missing != 1 else ''} left out.")
+        notes.append(ngettext("{n:,} missing value left out.", "{n:,} missing values left out.", missing))
     x = x[~np.isnan(x)]
     negative = int((x < 0).sum())
     if negative:
-        notes.append(f"{negative:,} negative value{'s' if negative != 1 else ''} counted as 0.")
+        notes.append(ngettext("{n:,} negative value counted as 0.", "{n:,} negative values counted as 0.", negative))
         x = np.clip(x, 0, None)
     if len(x) == 0:
         raise NotEnoughData(

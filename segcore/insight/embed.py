@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from segcore.errors import NotEnoughData, SpecError
-from segcore.i18n import _l
+from segcore.i18n import _l, gettext
 from segcore.insight import map_timing
 from segcore.model.cluster import sample_rows
 
@@ -113,7 +113,7 @@ def _sample_rows(n: int, size: int | None, random_state: int | None) -> np.ndarr
 
 
 def _sample_note(m: int, n: int) -> str:
-    return f"Map shows a random sample of {m:,} of {n:,} customers."
+    return gettext("Map shows a random sample of {m:,} of {n:,} customers.", m=m, n=n)
 
 
 def _pca_coords(X: np.ndarray, random_state: int | None) -> np.ndarray:
@@ -152,7 +152,7 @@ def pca_2d(X: np.ndarray, *, random_state: int | None = 0, max_points: int | Non
     if len(rows) < n:
         notes.append(_sample_note(len(rows), n))
     if arr.shape[1] == 1:
-        notes.append("Only one feature, so the map's vertical axis carries no information.")
+        notes.append(gettext("Only one feature, so the map's vertical axis carries no information."))
     coords = _pca_coords(arr[rows], random_state)
     return Embedding(coords=coords, rows=rows, method="pca", notes=tuple(notes), n_total=n)
 

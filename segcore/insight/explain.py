@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError, require_columns
-from segcore.i18n import _l
+from segcore.i18n import _l, gettext
 from segcore.insight.effects import segment_codes
 from segcore.insight.profile import Profile
 from segcore.model.cluster import sample_rows
@@ -118,7 +118,7 @@ def _design(
         elif pd.api.types.is_numeric_dtype(s):
             x = s.astype("float64")
             if x.notna().sum() == 0:
-                notes.append(f"'{col}' is left out of the rules: it has no values.")
+                notes.append(gettext("'{column}' is left out of the rules: it has no values.", column=col))
                 continue
             features.append(
                 _Feature(col, "numeric", fill=float(x.median()), has_missing=bool(x.isna().any()))
@@ -324,9 +324,8 @@ def explain_rules(
     n = len(df)
     rows = sample_rows(n, size=SAMPLE_ROWS, random_state=random_state)
     if n > SAMPLE_ROWS:
-        notes.append(
-            f"Rules were learned on a random sample of {SAMPLE_ROWS:,} of {n:,} customers and checked on all."
-        )
+        notes.append(gettext("Rules were learned on a random sample of {rows:,} of {n:,} customers and checked on all.",
+                             rows=SAMPLE_ROWS, n=n))
     X = np.column_stack([_values(f, df, texts, rows) for f in feats])
     tree = DecisionTreeClassifier(
         max_depth=max_depth,

@@ -34,9 +34,9 @@ def _read_delimited(text: str, source: str) -> _Parsed:
     truncated: list[SkippedRows] = []
     if repaired is not None:
         text, cut = _drop_unfinished_last_line(repaired)
-        warnings.append("every line was wrapped in quotes; repaired")
+        warnings.append(_l("every line was wrapped in quotes; repaired"))
         if cut:
-            truncated.append(SkippedRows("incomplete last line (the file seems cut off)", 1, (cut,)))
+            truncated.append(SkippedRows(_l("incomplete last line (the file seems cut off)"), 1, (cut,)))
     delimiter = _sniff.sniff_delimiter(text)
     records = _records(text, delimiter, source)
     empty_lines = [start for start, _, row in records if not any(cell.strip() for cell in row)]
@@ -52,7 +52,7 @@ def _read_delimited(text: str, source: str) -> _Parsed:
         warnings.append(_no_header_warning(source, len(names)))
     rows, skipped = _fit_rows(body, names, source, delimiter)
     if empty_lines:
-        skipped.insert(0, SkippedRows("empty row", len(empty_lines), tuple(empty_lines[:MAX_REPORTED_LINES])))
+        skipped.insert(0, SkippedRows(_l("empty row"), len(empty_lines), tuple(empty_lines[:MAX_REPORTED_LINES])))
     skipped += truncated
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     cells = [c.strip() for col in columns for c in col[:NUMBER_STYLE_ROWS] if c.strip() not in NA_TOKENS]

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segcore.i18n import _l
 from segcore.io import sniff as _sniff
 from segcore.io.arrownumbers import PY_SPACES, Fallback, fast_convert
 from segcore.io.carefulcsv import MAX_RECORD_LINES, NUMBER_STYLE_ROWS, _header_names, _no_header_warning
@@ -83,7 +84,7 @@ def _fast_delimited_or_raise(data: bytes, source: str, start: int) -> _Parsed:
         warnings.append(_no_header_warning(source, len(names)))
     skipped = []
     if empty_lines:
-        skipped.append(SkippedRows("empty row", len(empty_lines), tuple(empty_lines[:MAX_REPORTED_LINES])))
+        skipped.append(SkippedRows(_l("empty row"), len(empty_lines), tuple(empty_lines[:MAX_REPORTED_LINES])))
     meta = {"delimiter": delimiter, "decimal": decimal, "thousands": thousands}
     return _Parsed(df, names, skipped, warnings, meta, header)
 

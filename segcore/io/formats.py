@@ -66,7 +66,7 @@ def _read_excel(data: bytes, source: str, sheet: str | int | None) -> _Parsed:
     df = pd.DataFrame([r for _, r in body], columns=range(width), dtype=object)
     df = df.apply(_tidy_object_column) if len(df) else df
     skipped = (
-        [SkippedRows("empty row", len(blank), tuple(i + 1 for i in blank[:MAX_REPORTED_LINES]))]
+        [SkippedRows(_l("empty row"), len(blank), tuple(i + 1 for i in blank[:MAX_REPORTED_LINES]))]
         if blank
         else []
     )
@@ -230,7 +230,7 @@ def _json_lines(text: str, source: str) -> tuple[list, list[SkippedRows]]:
             )
         )
     return payload, (
-        [SkippedRows("invalid JSON line", len(bad), tuple(bad[:MAX_REPORTED_LINES]))] if bad else []
+        [SkippedRows(_l("invalid JSON line"), len(bad), tuple(bad[:MAX_REPORTED_LINES]))] if bad else []
     )
 
 

@@ -72,7 +72,7 @@ class LoadReport:
         out["skipped"] = [s.to_dict() for s in self.skipped]
         out["columns_renamed"] = [list(pair) for pair in self.columns_renamed]
         out["columns_dropped"] = list(self.columns_dropped)
-        out["warnings"] = list(self.warnings)
+        out["warnings"] = [str(w) for w in self.warnings]
         return out
 
     @classmethod
@@ -305,8 +305,9 @@ def _finish(parsed: _Parsed, source: str, fmt: str, meta: dict) -> Table:
     df, value_notes = repair_values(df, decimal=meta.get("decimal"))
     if meta.get("thousands"):
         example = "1.234,5" if meta.get("thousands") == "." else "1,234.5"
-        value_notes.insert(0, f"Numbers were read with '{meta['thousands']}' as the thousands separator and "
-                              f"'{meta.get('decimal') or '.'}' as the decimal mark (so '{example}' is 1234.5).")
+        value_notes.insert(0, _l("Numbers were read with '{thousands}' as the thousands separator and '{decimal}' as "
+                                 "the decimal mark (so '{example}' is 1234.5).", thousands=meta["thousands"],
+                                 decimal=meta.get("decimal") or ".", example=example))
     report = LoadReport(
         source=source,
         file_format=fmt,

@@ -29,7 +29,7 @@ class SkippedRows:
     lines: tuple[int, ...]
 
     def to_dict(self) -> dict:
-        return {"reason": self.reason, "count": self.count, "lines": list(self.lines)}
+        return {"reason": str(self.reason), "count": self.count, "lines": list(self.lines)}
 
     @classmethod
     def from_dict(cls, d: dict) -> SkippedRows:

@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from segcore.i18n import Message, _l, lazy_ngettext
 from segcore.io.parsed import NA_TOKENS
 
 # Larger than any spend, count or score; smaller than 2**53, so integer ids stored as floats are still exact.
@@ -61,14 +62,15 @@ def _clip_impossible(column: pd.Series, name: str, notes: list[str]) -> pd.Serie
     return pd.Series(np.where(bad, np.nan, values), index=column.index)
 
 
-def _impossible_note(name: str, bad: np.ndarray) -> str:
-    rows = ", ".join(str(i + 1) for i in np.flatnonzero(bad)[:5])
-    count = int(bad.sum())
-    were = "value was" if count == 1 else "values were"
-    return (
-        f"Column '{name}': {count:,} {were} infinite, not a number (such as #DIV/0!) or beyond "
-        f"±{MAX_MAGNITUDE:.0e}, which no customer figure reaches, and treated as missing (data row {rows}"
-        f"{', ...' if count > 5 else ''}). Check how the file was exported."
+def _impossible_note(name: str, bad: np.ndarray) -> Message:
+    rows = ", ".join(str(i + 1) for i in np.flatnonzero(bad)[:5]) + (", ..." if int(bad.sum()) > 5 else "")
+    limit = format(MAX_MAGNITUDE, ".0e")
+    return lazy_ngettext(
+        "Column '{name}': {n:,} value was infinite, not a number (such as #DIV/0!) or beyond ±{limit}, which no "
+        "customer figure reaches, and treated as missing (data row {rows}). Check how the file was exported.",
+        "Column '{name}': {n:,} values were infinite, not a number (such as #DIV/0!) or beyond ±{limit}, which no "
+        "customer figure reaches, and treated as missing (data row {rows}). Check how the file was exported.",
+        int(bad.sum()), name=name, limit=limit, rows=rows,
     )
 
 
@@ -88,13 +90,14 @@ def _text_as_numbers(column: pd.Series, name: str, decimal: str, notes: list[str
     currencies = {_currency_key(m) for m in parts if m.group("cur") or m.group("cur2")}
     percents = sum(1 for m in parts if m.group("pct"))
     if len(currencies) > 1:
-        notes.append(f"Column '{name}' mixes currencies ({', '.join(sorted(currencies))}), so it was kept as text "
-                     "and is not used as a number. Convert it to one currency and upload again.")
+        notes.append(_l("Column '{name}' mixes currencies ({currencies}), so it was kept as text and is not used as a "
+                        "number. Convert it to one currency and upload again.", name=name,
+                        currencies=", ".join(sorted(currencies))))
         return column
     if 0 < percents < len(parts):
-        notes.append(f"Column '{name}' mixes percentages (such as '{_first(written, parts, True)}') and plain "
-                     f"numbers (such as '{_first(written, parts, False)}'), so it was kept as text. Write every "
-                     "value the same way and upload again.")
+        notes.append(_l("Column '{name}' mixes percentages (such as '{percent}') and plain numbers (such as "
+                        "'{plain}'), so it was kept as text. Write every value the same way and upload again.",
+                        name=name, percent=_first(written, parts, True), plain=_first(written, parts, False)))
         return column
     cores = [m.group("num").strip() for m in parts]
     style = _decimal_of(cores, decimal)
@@ -111,9 +114,12 @@ def _text_as_numbers(column: pd.Series, name: str, decimal: str, notes: list[str
     values[written.index] = numbers
     if signed:
         example = next(v for v, s in zip(written, styled, strict=True) if s)
-        kind = "percentages (45% is read as 45)" if percents else "money or with thousands separators"
-        notes.append(f"Column '{name}': {signed:,} values written as {kind}, such as '{example}', were read as "
-                     "numbers.")
+        if percents:
+            notes.append(_l("Column '{name}': {n:,} values written as percentages (45% is read as 45), such as "
+                            "'{example}', were read as numbers.", name=name, n=signed, example=example))
+        else:
+            notes.append(_l("Column '{name}': {n:,} values written as money or with thousands separators, such as "
+                            "'{example}', were read as numbers.", name=name, n=signed, example=example))
     if invalid.any():
         bad = np.zeros(len(column), dtype=bool)
         bad[column.index.get_indexer(present.index[invalid.to_numpy()])] = True

@@ -15,7 +15,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from segcore.errors import DataError, NotEnoughData, SpecError
-from segcore.i18n import _l, lazy_ngettext
+from segcore.i18n import _l, gettext, lazy_ngettext, ngettext
 from segcore.model.spec import Method, check_method
 
 # k-means: the best of 4 k-means++ starts (one start got stuck at 100k rows) is chosen on a sample of
@@ -265,7 +265,7 @@ def _fit_kmeans(X: np.ndarray, *, k: int, random_state: int, n_init: int = KMEAN
         est = MiniBatchKMeans(
             n_clusters=k, batch_size=MINIBATCH_BATCH, n_init=MINIBATCH_N_INIT, random_state=random_state
         ).fit(X)
-        notes.append(f"mini-batch k-means on {n:,} rows")
+        notes.append(gettext("mini-batch k-means on {n:,} rows", n=n))
     elif n <= KMEANS_INIT_SAMPLE:  # small data: the starts are tried on all rows directly
         est = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(X)
     else:
@@ -294,9 +294,10 @@ def _fit_gmm(X: np.ndarray, *, k: int, random_state: int) -> ClusterResult:
         n_components=k, covariance_type=cov, reg_covar=1e-4, n_init=1, random_state=random_state
     ).fit(X[rows])
     labels = est.predict(X).astype(np.int64)
-    notes = [f"Gaussian mixture with {cov} covariances"]
+    notes = [gettext("Gaussian mixture with {cov} covariances", cov=cov)]
     if len(rows) < n:
-        notes.append(f"fitted on a sample of {len(rows):,} of {n:,} rows; the rest were scored by the model")
+        notes.append(gettext("fitted on a sample of {rows:,} of {n:,} rows; the rest were scored by the model",
+                             rows=len(rows), n=n))
     return _result(X, labels, k=k, method="gmm", n_fit=len(rows), notes=notes, estimator=est)
 
 
@@ -313,10 +314,10 @@ def _fit_agglomerative(X: np.ndarray, *, k: int, random_state: int) -> ClusterRe
         centers = segment_means(X[rows], sample_labels, k=k)
         labels, _ = assign_to_centers(X, centers)
         labels[rows] = sample_labels
-        notes.append(
-            f"Ward clustering on a sample of {len(rows):,} of {n:,} rows (it needs memory that grows with rows "
-            "squared); the other rows joined the segment with the nearest center"
-        )
+        notes.append(gettext(
+            "Ward clustering on a sample of {rows:,} of {n:,} rows (it needs memory that grows with rows squared); "
+            "the other rows joined the segment with the nearest center", rows=len(rows), n=n,
+        ))
     else:
         labels = sample_labels
     return _result(X, labels, k=k, method="agglomerative", n_fit=len(rows), notes=notes)
@@ -367,7 +368,8 @@ def _result(X, labels, *, k, method, n_fit, notes, estimator=None) -> ClusterRes
     empty = np.flatnonzero(np.isnan(centers).any(axis=1))
     notes = list(notes)
     if len(empty):
-        notes.append(f"{len(empty)} segment{'s' if len(empty) > 1 else ''} ended up with no customers")
+        notes.append(ngettext("{n} segment ended up with no customers", "{n} segments ended up with no customers",
+                              len(empty)))
     return ClusterResult(
         labels=labels,
         centers=centers,

@@ -155,7 +155,8 @@ def split_features(
         elif col.role in CATEGORICAL_ROLES:
             categorical.append(name)
         else:
-            notes.append(f"'{name}' is a {col.role.replace('_', ' ')} column and cannot be clustered on; left out.")
+            notes.append(_("'{name}' is a {role} column and cannot be clustered on; left out.", name=name,
+                           role=_(col.role.replace("_", " "))))
     if not numeric and not categorical:
         raise SpecError(
             _l(

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from segcore.errors import StoreError
-from segcore.i18n import N_, _l, lazy_gettext
+from segcore.i18n import N_, Message, _l, lazy_gettext
 
 # Titles show up in lists and link previews; 200 characters is a long sentence, more would only be pasted junk.
 TITLE_MAX_CHARS = 200
@@ -83,6 +83,8 @@ def _json_default(value: Any) -> Any:
             return getattr(value, method)()
     if isinstance(value, set | frozenset):
         return sorted(value, key=str)
+    if isinstance(value, Message):  # a lazy note or reason: stored as text in the language current when saved
+        return str(value)
     raise TypeError(type(value).__name__)
 
 
