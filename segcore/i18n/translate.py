@@ -146,10 +146,12 @@ class Message:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Message):
             return self.__getstate__() == other.__getstate__()
+        if isinstance(other, str):  # a note or reason compared with its text, as it reads now
+            return self.render() == other
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self.singular, self.plural, self.n, self.context))
+        return hash(self.render())  # equal to a str with the same text, so it hashes like one
 
     def __getstate__(self) -> tuple:
         return (self.singular, self.plural, self.n, self.context, self.values)
