@@ -155,3 +155,18 @@ def screenshot(page, name: str, *, readme: bool = True, top=None) -> None:
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     page.set_viewport_size(VIEWPORT)
     page.wait_for_timeout(200)
+
+
+def save_and_share(page, *, title: str) -> str:
+    """Save the studio's current run as ``title`` on the "Saved & shared" page, create a share link, return the link."""
+    from playwright.sync_api import expect
+
+    open_page(page, "Saved & shared")
+    page.get_by_label("Title").fill(title)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(f"Saved “{title}”.")).to_be_visible(timeout=WAIT_MS)
+    settle(page)
+    page.get_by_role("button", name="Create share link").click()
+    code = page.locator('[data-testid="stCode"]').filter(has_text="?share=")
+    expect(code).to_be_visible(timeout=WAIT_MS)
+    return code.inner_text().strip()

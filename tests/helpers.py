@@ -98,3 +98,10 @@ def ten_category_log() -> pd.DataFrame:
             "product_category": levels * 2,
         }
     )
+
+
+def write_customers(path: Path, *, n: int, seed: int) -> Path:
+    """``customers(n, seed)`` written as a CSV file at ``path`` (for the CLI tests)."""
+    df, _ = customers(n, seed=seed)
+    df.to_csv(path, index=False)
+    return path

@@ -8,7 +8,7 @@ import sys
 
 import pandas as pd
 import pytest
-from helpers import ROOT, customers
+from helpers import ROOT, write_customers
 from helpers import run_cli as run
 
 
@@ -18,10 +18,7 @@ def run_entry_point(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def customer_csv(tmp_path_factory):
-    df, _ = customers(500, seed=21)
-    path = tmp_path_factory.mktemp("cli") / "customers.csv"
-    df.to_csv(path, index=False)
-    return path
+    return write_customers(tmp_path_factory.mktemp("cli") / "customers.csv", n=500, seed=21)
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from helpers import customers
 from helpers import run_cli as run
+from helpers import write_customers
 
 
 @pytest.fixture(scope="module")
 def customer_csv(tmp_path_factory):
-    df, _ = customers(200, seed=5)
-    path = tmp_path_factory.mktemp("cli_lang") / "顾客.csv"
-    df.to_csv(path, index=False)
-    return path
+    return write_customers(tmp_path_factory.mktemp("cli_lang") / "顾客.csv", n=200, seed=5)
 
 
 def _error_line(result) -> str:

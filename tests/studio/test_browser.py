@@ -17,6 +17,7 @@ from browser_support import (
     VIEWPORT,
     WAIT_MS,
     open_page,
+    save_and_share,
     screenshot,
     settle,
 )
@@ -147,15 +148,7 @@ def test_studio_end_to_end_in_chromium(server, browser, tmp_path):
     screenshot(page, "profiles")
 
     # Share: save the run, create a link, read it from the code block.
-    open_page(page, "Saved & shared")
-    page.get_by_label("Title").fill(TITLE)
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text(f"Saved “{TITLE}”.")).to_be_visible(timeout=WAIT_MS)
-    settle(page)
-    page.get_by_role("button", name="Create share link").click()
-    code = page.locator('[data-testid="stCode"]').filter(has_text="?share=")
-    expect(code).to_be_visible(timeout=WAIT_MS)
-    link = code.inner_text().strip()
+    link = save_and_share(page, title=TITLE)
     assert link.startswith(f"{server}/?share=")
     settle(page)
     no_error_boxes(page)

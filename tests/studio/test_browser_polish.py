@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import VIEWPORT, WAIT_MS, open_page, screenshot, settle
+from browser_support import VIEWPORT, WAIT_MS, open_page, save_and_share, screenshot, settle
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -100,15 +100,7 @@ def test_studio_is_finished_and_self_contained(server, browser):
         assert widths[-1] > 1.6 * widths[0], widths  # the odd last card spans the row: no empty slot beside it
         screenshot(page, "polish_profiles", readme=False)
 
-        open_page(page, "Saved & shared")
-        page.get_by_label("Title").fill(TITLE)
-        page.get_by_role("button", name="Save").click()
-        expect(page.get_by_text(f"Saved “{TITLE}”.")).to_be_visible(timeout=WAIT_MS)
-        settle(page)
-        page.get_by_role("button", name="Create share link").click()
-        code = page.locator('[data-testid="stCode"]').filter(has_text="?share=")
-        expect(code).to_be_visible(timeout=WAIT_MS)
-        link = code.inner_text().strip()
+        link = save_and_share(page, title=TITLE)
 
         viewer = context.new_page()
         viewer.goto(link)
