@@ -11,7 +11,7 @@ from segcore.lazy import lazy_exports
 _LAZY = {
     "dialects": ("DIALECTS",),
     "scoring": ("scoring_query", "scoring_sql", "render"),
-    "features": ("prepared_columns",),
+    "features": ("preparation",),
     "logs": ("customers_from_log",),
     "logsource": ("open_log",),
     "disk": ("read_from_disk",),

@@ -1,4 +1,5 @@
-"""The model's preparation as SQL expressions: one expression per column of the prepared matrix.
+"""The model's preparation as SQL expressions: each input column cleaned once, then one expression per column of the
+prepared matrix.
 
 Reads the fitted ColumnTransformer of a Segmentation (``segcore.model.prep``) and rewrites each step with the
 numbers it learned, so a warehouse computes exactly what ``Segmentation.assign`` computes in numpy:
@@ -23,14 +24,30 @@ from segcore.i18n import _l
 
 DOUBLE = "DOUBLE"
 TEXT = "VARCHAR"
+# Internal column names of the nested steps; the prefix keeps them apart from the customer's own columns.
+PREFIX = "segcore_"
 
 
 @dataclass(frozen=True)
 class PreparedColumn:
-    """One column of the prepared matrix: its name (as ``get_feature_names_out`` says) and its SQL expression."""
+    """One named SQL expression: a column of the prepared matrix (named as ``get_feature_names_out`` says) or an
+    intermediate value of the preparation (named with ``PREFIX``)."""
 
     name: str
     expression: exp.Expression
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """The preparation in three steps, so nothing is worked out twice for a row (a warehouse does not share repeated
+    expressions: a category's TRIM/CAST repeated in every one of its one-hot columns cost DuckDB 4x the CPU of
+    numpy): ``cleaned`` reads each input column once (a number's scaled value before imputation, a category's
+    trimmed text), ``grouped`` turns that text into the level the model knows, ``prepared`` is every column of the
+    prepared matrix (imputation, "was missing" flags, one-hot tests, weights), in the matrix's order."""
+
+    cleaned: tuple[PreparedColumn, ...]
+    grouped: tuple[PreparedColumn, ...]
+    prepared: tuple[PreparedColumn, ...]
 
 
 def column(name: str) -> exp.Column:
@@ -47,39 +64,36 @@ def number(value: float) -> exp.Expression:
     return exp.Neg(this=literal) if value < 0 else literal
 
 
-def prepared_columns(preprocessor) -> list[PreparedColumn]:
-    """SQL for every column of the prepared matrix, in the matrix's order."""
+def preparation(preprocessor) -> Preparation:
+    """SQL for the model's fitted preparation (see ``Preparation``)."""
     weights = preprocessor.transformer_weights or {}
-    out: list[PreparedColumn] = []
-    for key, pipe, cols in preprocessor.transformers_:
+    cleaned: list[PreparedColumn] = []
+    grouped: list[PreparedColumn] = []
+    prepared: list[PreparedColumn] = []
+    for i, (key, pipe, cols) in enumerate(preprocessor.transformers_):
         if key == "remainder" or pipe == "drop":
             continue
         name = str(cols[0])
         steps = dict(pipe.steps)
         weight = float(weights.get(key, 1.0))
         if "onehot" in steps:
-            parts = _categorical(name, steps)
+            text, level, parts = _categorical(name, steps, f"{PREFIX}t{i}", f"{PREFIX}l{i}")
+            cleaned.append(text)
+            grouped.append(level)
         elif "impute" in steps:
-            parts = _numeric(name, steps)
+            value, parts = _numeric(name, steps, f"{PREFIX}n{i}")
+            cleaned.append(value)
         else:
             raise ModelError(_l(
                 "The saved model prepares column {name!r} in a way SQL scoring does not know.",
                 name=name,
             ))
-        out.extend(PreparedColumn(n, _weighted(e, weight)) for n, e in parts)
-    return out
+        prepared.extend(PreparedColumn(n, _weighted(e, weight)) for n, e in parts)
+    return Preparation(tuple(cleaned), tuple(grouped), tuple(prepared))
 
 
-def level_text(name: str) -> exp.Expression:
-    """The column as trimmed text with blanks and missing values as "missing" (``RareGrouper._as_text``)."""
-    from segcore.model.transformers import MISSING_LABEL
-
-    text = exp.Trim(this=exp.cast(column(name), TEXT))
-    blank = exp.or_(exp.Is(this=column(name), expression=exp.Null()), exp.EQ(this=text.copy(), expression=_s("")))
-    return exp.Case().when(blank, _s(MISSING_LABEL)).else_(text.copy())
-
-
-def _numeric(name: str, steps: dict) -> list[tuple[str, exp.Expression]]:
+def _numeric(name: str, steps: dict, cleaned_name: str) -> tuple[PreparedColumn, list[tuple[str, exp.Expression]]]:
+    """The scaled value (NULL when missing) as the cleaned column; imputed value and "was missing" flag from it."""
     if "scale" in steps:
         value: exp.Expression = exp.cast(column(name), DOUBLE)
     else:  # a true/false column at fit: CASE reads a warehouse BOOLEAN everywhere (PostgreSQL cannot CAST it)
@@ -97,28 +111,37 @@ def _numeric(name: str, steps: dict) -> list[tuple[str, exp.Expression]]:
             expression=number(scale.scale_[0]),
         )
     impute = steps["impute"]
-    filled = exp.Coalesce(this=value, expressions=[number(impute.statistics_[0])])
+    filled = exp.Coalesce(this=exp.column(cleaned_name), expressions=[number(impute.statistics_[0])])
     parts = [(name, filled)]
-    if bool(impute.has_missing_[0]):
-        was_missing = exp.Is(this=column(name), expression=exp.Null())
+    if bool(impute.has_missing_[0]):  # the scaled value is NULL exactly when the input is
+        was_missing = exp.Is(this=exp.column(cleaned_name), expression=exp.Null())
         parts.append((f"missingindicator_{name}", exp.Case().when(was_missing, number(1)).else_(number(0))))
-    return parts
+    return PreparedColumn(cleaned_name, value), parts
 
 
-def _categorical(name: str, steps: dict) -> list[tuple[str, exp.Expression]]:
+def _categorical(
+    name: str, steps: dict, text_name: str, level_name: str
+) -> tuple[PreparedColumn, PreparedColumn, list[tuple[str, exp.Expression]]]:
+    """Trimmed text, then the kept level ("missing" for blank/NULL, "other" for the rest, as ``RareGrouper``), then
+    one 0/1 column per level the one-hot encoder knows (unknown levels get all zeros)."""
+    from segcore.model.transformers import MISSING_LABEL
+
     group, onehot = steps["group"], steps["onehot"]
     kept = [str(v) for v in group.levels_[0]]
-    text = level_text(name)
-    grouped = (
-        exp.Case().when(exp.In(this=text, expressions=[_s(v) for v in kept]), text.copy()).else_(_s(group.other_label))
-        if kept
-        else _s(group.other_label)
-    )
+    other = _s(group.other_label)
+    missing = getattr(group, "missing_label", MISSING_LABEL)
+    text = exp.column(text_name)
+    blank = exp.or_(exp.Is(this=text.copy(), expression=exp.Null()), exp.EQ(this=text.copy(), expression=_s("")))
+    level = exp.Case().when(blank, _s(missing) if missing in kept else other.copy())
+    if kept:  # blank text is never a kept level: the grouper read it as "missing"
+        level = level.when(exp.In(this=text.copy(), expressions=[_s(v) for v in kept]), text.copy())
+    level = level.else_(other.copy())
     parts = []
-    for level in onehot.categories_[0]:
-        hit = exp.EQ(this=grouped.copy(), expression=_s(str(level)))
-        parts.append((f"{name}_{level}", exp.Case().when(hit, number(1)).else_(number(0))))
-    return parts
+    for value in onehot.categories_[0]:
+        hit = exp.EQ(this=exp.column(level_name), expression=_s(str(value)))
+        parts.append((f"{name}_{value}", exp.Case().when(hit, number(1)).else_(number(0))))
+    cleaned = PreparedColumn(text_name, exp.Trim(this=exp.cast(column(name), TEXT)))
+    return cleaned, PreparedColumn(level_name, level), parts
 
 
 def _weighted(expression: exp.Expression, weight: float) -> exp.Expression:

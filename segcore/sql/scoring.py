@@ -4,8 +4,9 @@
 query reads the model's input columns (same names as when it was fitted) and returns the id column (when the model
 has one), ``segment`` and ``segment_name``, in three nested steps:
 
-1. prepared: the pinned-segment rule that matches (earlier rules win) and every prepared column
-   (``segcore.sql.features``); a segmentation on factor scores adds a step turning them into its factor scores
+1. prepared: the pinned-segment rule that matches (earlier rules win), each input column cleaned once, category
+   levels grouped once, then every prepared column (``segcore.sql.features``: three SELECTs, so no expression is
+   repeated per one-hot column); a segmentation on factor scores adds a step turning them into its factor scores
    (``segcore.model.factorspace``: centred columns times fixed weights);
 2. distances: the squared Euclidean distance to every segment centre;
 3. segment: the pinned segment when one matched, else the nearest centre. Ties at exactly equal distance go to the
@@ -24,10 +25,7 @@ from segcore.errors import ModelError
 from segcore.i18n import _l
 from segcore.labels import UNASSIGNED, unassigned_name
 from segcore.sql.dialects import DIALECTS
-from segcore.sql.features import DOUBLE, TEXT, column, number, prepared_columns
-
-# Internal column names of the nested steps; the prefix keeps them apart from the customer's own columns.
-PREFIX = "segcore_"
+from segcore.sql.features import DOUBLE, PREFIX, TEXT, column, number, preparation
 
 
 def scoring_query(seg, *, table: str | exp.Expression = "customers") -> exp.Select:
@@ -40,7 +38,8 @@ def scoring_query(seg, *, table: str | exp.Expression = "customers") -> exp.Sele
                 "warehouse.",
             )
         )
-    features = prepared_columns(seg.preprocessor)
+    steps = preparation(seg.preprocessor)
+    features = steps.prepared
     centers = seg.centers
     projection = seg.projection
     n_space = projection.n_inputs if projection is not None else centers.shape[1]
@@ -57,11 +56,19 @@ def scoring_query(seg, *, table: str | exp.Expression = "customers") -> exp.Sele
     carried = [column(id_col)] if id_col else []
 
     pin = _pin_expression(seg.pins)
+    cleaned = exp.select(
+        exp.Star(), pin.as_(f"{PREFIX}pin"), *(c.expression.as_(c.name) for c in steps.cleaned)
+    ).from_(_source(table))
+    if steps.grouped:
+        cleaned = exp.select(exp.Star(), *(g.expression.as_(g.name) for g in steps.grouped)).from_(
+            cleaned.subquery("cleaned")
+        )
     prepared = exp.select(
         *keep,
-        pin.as_(f"{PREFIX}pin"),
-        *(f.expression.as_(f"{PREFIX}f{j}") for j, f in enumerate(features)),
-    ).from_(_source(table))
+        exp.column(f"{PREFIX}pin"),
+        # DOUBLE, so (f - c) * (f - c) is float arithmetic (an integer 0/1 minus a literal is a DECIMAL that overflows)
+        *(exp.cast(f.expression, DOUBLE).as_(f"{PREFIX}f{j}") for j, f in enumerate(features)),
+    ).from_(cleaned.subquery("grouped" if steps.grouped else "cleaned"))
 
     space, axis = prepared.subquery("prepared"), "f"
     if projection is not None:
@@ -145,7 +152,7 @@ def _squared_distance(center, *, axis: str = "f") -> exp.Expression:
     for j, c in enumerate(center):
         feature = exp.column(f"{PREFIX}{axis}{j}")
         diff = _minus(feature, c)
-        term = exp.Pow(this=diff, expression=exp.Literal.number(2))
+        term = exp.Mul(this=exp.paren(diff), expression=exp.paren(diff.copy()))  # x * x: no POWER call per term
         total = term if total is None else exp.Add(this=total, expression=term)
     return total
 
