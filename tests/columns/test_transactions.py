@@ -138,6 +138,7 @@ def test_segment_map_has_the_eleven_classic_names():
         rfm_segment(6, 1, 1)
 
 
+@pytest.mark.slow
 def test_messy_rows_are_counted_not_lost():
     log = pd.DataFrame(
         {

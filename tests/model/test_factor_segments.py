@@ -80,6 +80,7 @@ def test_assign_and_a_reloaded_model_reproduce_every_assignment(wave1):
     assert (loaded.assign(new)["segment"].to_numpy() == seg.assign(new)["segment"].to_numpy()).all()
 
 
+@pytest.mark.slow
 def test_next_wave_refitted_on_factors_keeps_the_segment_ids(wave1):
     df, group, seg = wave1
     later, _ = _planted(seed=0, shift=3.0)  # the same customers a month later, a little more daytime use

@@ -48,6 +48,7 @@ def test_sample_log_csv_matches_pandas():
     assert len(got.df) > 1000 and "share_web" in got.df and got.df["rfm_segment"].nunique() > 5
 
 
+@pytest.mark.slow
 def test_long_logs_count_purchase_days_without_the_day_bitmap(monkeypatch):
     """Logs spanning more than BITMAP_MAX_DAYS count days with a GROUP BY customer and day: same customers."""
     import segcore.sql.logs as logs

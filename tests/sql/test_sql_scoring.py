@@ -35,6 +35,7 @@ def test_duckdb_agrees_with_assign_on_mixed_data(model):
     assert scored["segment"].notna().all()
 
 
+@pytest.mark.slow
 def test_duckdb_agrees_with_assign_on_factor_scores():
     # segments found on the factor scores of the columns (issue 12): the SQL rebuilds the prepared columns, then
     # the factor scores, then the nearest centre; the hard cases (missing, unseen, pinned) as above

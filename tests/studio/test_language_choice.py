@@ -13,6 +13,7 @@ def picker(at: AppTest):
     return at.sidebar.selectbox(key="lang")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("url", "browser", "expected"),
     [
