@@ -51,11 +51,11 @@ def test_sample_log_csv_matches_pandas():
 @pytest.mark.slow
 def test_long_logs_count_purchase_days_without_the_day_bitmap(monkeypatch):
     """Logs spanning more than BITMAP_MAX_DAYS count days with a GROUP BY customer and day: same customers."""
-    import segcore.sql.logs as logs
+    import segcore.sql.logsums as logsums
 
     path = SAMPLE_DATA / "transactions.csv"
     bitmap = duck(path)
-    monkeypatch.setattr(logs, "BITMAP_MAX_DAYS", 0)
+    monkeypatch.setattr(logsums, "BITMAP_MAX_DAYS", 0)
     grouped = duck(path)
     assert_same(grouped, to_customers(load_table(path).df))
     assert grouped.df["frequency"].tolist() == bitmap.df["frequency"].tolist()

@@ -1,0 +1,170 @@
+"""The aggregation queries over a transaction log in DuckDB: one pass for the counts of unusable rows and the spend
+per channel/category value, the choice of the top levels, and the GROUP BY customer that returns per-customer sums,
+first/last dates and order counts (run with DuckDB's own progress estimate)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pandas as pd
+
+from segcore.columns import rfm
+from segcore.columns import transactions as tx
+from segcore.sql.logread import date_sql
+
+Progress = Callable[[float, str], None]
+# Seconds between progress reports while the big GROUP BY runs.
+POLL_S = 0.5
+# Purchase days are counted as one bit per day of the log's span up to this span (~10 years: 458 bytes per
+# customer, less than a hash set of their days); longer logs count days with a second GROUP BY.
+BITMAP_MAX_DAYS = 3660
+
+
+def counts_and_totals(
+    con,
+    relation: str,
+    counts: str,
+    spend: str,
+    kinds: list[str],
+    *,
+    kept_at: int,
+    max_at: int | None = None,
+    min_at: int | None = None,
+) -> tuple[tuple, dict]:
+    """The ``counts`` over all rows, and ``SUM(spend`` per raw value of each kind, in one pass over the log.
+
+    Grouped by every kind's raw value at once (a few dozen groups): the counts add up across groups (``max_at`` is
+    the one maximum, ``min_at`` the one minimum), and values seen only on rows that are left out are not levels (``counts[kept_at]``)."""
+    if not kinds:
+        return con.execute(f"SELECT {counts} FROM ({relation})").fetchone(), {}
+    rows = con.execute(f"SELECT {', '.join(kinds)}, SUM({spend}), {counts} FROM ({relation}) GROUP BY ALL").fetchall()
+    n = len(kinds)
+    stats = [r[n + 1 :] for r in rows]
+    overall = []
+    for j in range(len(stats[0]) if stats else 0):
+        values = [s[j] for s in stats if s[j] is not None]
+        if j in (max_at, min_at):
+            overall.append(((max if j == max_at else min)(values)) if values else None)
+        else:
+            overall.append(sum(values))
+    totals = {}
+    for i, kind in enumerate(kinds):
+        spend_by, kept_by = {}, {}
+        for r in rows:
+            spend_by[r[i]] = spend_by.get(r[i], 0.0) + float(r[n] or 0.0)
+            kept_by[r[i]] = kept_by.get(r[i], 0) + r[n + 1 + kept_at]
+        totals[kind] = [(value, total) for value, total in spend_by.items() if kept_by[value] > 0]
+    return tuple(overall), totals
+
+
+def top_levels(totals: dict) -> dict[str, list[tuple[str, list]]]:
+    """Per kind, the ``TOP_LEVELS`` level keys with the most purchase spend (ties by name), plus "other" when
+    more exist; each key with the raw values that read as it ('Web ', 'web' -> 'web')."""
+    out = {}
+    for kind, mine in totals.items():
+        raws = [raw for raw, _ in mine]
+        keys = rfm.level_key(pd.Series(raws, dtype=object)).tolist()
+        sums = pd.Series([v for _, v in mine], index=keys, dtype=float).groupby(level=0).sum().sort_index()
+        order = list(sums.sort_values(ascending=False, kind="stable").index)
+        top = order[: rfm.TOP_LEVELS]
+        if len(order) > len(top) and "other" not in top:
+            top.append("other")
+        out[kind] = [(key, [raw for raw, k in zip(raws, keys, strict=True) if k == key]) for key in top]
+    return out
+
+
+def per_customer_query(kept: str, columns: tx.TransactionColumns, tops: dict, *, first_day, span: int | None) -> str:
+    """One GROUP BY customer. Orders are counted without COUNT(DISTINCT), which cost DuckDB five times the rest of
+    the query (a hash set per customer): purchase days as one bit per day of the log's span when that span is
+    short (``BITMAP_MAX_DAYS``), else a first GROUP BY customer and order that the second one counts."""
+    indexes = []
+    level_sums = []
+    for kind, top in tops.items():
+        # each row's level as a small number, worked out once; "other" takes every value outside the top levels
+        whens = " ".join(f"WHEN {_raw_test(kind, raws)} THEN {j}" for j, (key, raws) in enumerate(top) if raws)
+        keys = [key for key, _ in top]
+        fallback = keys.index("other") if "other" in keys else "NULL"
+        indexes.append(f"CASE {whens} ELSE {fallback} END AS {kind}_ix" if whens else f"{fallback} AS {kind}_ix")
+        level_sums.extend(f"{kind}_{j}" for j in range(len(top)))
+    if indexes:
+        kept = f"SELECT *, {', '.join(indexes)} FROM ({kept})"
+    spend = [f"SUM(CASE WHEN {name.rsplit('_', 1)[0]}_ix = {name.rsplit('_', 1)[1]} THEN GREATEST(amount, 0) "
+             f"ELSE 0 END) AS {name}" for name in level_sums]  # fmt: skip
+    if columns.order is None and span is not None and span <= BITMAP_MAX_DAYS:
+        offset = f"CAST(day - {date_sql(pd.Timestamp(first_day))} AS INTEGER)"
+        parts = [
+            "customer",
+            "SUM(amount) AS monetary",
+            "MIN(day) FILTER (amount > 0) AS first_buy",
+            "MAX(day) FILTER (amount > 0) AS last_buy",
+            "MIN(day) AS first_any",
+            "MAX(day) AS last_any",
+            f"COALESCE(bit_count(bitstring_agg({offset}, 0, {span}) FILTER (amount > 0)), 0) AS frequency",
+            "SUM(COALESCE(quantity, 0)) AS units",
+            *spend,
+        ]
+        return f"SELECT {', '.join(parts)} FROM ({kept}) GROUP BY customer"
+    # lines without an order id count as one order per customer and day
+    key = "COALESCE('o' || order_id, 'd' || CAST(day AS VARCHAR))" if columns.order is not None else "day"
+    inner = [
+        "customer",
+        "SUM(amount) AS monetary",
+        "MIN(day) FILTER (amount > 0) AS first_buy",
+        "MAX(day) FILTER (amount > 0) AS last_buy",
+        "MIN(day) AS first_any",
+        "MAX(day) AS last_any",
+        "bool_or(amount > 0) AS bought",
+        "SUM(COALESCE(quantity, 0)) AS units",
+        *spend,
+    ]
+    outer = [
+        "customer",
+        "SUM(monetary) AS monetary",
+        "MIN(first_buy) AS first_buy",
+        "MAX(last_buy) AS last_buy",
+        "MIN(first_any) AS first_any",
+        "MAX(last_any) AS last_any",
+        "COUNT(*) FILTER (bought) AS frequency",
+        "SUM(units) AS units",
+        *(f"SUM({name}) AS {name}" for name in level_sums),
+    ]
+    per_order = f"SELECT {', '.join(inner)} FROM ({kept}) GROUP BY customer, {key}"
+    return f"SELECT {', '.join(outer)} FROM ({per_order}) GROUP BY customer"
+
+
+def _raw_test(kind: str, raws: list) -> str:
+    """True for rows whose raw level is one of ``raws`` (None: missing)."""
+    tests = []
+    values = [r for r in raws if r is not None]
+    if values:
+        tests.append(f"{kind} IN ({', '.join(_text(v) for v in values)})")
+    if len(values) < len(raws):
+        tests.append(f"{kind} IS NULL")
+    return "(" + (" OR ".join(tests) or "FALSE") + ")"
+
+
+def _text(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def run_with_progress(con, sql: str, report: Progress, *, start: float, end: float) -> pd.DataFrame:
+    """Run the query in a worker thread and report DuckDB's own progress estimate while it runs."""
+    result: dict = {}
+
+    def work() -> None:
+        try:
+            result["df"] = con.execute(sql).df()
+        except Exception as error:  # handed back to the caller's thread below
+            result["error"] = error
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(POLL_S)
+        done = con.query_progress() if worker.is_alive() else 100.0
+        if done is not None and done >= 0:
+            report(round(start + (end - start) * min(done, 100.0) / 100.0, 4), "Adding up every customer's purchases")
+    if "error" in result:
+        raise result["error"]
+    return result["df"]
