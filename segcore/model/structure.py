@@ -29,6 +29,7 @@ from typing import Literal
 import numpy as np
 
 from segcore.i18n import Message, _l
+from segcore.model.mixed import discrete_blocks
 from segcore.model.quality import pairwise_distances_f32, silhouette_from_distances
 from segcore.model.smallkmeans import kmeans, one_blas_thread
 
@@ -116,15 +117,13 @@ def clusterability(X, *, k_max: int = STRUCTURE_K_MAX, random_state: int = 0) ->
         X = X[np.sort(rng.choice(n, STRUCTURE_ROWS, replace=False))]
     m = X.shape[0]
     ks = tuple(range(1, max(2, min(k_max, STRUCTURE_K_MAX, m - 1)) + 1))
-    centred = X - X.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    rotated = centred @ vt.T  # principal-axis coordinates: the reference box follows the data's orientation
-    low, high = rotated.min(axis=0), rotated.max(axis=0)
+    blocks = discrete_blocks(X)
+    rotated, reference = _null_reference(X, blocks)
     refs = np.empty((REFERENCES, len(ks)))
     with one_blas_thread():
         fits = [_fit(rotated, k, random_state) for k in ks]
         for b in range(REFERENCES):
-            ref = rng.uniform(low, high, size=rotated.shape)
+            ref = reference(rng)
             refs[b] = [_log_w(ref, k, random_state + 1 + b) for k in ks]
     data = np.array([f[0] for f in fits])
     gap = refs.mean(axis=0) - data
@@ -164,6 +163,33 @@ def clusterability(X, *, k_max: int = STRUCTURE_K_MAX, random_state: int = 0) ->
             k=int(ks[k_hat]), gain=float(g), sil=float(sil), clear=CLEAR_SILHOUETTE,
         )
     return Structure(verdict, reason, ks[k_hat], ks, tuple(gap), tuple(sd), m)
+
+
+def _null_reference(X: np.ndarray, blocks: list[list[int]]):
+    """The matrix the data is judged in, and a function drawing one reference data set of the same shape.
+
+    Continuous columns are rotated to their principal axes and the reference draws them uniformly in that box
+    (Tibshirani's method b). A discrete column cannot be judged against a continuous box: its levels are perfectly
+    separated by construction, so every split along its codes would look like structure (the reason planted groups
+    used to be split into their category-code sub-groups). The reference keeps each discrete block's own codes and
+    level shares by permuting its rows, independently of every other block (the independence null of latent class
+    analysis): only associations between columns, and groups in the continuous columns, count as structure.
+    """
+    discrete = [c for block in blocks for c in block]
+    continuous = np.setdiff1d(np.arange(X.shape[1]), discrete)
+    centred = X[:, continuous] - X[:, continuous].mean(axis=0)
+    if centred.shape[1]:
+        _, _, vt = np.linalg.svd(centred, full_matrices=False)
+        centred = centred @ vt.T  # principal-axis coordinates: the reference box follows the data's orientation
+    low, high = centred.min(axis=0), centred.max(axis=0)
+    codes = [X[:, block] for block in blocks]
+    data = np.hstack([centred, *codes])
+
+    def reference(rng: np.random.Generator) -> np.ndarray:
+        box = rng.uniform(low, high, size=centred.shape)
+        return np.hstack([box, *(c[rng.permutation(len(c))] for c in codes)])
+
+    return data, reference
 
 
 def _tibshirani_k(gap: np.ndarray, sd: np.ndarray, beats: np.ndarray) -> int:

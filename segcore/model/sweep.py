@@ -23,6 +23,7 @@ from segcore.model.cluster import (
     sample_rows,
     segment_means,
 )
+from segcore.model.mixed import classification_bic, discrete_blocks
 from segcore.model.quality import pairwise_distances_f32, silhouette_from_distances
 from segcore.model.spec import DEFAULT_K_VALUES, check_k_values, check_method
 from segcore.model.stability import bootstrap_stability
@@ -53,7 +54,7 @@ SWEEP_N_INIT = 2
 SILHOUETTE_TIE = 0.02
 
 Progress = Callable[[float, str], None]
-SWEEP_COLUMNS = ["k", "silhouette", "calinski_harabasz", "davies_bouldin", "stability", "inertia", "gap_gain"]
+SWEEP_COLUMNS = ["k", "silhouette", "calinski_harabasz", "davies_bouldin", "stability", "inertia", "gap_gain", "bic"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def sweep(
     sil_rows = sample_rows(len(rows), size=SWEEP_SILHOUETTE_SAMPLE, random_state=random_state + 2)
     sil_dist = pairwise_distances_f32(Xs[sil_rows])
     score_rows = sample_rows(len(rows), size=SWEEP_COMPACTNESS_SAMPLE, random_state=random_state + 3)
+    blocks = discrete_blocks(Xs[score_rows])
 
     def report(fraction: float, message: str) -> None:
         if progress is not None:
@@ -141,7 +143,7 @@ def sweep(
     report(0.15, _("Trying {low} to {high} segments on {rows:,} customers", low=ks[0], high=ks[-1], rows=len(rows)))
     records = []
     for i, k in enumerate(ks):
-        record = _score_k(Xs, k, method, random_state, sil_rows, sil_dist, score_rows)
+        record = _score_k(Xs, k, method, random_state, sil_rows, sil_dist, score_rows, blocks)
         record["gap_gain"] = structure.gain(k) if k in structure.ks else float("nan")
         records.append(record)
         report(0.15 + 0.85 * (i + 1) / len(ks), _("Tried {k} segments ({i} of {n})", k=k, i=i + 1, n=len(ks)))
@@ -171,8 +173,10 @@ def recommend(table: pd.DataFrame, *, structure: Structure | None = None) -> tup
     if len(eligible):
         best = sil[eligible.index].max()
         tied = eligible[sil[eligible.index] >= best - SILHOUETTE_TIE]
-        order = tied.assign(_gain=gain[tied.index].fillna(-np.inf), _stab=stab[tied.index])
-        pick = order.sort_values(["_gain", "_stab", "k"], ascending=[False, False, True]).index[0]
+        bic = t["bic"] if "bic" in t else pd.Series(np.nan, index=t.index)
+        order = tied.assign(_bic=bic[tied.index].fillna(-np.inf), _gain=gain[tied.index].fillna(-np.inf),
+                            _stab=stab[tied.index])
+        pick = order.sort_values(["_bic", "_gain", "_stab", "k"], ascending=[False, False, False, True]).index[0]
         row = t.loc[pick]
         k = int(row["k"])
         figures = {"k": k, "sil": _two(row["silhouette"]), "stab": _two(row["stability"])}
@@ -207,7 +211,7 @@ def _two(value) -> str:
     return format_number(float(value), digits=2)
 
 
-def _score_k(Xs: np.ndarray, k: int, method: str, random_state: int, sil_rows, sil_dist, score_rows) -> dict:
+def _score_k(Xs: np.ndarray, k: int, method: str, random_state: int, sil_rows, sil_dist, score_rows, blocks) -> dict:
     """Every figure for one k, read on samples: the fit runs on the compactness sample and labels the rest."""
     Xc = Xs[score_rows]
     if method == "kmeans":
@@ -236,6 +240,7 @@ def _score_k(Xs: np.ndarray, k: int, method: str, random_state: int, sil_rows, s
         "silhouette": silhouette_from_distances(sil_dist, sil_labels),
         **scores,
         "stability": stable.overall,
+        "bic": classification_bic(Xc, labels, blocks),
     }
 
 
