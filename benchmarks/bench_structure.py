@@ -5,7 +5,7 @@ and dimensions) must get structure "none". Planted well-separated groups of uneq
 category columns must get "clear", the right k from the sweep's rule and an adjusted Rand index >= 0.9 for the fit.
 Every case goes through segcore's own preparation first (skewed columns are judged after its transform).
 
-    nice python benchmarks/bench_structure.py [--seeds 3] [--planted-seeds 2] [--out docs/structure_rates.md]
+    nice python benchmarks/bench_structure.py [--seeds 3] [--planted-seeds 2] [--out docs/STRUCTURE_RATES.md]
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Generated customer tables with a known answer, for the clusterability verdict and the k rule.
 
 Nulls (one population, the verdict must be "none"): Gaussian clouds with a random covariance, skewed spend-like
-single populations (correlated log-normal spend/orders and a gamma recency) and uniform boxes with random side
-lengths. Planted (the verdict must be "clear", with the right k and ARI >= 0.9): k = 2..6 well-separated groups of
+single populations (correlated log-normal spend/orders and a gamma recency), uniform boxes with random side
+lengths, and mixed tables (a Gaussian cloud next to two category columns drawn independently of it and of each other:
+levels that follow nothing are not segments). Planted (the verdict must be "clear", with the right k and ARI >= 0.9): k = 2..6 well-separated groups of
 unequal sizes, numeric columns plus category columns that lean to each group.
 
 Every case is a DataFrame with its numeric and categorical column lists, so it goes through segcore's preparation
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-NULL_KINDS = ("gaussian", "skewed", "uniform")
+NULL_KINDS = ("gaussian", "skewed", "uniform", "mixed")
 SIZES = (400, 2_000, 10_000)
 DIMS = (2, 5, 12)
 
@@ -55,10 +56,18 @@ def null_case(kind: str, n: int, d: int, seed: int) -> Case:
             else:
                 cols.append(rng.gamma(2.0, 20.0, size=n) * np.exp(0.3 * z[:, j]))  # days since last order
         x = np.column_stack(cols)
+    elif kind == "mixed":
+        x = rng.multivariate_normal(rng.normal(0, 5, d), _random_covariance(rng, d), size=n)
     else:
         raise ValueError(kind)
     names = [f"x{j}" for j in range(d)]
-    return Case(f"{kind} n={n} d={d} seed={seed}", pd.DataFrame(x, columns=names), names, [], 1)
+    df = pd.DataFrame(x, columns=names)
+    categorical = []
+    if kind == "mixed":
+        for c in range(2):
+            df[f"cat{c}"] = rng.choice([f"L{c}_{v}" for v in range(4)], size=n, p=rng.dirichlet(np.full(4, 2.0)))
+            categorical.append(f"cat{c}")
+    return Case(f"{kind} n={n} d={d} seed={seed}", df, names, categorical, 1)
 
 
 def planted_case(k: int, n: int, d: int, seed: int, *, n_categorical: int = 2, separation: float = 7.0) -> Case:

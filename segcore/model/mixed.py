@@ -89,7 +89,7 @@ def classification_bic(X: np.ndarray, labels: np.ndarray, blocks: list[list[int]
         score = np.log(counts / len(seg))[None, :] - 0.5 * (
             ((Xc[:, None, :] - centres[None, :, :]) ** 2) / variance
         ).sum(axis=2)
-        for level, L in zip(levels, n_levels):
+        for level, L in zip(levels, n_levels, strict=True):
             table = _level_table(seg, level, k, L)
             shares = (table + 0.5) / (counts[:, None] + 0.5 * L)  # smoothed: an unseen level is unlikely, not barred
             score += np.log(shares)[:, level].T
@@ -123,7 +123,7 @@ def _bic(Xc: np.ndarray, seg: np.ndarray, levels, n_levels, floor) -> float:
     if p:
         _, variance = _gaussian(Xc, seg, counts, floor)
         loglik -= 0.5 * n * float((np.log(2 * np.pi * variance) + 1.0).sum())
-    for level, L in zip(levels, n_levels):
+    for level, L in zip(levels, n_levels, strict=True):
         table = _level_table(seg, level, k, L)
         seen = table > 0
         loglik += float((table[seen] * np.log((table / counts[:, None])[seen])).sum())

@@ -153,43 +153,39 @@ def sweep(
 
 
 def recommend(table: pd.DataFrame, *, structure: Structure | None = None) -> tuple[int, str]:
-    """The documented rule, using separation, stability and the null reference together:
+    """The documented rule, using separation, stability, the null reference and the likelihood together:
 
     1. eligible k: stable (bootstrap Jaccard >= STABLE_MIN) and, where the gap statistic was computed, better than
        one population (gap gain > 0);
-    2. among them the best silhouette; silhouettes within SILHOUETTE_TIE are a tie, won by the larger gain over the
-       null reference (the gap statistic, which already pays for every extra segment), then the more stable k, then
-       the smaller k (no default pull towards more segments);
-    3. if no k is eligible, the most stable k (ties to the smaller), said to be rough.
+    2. separation sets the ceiling: no more segments than the largest eligible k whose silhouette is within
+       SILHOUETTE_TIE of the best (closer is sampling noise);
+    3. up to that ceiling, the largest BIC of the mixed model (``segcore.model.mixed``), ties to the smaller k: the
+       likelihood reads categories as categories, so it does not reward splitting a group by one column's levels,
+       which distances (silhouette, gap statistic) see as tight, well separated groups;
+    4. if no k is eligible, the most stable k (ties to the smaller), said to be rough.
 
-    With a "none" verdict the rule still ranks k (a user may force one), but the reason says there are no groups.
+    Tables without a BIC column (sweeps saved before it) keep the earlier step 2-3: the best silhouette, ties to the
+    larger gap gain, the more stable, then the smaller k. With a "none" verdict the rule still ranks k (a user may
+    force one), but the reason says there are no groups.
     """
     t = table.sort_values("k").reset_index(drop=True)
     sil = t["silhouette"].fillna(-1.0)
     stab = t["stability"].fillna(-1.0)
     gain = t["gap_gain"] if "gap_gain" in t else pd.Series(np.nan, index=t.index)
+    bic = t["bic"] if "bic" in t else pd.Series(np.nan, index=t.index)
     beats_null = gain.isna() | (gain > 0)
     eligible = t[(stab >= STABLE_MIN) & t["silhouette"].notna() & beats_null]
     if len(eligible):
         best = sil[eligible.index].max()
         tied = eligible[sil[eligible.index] >= best - SILHOUETTE_TIE]
-        bic = t["bic"] if "bic" in t else pd.Series(np.nan, index=t.index)
-        order = tied.assign(_bic=bic[tied.index].fillna(-np.inf), _gain=gain[tied.index].fillna(-np.inf),
-                            _stab=stab[tied.index])
-        pick = order.sort_values(["_bic", "_gain", "_stab", "k"], ascending=[False, False, False, True]).index[0]
-        row = t.loc[pick]
-        k = int(row["k"])
-        figures = {"k": k, "sil": _two(row["silhouette"]), "stab": _two(row["stability"])}
-        if pd.isna(row.get("gap_gain")):
-            reason = _("{k} segments: the clearest separation among the stable choices (silhouette {sil}, "
-                       "stability {stab}).", **figures)
+        if bic[eligible.index].notna().all():
+            candidates = eligible[eligible["k"] <= tied["k"].max()]
+            order = candidates.assign(_bic=bic[candidates.index])
+            pick = order.sort_values(["_bic", "k"], ascending=[False, True]).index[0]
         else:
-            reason = _("{k} segments: the clearest separation among the stable choices (silhouette {sil}, "
-                       "stability {stab}, gap statistic gain {gain} over one population).",
-                       gain=_two(row["gap_gain"]), **figures)
-        if len(tied) > 1:
-            others = ", ".join(str(int(v)) for v in tied["k"] if int(v) != k)
-            reason += " " + _("{others} segments separate as well but stand out less from one population.", others=others)
+            order = tied.assign(_gain=gain[tied.index].fillna(-np.inf), _stab=stab[tied.index])
+            pick = order.sort_values(["_gain", "_stab", "k"], ascending=[False, False, True]).index[0]
+        k, reason = _chosen_reason(t.loc[pick], tied, with_bic=bic[eligible.index].notna().all())
     else:
         row = t.loc[stab.idxmax()]
         k = int(row["k"])
@@ -204,6 +200,35 @@ def recommend(table: pd.DataFrame, *, structure: Structure | None = None) -> tup
             "of segments better than one). If you still ask for {k} segments, they are cuts of a continuum.",
             k=k,
         )
+    return k, reason
+
+
+def _chosen_reason(row: pd.Series, tied: pd.DataFrame, *, with_bic: bool) -> tuple[int, str]:
+    """The reason sentence for an eligible pick, naming the evidence it rests on."""
+    k = int(row["k"])
+    figures = {"k": k, "sil": _two(row["silhouette"]), "stab": _two(row["stability"])}
+    others = ", ".join(str(int(v)) for v in tied["k"] if int(v) != k)
+    if not with_bic:
+        if pd.isna(row.get("gap_gain")):
+            reason = _("{k} segments: the clearest separation among the stable choices (silhouette {sil}, "
+                       "stability {stab}).", **figures)
+        else:
+            reason = _("{k} segments: the clearest separation among the stable choices (silhouette {sil}, "
+                       "stability {stab}, gap statistic gain {gain} over one population).",
+                       gain=_two(row["gap_gain"]), **figures)
+        if others:
+            reason += " " + _("{others} segments separate as well but stand out less from one population.", others=others)
+        return k, reason
+    if pd.isna(row.get("gap_gain")):
+        reason = _("{k} segments: the best-supported choice among the stable ones (silhouette {sil}, stability "
+                   "{stab}, and the best likelihood (BIC) of them).", **figures)
+    else:
+        reason = _("{k} segments: the best-supported choice among the stable ones (silhouette {sil}, stability "
+                   "{stab}, gap statistic gain {gain} over one population, and the best likelihood (BIC) of them).",
+                   gain=_two(row["gap_gain"]), **figures)
+    if others:
+        reason += " " + _("{others} segments separate about as well, but their extra segments do not fit the "
+                          "customers better.", others=others)
     return k, reason
 
 
