@@ -17,6 +17,7 @@ split that separates customers on the continuous columns, or on several associat
 from __future__ import annotations
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 # Classification EM steps that refine a k-means partition before its likelihood is read (it settles in a few).
 REFINE_STEPS = 10
@@ -72,6 +73,12 @@ def classification_bic(X: np.ndarray, labels: np.ndarray, blocks: list[list[int]
     customer whose category is unusual for their group with the wrong group. The model, which reads that level as one
     more draw from the group's level shares, moves such customers back before the partition is judged.
     """
+    # One BLAS thread: these products are small, and on a shared machine spinning threads made them 10x slower.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _refined_bic(X, labels, blocks)
+
+
+def _refined_bic(X: np.ndarray, labels: np.ndarray, blocks: list[list[int]] | None) -> float:
     X = np.asarray(X, dtype=np.float64)
     keep = np.asarray(labels) >= 0
     X, labels = X[keep], np.asarray(labels)[keep]
@@ -86,33 +93,46 @@ def classification_bic(X: np.ndarray, labels: np.ndarray, blocks: list[list[int]
         k = int(seg.max()) + 1
         counts = np.bincount(seg, minlength=k).astype(np.float64)
         centres, variance = _gaussian(Xc, seg, counts, floor)
-        score = np.log(counts / len(seg))[None, :] - 0.5 * (
-            ((Xc[:, None, :] - centres[None, :, :]) ** 2) / variance
-        ).sum(axis=2)
+        score = np.log(counts / len(seg))[None, :] - 0.5 * _scaled_sq_distances(Xc, centres, variance)
         for level, L in zip(levels, n_levels, strict=True):
             table = _level_table(seg, level, k, L)
             shares = (table + 0.5) / (counts[:, None] + 0.5 * L)  # smoothed: an unseen level is unlikely, not barred
-            score += np.log(shares)[:, level].T
-        moved = np.unique(np.argmax(score, axis=1), return_inverse=True)[1]
+            score += np.log(shares).T[level]
+        moved = _compact(np.argmax(score, axis=1))
         if np.array_equal(moved, seg):
             break
         seg = moved
     return _bic(Xc, seg, levels, n_levels, floor)
 
 
+def _compact(seg: np.ndarray) -> np.ndarray:
+    """Renumber segments 0..k-1 in order, dropping any that lost every customer."""
+    present = np.bincount(seg) > 0
+    return (np.cumsum(present) - 1)[seg]
+
+
+def _scaled_sq_distances(Xc: np.ndarray, centres: np.ndarray, variance: np.ndarray) -> np.ndarray:
+    """sum_j (x_j - c_j)^2 / variance_j for every row and centre, by one matrix product."""
+    if not Xc.shape[1]:
+        return np.zeros((len(Xc), len(centres)))
+    scale = 1.0 / np.sqrt(variance)
+    Z, C = Xc * scale, centres * scale
+    d = (Z * Z).sum(axis=1)[:, None] - 2.0 * (Z @ C.T) + (C * C).sum(axis=1)[None, :]
+    return np.maximum(d, 0.0)
+
+
 def _gaussian(Xc: np.ndarray, seg: np.ndarray, counts: np.ndarray, floor: np.ndarray):
     """Segment means and the shared per-column variance (diagonal Gaussians with one covariance)."""
-    centres = np.zeros((len(counts), Xc.shape[1]))
-    np.add.at(centres, seg, Xc)
-    centres /= counts[:, None]
+    k = len(counts)
+    members = np.zeros((len(seg), k))
+    members[np.arange(len(seg)), seg] = 1.0
+    centres = (members.T @ Xc) / counts[:, None]
     variance = np.maximum(((Xc - centres[seg]) ** 2).mean(axis=0), floor) if len(Xc) else floor
     return centres, variance
 
 
 def _level_table(seg: np.ndarray, level: np.ndarray, k: int, n_levels: int) -> np.ndarray:
-    table = np.zeros((k, n_levels))
-    np.add.at(table, (seg, level), 1.0)
-    return table
+    return np.bincount(seg * n_levels + level, minlength=k * n_levels).reshape(k, n_levels).astype(np.float64)
 
 
 def _bic(Xc: np.ndarray, seg: np.ndarray, levels, n_levels, floor) -> float:

@@ -267,7 +267,7 @@ def test_sweep_finds_three_blobs(blobs):
     res = sweep(X, progress=lambda f, m: calls.append((f, m)))
     assert isinstance(res, SweepResult)
     assert res.recommended_k == 3
-    assert res.reason.startswith("3 segments: the clearest separation among the stable choices (silhouette 0.")
+    assert res.reason.startswith("3 segments: the best-supported choice among the stable ones (silhouette 0.")
     assert res.structure.verdict == "clear"
     assert list(res.table.columns) == [
         "k",
@@ -277,6 +277,7 @@ def test_sweep_finds_three_blobs(blobs):
         "stability",
         "inertia",
         "gap_gain",
+        "bic",
     ]
     assert res.table["k"].tolist() == list(range(2, 13))
     assert res.table.set_index("k")["gap_gain"].loc[3] > 1.0 and res.table["gap_gain"].iloc[-1] != res.table["gap_gain"].iloc[-1]
@@ -330,7 +331,35 @@ def test_sweep_other_methods(blobs):
     assert sweep(X, k_values=[2, 3, 4], method="agglomerative").recommended_k == 3
 
 
-def test_recommend_rule():
+def test_recommend_rule_reads_the_likelihood_up_to_the_silhouette_ceiling():
+    table = pd.DataFrame(
+        {
+            "k": [2, 3, 4, 5, 6],
+            "silhouette": [0.70, 0.62, 0.64, 0.75, 0.76],
+            "stability": [1.00, 0.95, 0.90, 0.93, 0.60],
+            "gap_gain": [0.9, 1.0, 1.1, 1.3, 1.4],
+            "bic": [-1000.0, -1010.0, -1020.0, -1040.0, -900.0],
+        }
+    )
+    # 6 is unstable; 5 separates best, so at most 5 segments; up to 5 the likelihood prefers 2 (the extra
+    # segments of 3-5 do not fit the customers better, e.g. a group split by one category's levels)
+    k, reason = recommend(table)
+    assert k == 2
+    assert reason == (
+        "2 segments: the best-supported choice among the stable ones (silhouette 0.70, stability 1.00, gap statistic "
+        "gain 0.90 over one population, and the best likelihood (BIC) of them). 5 segments separate about as well, "
+        "but their extra segments do not fit the customers better."
+    )
+    # the likelihood never goes above the ceiling, however high it is there
+    assert recommend(table.assign(bic=[-1000.0, -990.0, -980.0, -970.0, 0.0]))[0] == 5
+    # equal likelihood: the smaller k
+    assert recommend(table.assign(bic=[-1000.0, -1000.0, -1000.0, -1000.0, 0.0]))[0] == 2
+    # a k no better than one population is not eligible, whatever its likelihood
+    assert recommend(table.assign(gap_gain=[-0.1, 1.0, 1.1, 1.3, 1.4]))[0] == 3
+
+
+def test_recommend_rule_without_a_likelihood_column():
+    """Sweeps saved before the BIC column keep the earlier rule."""
     table = pd.DataFrame(
         {
             "k": [2, 3, 4, 5],

@@ -38,6 +38,7 @@ def _prepared(case):
         null_case("skewed", 1500, 3, 12),
         null_case("uniform", 1500, 2, 13),
         null_case("uniform", 600, 8, 14),
+        null_case("mixed", 1500, 3, 15),
     ],
     ids=lambda c: c.name,
 )
@@ -49,7 +50,17 @@ def test_single_populations_have_no_structure(case):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "case", [planted_case(3, 1500, 4, 21), planted_case(4, 1500, 4, 22), planted_case(2, 800, 3, 23)], ids=lambda c: c.name
+    "case",
+    [
+        planted_case(3, 1500, 4, 21),
+        planted_case(4, 1500, 4, 22),
+        planted_case(2, 800, 3, 23),
+        # two numeric columns next to two category columns: the customers whose category does not follow their group
+        # form tight sub-groups of identical codes, which must not become segments of their own
+        planted_case(3, 10_000, 2, 3000),
+        planted_case(4, 2_000, 2, 4000),
+    ],
+    ids=lambda c: c.name,
 )
 def test_planted_groups_are_clear_with_the_right_k(case):
     X = _prepared(case)
@@ -59,6 +70,7 @@ def test_planted_groups_are_clear_with_the_right_k(case):
     labels = fit_clusters(X, k=result.recommended_k, random_state=0).labels
     assert adjusted_rand_score(case.truth, labels) >= 0.9
     assert "stability" in result.reason and "silhouette" in result.reason and "gap statistic" in result.reason
+    assert "BIC" in result.reason
 
 
 @pytest.mark.slow
