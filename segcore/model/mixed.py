@@ -17,7 +17,8 @@ split that separates customers on the continuous columns, or on several associat
 from __future__ import annotations
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+
+from segcore.model.smallkmeans import one_blas_thread
 
 # Classification EM steps that refine a k-means partition before its likelihood is read (it settles in a few).
 REFINE_STEPS = 10
@@ -73,8 +74,7 @@ def classification_bic(X: np.ndarray, labels: np.ndarray, blocks: list[list[int]
     customer whose category is unusual for their group with the wrong group. The model, which reads that level as one
     more draw from the group's level shares, moves such customers back before the partition is judged.
     """
-    # One BLAS thread: these products are small, and on a shared machine spinning threads made them 10x slower.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():  # small products: a spinning second BLAS thread made them 10x slower on a shared machine
         return _refined_bic(X, labels, blocks)
 
 
