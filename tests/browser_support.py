@@ -130,6 +130,30 @@ def open_page(page, title: str) -> None:
     settle(page)
 
 
+# The sweep and fit of 5,000 customers on a busy 2-core runner can take longer than one page's usual wait.
+FIT_WAIT_MS = 5 * WAIT_MS
+
+
+def open_slow(page, title: str) -> None:
+    """``open_page`` for a page that fits segments (or scores a file): waits up to FIT_WAIT_MS for the run."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=FIT_WAIT_MS)
+    settle(page)
+
+
+def metric_value(page, label: str) -> str:
+    """The value of the one metric in the main area labelled exactly ``label``."""
+    import re
+
+    from playwright.sync_api import expect
+
+    metric = page.locator('[data-testid="stMain"] [data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
+    expect(metric).to_have_count(1, timeout=WAIT_MS)
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
 def screenshot(page, name: str, *, readme: bool = True, top=None) -> None:
     """A full-page PNG in artifacts/screenshots and (``readme`` with SEGCORE_UPDATE_SCREENSHOTS=1) a viewport-sized
     one in docs/screenshots for the README.

@@ -4,16 +4,24 @@ loaded now")."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, VIEWPORT, WAIT_MS, open_page, settle
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIT_WAIT_MS,
+    IDLE,
+    VIEWPORT,
+    WAIT_MS,
+    metric_value,
+    open_page,
+    open_slow,
+    settle,
+)
 from helpers import SAMPLE_DATA
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
-
 
 
 def _waves(folder):
@@ -28,24 +36,6 @@ def _waves(folder):
     return paths
 
 
-def _metric(page, label: str) -> str:
-    metric = page.locator('[data-testid="stMain"] [data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{label}\s*$")))
-    expect(metric).to_have_count(1, timeout=WAIT_MS)
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
-
-
-# The sweep and fit of 5,000 customers on a busy 2-core runner can take longer than one page's usual wait.
-FIT_WAIT_MS = 5 * WAIT_MS
-
-
-def _open_slow(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=FIT_WAIT_MS)
-    settle(page)
-
-
 def _load_segment_save(page, path, title: str) -> None:
     open_page(page, "1 · Data")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
@@ -53,9 +43,9 @@ def _load_segment_save(page, path, title: str) -> None:
     settle(page)
     open_page(page, "2 · Features")
     expect(page.get_by_role("heading", name="What to segment on")).to_be_visible(timeout=WAIT_MS)
-    _open_slow(page, "3 · Segments")
+    open_slow(page, "3 · Segments")
     expect(page.get_by_role("heading", name="Customer map")).to_be_visible(timeout=WAIT_MS)
-    _open_slow(page, "Saved & shared")
+    open_slow(page, "Saved & shared")
     page.get_by_label("Title").fill(title)
     page.get_by_text("Also store the customer rows").click()
     page.get_by_role("button", name="Save").click()
@@ -78,8 +68,8 @@ def test_two_waves_in_chromium(server, tmp_path):
             _load_segment_save(page, second, "February")
             expect(page.get_by_role("heading", name="Compare two runs")).to_be_visible(timeout=WAIT_MS)
             assert page.get_by_text("Save two runs of the data loaded now").count() == 0
-            assert _metric(page, "New") == "100" and _metric(page, "Lost") == "200"
-            stayed, moved = (int(_metric(page, k).replace(",", "")) for k in ("Stayed", "Moved"))
+            assert metric_value(page, "New") == "100" and metric_value(page, "Lost") == "200"
+            stayed, moved = (int(metric_value(page, k).replace(",", "")) for k in ("Stayed", "Moved"))
             assert stayed + moved == 4_800
         finally:
             browser.close()
