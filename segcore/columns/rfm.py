@@ -280,10 +280,16 @@ def _net_cancellations(log: pd.DataFrame, notes: list[str]) -> pd.Series:
 
 def sort_ids(ids: np.ndarray) -> np.ndarray:
     """Customer ids in natural order (2 before 10 when they are all numbers)."""
+    return ids[id_order(ids)]
+
+
+def id_order(ids: np.ndarray) -> np.ndarray:
+    """Positions that put distinct customer ids in natural order. Text is sorted as a fixed-width numpy string
+    array (code point order, as Python compares str), several times faster than sorting Python objects."""
     text = pd.Series(ids, dtype="str")
     if text.str.fullmatch(r"-?\d{1,18}").all():
-        return ids[np.argsort(text.astype(np.int64).to_numpy(), kind="stable")]
-    return np.sort(ids)
+        return np.argsort(text.astype(np.int64).to_numpy(), kind="stable")
+    return np.argsort(text.to_numpy(dtype=str), kind="stable")
 
 
 def _codes(log: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:

@@ -12,7 +12,7 @@ from segcore.columns import rfm, rfm_scores
 def finish_customers(agg: pd.DataFrame, columns, tops: dict, as_of: pd.Timestamp, notes: list[str]) -> pd.DataFrame:
     """The customer table from per-customer sums: same columns, order, rounding and scores as ``to_customers``."""
     ids = agg["customer"].to_numpy(dtype=object)
-    order = pd.Index(ids).get_indexer(rfm.sort_ids(ids))
+    order = rfm.id_order(ids)
     agg = agg.iloc[order].reset_index(drop=True)
     n = len(agg)
 
