@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from segcore.columns import lognotes
 from segcore.columns.dates import parse_dates
 from segcore.columns.rfm_scores import add_scores
 from segcore.columns.snapshot import implausible_note, last_plausible_day
@@ -94,11 +95,6 @@ def _numbers(s: pd.Series) -> pd.Series:
     return s.astype(float) if _is_number(s) else pd.to_numeric(s, errors="coerce").astype(float)
 
 
-def _examples(values: pd.Series) -> str:
-    shown = [repr(str(v)) for v in pd.unique(values.dropna())[:EXAMPLES_SHOWN]]
-    return f" (for example {', '.join(shown)})" if shown else ""
-
-
 def level_key(values: pd.Series) -> pd.Series:
     """Sanitised lowercase level names ('Web Shop ' -> 'web_shop'); missing -> 'unknown'."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -160,9 +156,7 @@ def to_customers(
     dates = parse_dates(df[columns.date])
     if columns.price is not None:
         amount = _numbers(df[columns.quantity]) * _numbers(df[columns.price])
-        notes.append(
-            f"There is no amount column, so each line's amount is {columns.quantity} x {columns.price}."
-        )
+        notes.append(lognotes.amount_from(columns.quantity, columns.price))
     else:
         amount = _numbers(df[columns.amount])
     amount = amount.where(np.isfinite(amount))
@@ -170,21 +164,19 @@ def to_customers(
     keep = ids.notna().to_numpy().copy()
     n_no_id = int((~keep).sum())
     if n_no_id:
-        notes.append(f"{n_no_id:,} rows had no customer id and were left out.")
+        notes.append(lognotes.no_id(n_no_id))
     bad_date = keep & dates.isna().to_numpy()
     n_bad_date = int(bad_date.sum())
     if n_bad_date:
         raw = df[columns.date][bad_date]
         n_blank = int(raw.isna().sum())
-        detail = f"{n_bad_date - n_blank:,} unreadable{_examples(raw)}" if n_blank < n_bad_date else ""
-        detail = ", ".join(p for p in (detail, f"{n_blank:,} blank" if n_blank else "") if p)
-        notes.append(
-            f"{n_bad_date:,} rows had no usable date in '{columns.date}' ({detail}) and were left out."
-        )
+        shown = pd.unique(raw.dropna())[:EXAMPLES_SHOWN]
+        notes.append(lognotes.no_date(n_bad_date, column=columns.date, unreadable=n_bad_date - n_blank,
+                                      blank=n_blank, shown=list(shown)))
     keep &= ~bad_date
     bad_amount = keep & amount.isna().to_numpy()
     if bad_amount.any():
-        notes.append(f"{int(bad_amount.sum()):,} rows had no amount and were left out.")
+        notes.append(lognotes.no_amount(int(bad_amount.sum())))
     keep &= ~bad_amount
 
     if as_of is None:
@@ -208,9 +200,7 @@ def to_customers(
         as_of_ts = as_of_ts.normalize()
         late = keep & (dates >= as_of_ts).to_numpy()
         if late.any():
-            notes.append(
-                f"{int(late.sum()):,} rows are dated on or after the as-of date {as_of_ts.date()} and were left out."
-            )
+            notes.append(lognotes.after_as_of(int(late.sum()), as_of_ts.date()))
         keep &= ~late
     if not keep.any():
         raise no_rows_error(len(df))
@@ -224,10 +214,7 @@ def to_customers(
         log["amount"] = _net_cancellations(log, notes)
     n_returns = int((log["amount"] < 0).sum())
     if n_returns:
-        notes.append(
-            f"{n_returns:,} rows are returns or cancellations (negative amounts); they are netted into monetary, "
-            "not counted as orders."
-        )
+        notes.append(lognotes.returns(n_returns))
 
     table = _aggregate(log, columns, as_of_ts, notes)
     if columns.quantity is not None and columns.price is None:
@@ -269,12 +256,10 @@ def _net_cancellations(log: pd.DataFrame, notes: list[str]) -> pd.Series:
     cancel = order.str.match(r"^[Cc]\d").fillna(False).to_numpy()
     if not cancel.any() or order[~cancel].str.fullmatch(r"\d+(\.0+)?").mean() < 0.9:
         return log["amount"]
-    notes.append(f"{int(cancel.sum()):,} rows belong to cancelled invoices (ids starting with 'C').")
+    notes.append(lognotes.cancelled(int(cancel.sum())))
     flip = cancel & (log["amount"] > 0).to_numpy()
     if flip.any():
-        notes.append(
-            f"{int(flip.sum()):,} cancelled lines had a positive amount and were counted as negative."
-        )
+        notes.append(lognotes.flipped(int(flip.sum())))
     return log["amount"].where(~flip, -log["amount"])
 
 
@@ -313,10 +298,7 @@ def _aggregate(
     last = pd.Series(days[buy]).groupby(codes[buy]).max().reindex(range(n)).to_numpy()
     no_buy = np.isnan(first)
     if no_buy.any():
-        notes.append(
-            f"{int(no_buy.sum()):,} customers have only returns or zero-value rows; they are kept with frequency 0 "
-            "and dated by their last activity."
-        )
+        notes.append(lognotes.only_returns(int(no_buy.sum())))
         first = np.where(no_buy, first_any, first)
         last = np.where(no_buy, last_any, last)
 
@@ -325,13 +307,11 @@ def _aggregate(
         missing = order_codes < 0
         # lines without an order id count as one order per customer and day
         order_codes = np.where(missing, -1 - days, order_codes)
-        basis = "distinct orders"
     else:
         order_codes = days
-        basis = "distinct purchase days"
     pairs = pd.DataFrame({"c": codes[buy], "o": order_codes[buy]}).drop_duplicates()
     frequency = np.bincount(pairs["c"].to_numpy(), minlength=n)
-    notes.append(f"Frequency counts {basis} with a positive amount.")
+    notes.append(lognotes.frequency(by_order=columns.order is not None))
 
     as_of_day = as_of.to_datetime64().astype("datetime64[D]").astype(np.int64)
     return pd.DataFrame(

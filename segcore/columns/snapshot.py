@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from segcore.i18n import Message, lazy_ngettext
+
 # A gap between consecutive purchase days this long (or as long as the busier half of the log) ends the log.
 MIN_IMPLAUSIBLE_GAP_DAYS = 180
 
@@ -34,10 +36,14 @@ def last_plausible_day(dates: pd.Series, *, today: pd.Timestamp | None = None) -
     return end
 
 
-def implausible_note(n_rows: int, *, column: str, last: pd.Timestamp, latest: pd.Timestamp, as_of: pd.Timestamp) -> str:
-    rows = "row is" if n_rows == 1 else "rows are"
-    return (
-        f"{n_rows:,} {rows} dated after {last.date()} in '{column}' (the latest {latest.date()}), in the future or "
-        f"far beyond the rest of the log, and were left out; recency is measured from {as_of.date()}. Check those "
-        "dates (a wrong year?) or choose the snapshot date yourself."
+def implausible_note(n_rows: int, *, column: str, last: pd.Timestamp, latest: pd.Timestamp, as_of: pd.Timestamp) -> Message:
+    return lazy_ngettext(
+        "{n:,} row is dated after {last} in '{column}' ({latest}), in the future or far beyond the rest of the log, "
+        "and was left out; recency is measured from {as_of}. Check that date (a wrong year?) or choose the snapshot "
+        "date yourself.",
+        "{n:,} rows are dated after {last} in '{column}' (the latest {latest}), in the future or far beyond the rest "
+        "of the log, and were left out; recency is measured from {as_of}. Check those dates (a wrong year?) or "
+        "choose the snapshot date yourself.",
+        n_rows, last=last.date().isoformat(), column=column, latest=latest.date().isoformat(),
+        as_of=as_of.date().isoformat(),
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from segcore.columns import lognotes
 from segcore.columns.rfm_scores import N_SCORES, RFM_GRID
 from segcore.errors import ModelError
 from segcore.i18n import _l
@@ -61,7 +62,7 @@ def recipe_from_frames(log, customers) -> dict:
             top.append((key, [r for r, k in zip(raws, keys, strict=True) if k == key]))
             at += 1
         levels[kind] = top
-    cancelled = any("belong to cancelled invoices" in n for n in customers.notes)
+    cancelled = any(lognotes.is_cancelled_note(n) for n in customers.notes)
     return log_recipe(columns, levels, cancellations=cancelled)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from segcore.columns import rfm, rfm_scores
+from segcore.columns import lognotes, rfm, rfm_scores
 
 
 def finish_customers(agg: pd.DataFrame, columns, tops: dict, as_of: pd.Timestamp, notes: list[str]) -> pd.DataFrame:
@@ -23,12 +23,8 @@ def finish_customers(agg: pd.DataFrame, columns, tops: dict, as_of: pd.Timestamp
     first = np.where(no_buy, days("first_any"), days("first_buy"))
     last = np.where(no_buy, days("last_any"), days("last_buy"))
     if no_buy.any():
-        notes.append(
-            f"{int(no_buy.sum()):,} customers have only returns or zero-value rows; they are kept with frequency 0 "
-            "and dated by their last activity."
-        )
-    notes.append(f"Frequency counts {'distinct orders' if columns.order else 'distinct purchase days'} with a "
-                 "positive amount.")  # fmt: skip
+        notes.append(lognotes.only_returns(int(no_buy.sum())))
+    notes.append(lognotes.frequency(by_order=columns.order is not None))
     as_of_day = np.datetime64(as_of.date(), "D")
     monetary = agg["monetary"].to_numpy(dtype=np.float64)
     frequency = agg["frequency"].to_numpy(dtype=np.int64)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from segcore.columns import dates, rfm
+from segcore.columns import dates, lognotes, rfm
 from segcore.columns import transactions as tx
 from segcore.errors import SpecError
 from segcore.i18n import _l
@@ -58,20 +58,20 @@ def date_expression(con, rel: str, name: str, dtype: str) -> tuple[list[str], st
 
 def amount_expression(columns: tx.TransactionColumns, types: dict, notes: list[str]) -> str:
     if columns.price is not None:
-        notes.append(f"There is no amount column, so each line's amount is {columns.quantity} x {columns.price}.")
+        notes.append(lognotes.amount_from(columns.quantity, columns.price))
         value = f"TRY_CAST({ident(columns.quantity)} AS DOUBLE) * TRY_CAST({ident(columns.price)} AS DOUBLE)"
     else:
         value = f"TRY_CAST({ident(columns.amount)} AS DOUBLE)"
     return f"CASE WHEN isfinite({value}) THEN {value} END"
 
 
-def bad_date_examples(con, typed: str) -> str:
+def bad_date_examples(con, typed: str) -> list:
+    """Up to EXAMPLES_SHOWN raw dates that could not be read (for the note)."""
     rows = con.execute(
         f"SELECT DISTINCT raw_date FROM ({typed}) WHERE customer IS NOT NULL AND day IS NULL AND raw_date IS NOT NULL "
         f"LIMIT {rfm.EXAMPLES_SHOWN}"
     ).fetchall()
-    shown = [repr(str(r[0])) for r in rows]
-    return f" (for example {', '.join(shown)})" if shown else ""
+    return [r[0] for r in rows]
 
 
 def date_sql(ts: pd.Timestamp) -> str:

@@ -16,10 +16,10 @@ finishing in ``logfinish``.
 
 from __future__ import annotations
 
-from segcore.columns import rfm
+from segcore.columns import lognotes, rfm
 from segcore.columns import transactions as tx
 from segcore.errors import DataError, SpecError
-from segcore.i18n import _l
+from segcore.i18n import _l, gettext
 from segcore.sql.fromlog import log_recipe
 from segcore.sql.logfinish import finish_customers
 from segcore.sql.logread import (
@@ -83,12 +83,12 @@ def customers_from_log(
             if limit > MAX_MEMORY_GB:
                 raise
             src.connection.execute(f"SET memory_limit = '{limit * 1024:.0f}MiB'")
-            report(0.0, f"Out of memory: starting again with {limit:.2g} GiB for DuckDB")
+            report(0.0, gettext("Out of memory: starting again with {limit} GiB for DuckDB", limit=format(limit, ".2g")))
 
 
 def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> rfm.CustomerTable:
     con, rel = src.connection, src.relation
-    report(0.0, "Reading the log's columns")
+    report(0.0, gettext("Reading the log's columns"))
     columns = columns or detect_columns(src)
     if columns is None:
         raise DataError(
@@ -109,7 +109,7 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
             )
         )
     notes: list[str] = []
-    report(0.05, "Reading dates and levels")
+    report(0.05, gettext("Reading dates and levels"))
     joins, day = date_expression(con, rel, columns.date, types[columns.date])
     kinds = {kind: col for kind, col in (("channel", columns.channel), ("category", columns.category)) if col}
     amount = amount_expression(columns, types, notes)
@@ -122,7 +122,7 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
         f"{quantity} AS quantity{levels} FROM {rel} {' '.join(joins)}"
     )
 
-    report(0.1, "Counting rows that cannot be used")
+    report(0.1, gettext("Counting rows that cannot be used"))
     usable = "customer IS NOT NULL AND day IS NOT NULL AND amount IS NOT NULL"
     as_of_ts = None if as_of is None else resolve_as_of(as_of, None, 0)
     in_time = "TRUE" if as_of_ts is None else f"day < {date_sql(as_of_ts)}"
@@ -154,47 +154,43 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
             )
         )
     if n_no_id:
-        notes.append(f"{n_no_id:,} rows had no customer id and were left out.")
+        notes.append(lognotes.no_id(n_no_id))
     if n_bad_date:
-        examples = bad_date_examples(con, typed) if n_blank < n_bad_date else ""
-        detail = f"{n_bad_date - n_blank:,} unreadable{examples}" if n_blank < n_bad_date else ""
-        detail = ", ".join(p for p in (detail, f"{n_blank:,} blank" if n_blank else "") if p)
-        notes.append(f"{n_bad_date:,} rows had no usable date in '{columns.date}' ({detail}) and were left out.")
+        shown = bad_date_examples(con, typed) if n_blank < n_bad_date else []
+        notes.append(lognotes.no_date(n_bad_date, column=columns.date, unreadable=n_bad_date - n_blank,
+                                      blank=n_blank, shown=shown))
     if n_no_amount:
-        notes.append(f"{n_no_amount:,} rows had no amount and were left out.")
+        notes.append(lognotes.no_amount(n_no_amount))
     if as_of_ts is None:
         as_of_ts = resolve_as_of(None, last_day, n_rows)
     elif n_late:
-        notes.append(f"{n_late:,} rows are dated on or after the as-of date {as_of_ts.date()} and were left out.")
+        notes.append(lognotes.after_as_of(n_late, as_of_ts.date()))
     if n_kept == 0:
         raise rfm.no_rows_error(n_rows)
     kept = f"SELECT * FROM ({typed}) WHERE {kept_rows}"
     if n_cancel and n_plain >= 0.9 * n_other:  # cancelled invoices ("C536379") count as negative
-        notes.append(f"{n_cancel:,} rows belong to cancelled invoices (ids starting with 'C').")
+        notes.append(lognotes.cancelled(n_cancel))
         if n_flip:
-            notes.append(f"{n_flip:,} cancelled lines had a positive amount and were counted as negative.")
+            notes.append(lognotes.flipped(n_flip))
             n_negative += n_flip
         if kinds:  # spend per level changes with the netting: count it again
             netted = f"GREATEST(CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END, 0))"
             totals = counts_and_totals(con, kept, "COUNT(*)", netted, list(kinds), kept_at=0)[1]
         kept = f"SELECT * REPLACE (CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END AS amount) FROM ({kept})"
     if n_negative:
-        notes.append(
-            f"{n_negative:,} rows are returns or cancellations (negative amounts); they are netted into monetary, "
-            "not counted as orders."
-        )
+        notes.append(lognotes.returns(n_negative))
 
-    report(0.2, "Finding the main channels and categories")
+    report(0.2, gettext("Finding the main channels and categories"))
     tops = top_levels(totals)
-    report(0.3, "Adding up every customer's purchases")
+    report(0.3, gettext("Adding up every customer's purchases"))
     span = None if first_day is None or last_day is None else (last_day - first_day).days
     per_customer = run_with_progress(
         con, per_customer_query(kept, columns, tops, first_day=first_day, span=span), report, start=0.3, end=0.9
     )
-    report(0.9, "Scoring recency, frequency and monetary value")
+    report(0.9, gettext("Scoring recency, frequency and monetary value"))
     table = finish_customers(per_customer, columns, tops, as_of_ts, notes)
     table.attrs["segcore_log_recipe"] = log_recipe(columns, tops, cancellations=bool(n_cancel and n_plain >= 0.9 * n_other))
-    report(1.0, "Done")
+    report(1.0, gettext("Done"))
     return rfm.CustomerTable(
         df=table, columns=columns, as_of=as_of_ts, notes=tuple(notes), rows_dropped=int(n_rows - n_kept)
     )

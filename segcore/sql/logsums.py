@@ -11,6 +11,7 @@ import pandas as pd
 
 from segcore.columns import rfm
 from segcore.columns import transactions as tx
+from segcore.i18n import gettext
 from segcore.sql.logread import date_sql
 
 Progress = Callable[[float, str], None]
@@ -164,7 +165,7 @@ def run_with_progress(con, sql: str, report: Progress, *, start: float, end: flo
         worker.join(POLL_S)
         done = con.query_progress() if worker.is_alive() else 100.0
         if done is not None and done >= 0:
-            report(round(start + (end - start) * min(done, 100.0) / 100.0, 4), "Adding up every customer's purchases")
+            report(round(start + (end - start) * min(done, 100.0) / 100.0, 4), gettext("Adding up every customer's purchases"))
     if "error" in result:
         raise result["error"]
     return result["df"]
