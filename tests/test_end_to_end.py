@@ -506,7 +506,7 @@ def test_sample_transactions_to_customers_to_segments(sample_data, retail, sampl
     blank = int(log["customer_id"].isna().sum())
     assert len(customers) == log["customer_id"].nunique() and table.rows_dropped == blank
     returns = int((log.loc[log["customer_id"].notna(), "amount"] < 0).sum())
-    assert f"{returns:,} rows are returns or cancellations" in " ".join(table.notes)
+    assert f"{returns:,} rows are returns or cancellations" in " ".join(map(str, table.notes))
     # README: the last purchase is days_since_last_order days before 2026-10-31; as_of is the day after the
     # last purchase (2026-11-01), so recency counts one day more for customers whose last row is a purchase
     assert table.as_of == pd.Timestamp("2026-11-01")

@@ -47,7 +47,7 @@ class CustomerTable:
             "df": self.df.to_dict(orient="split", index=False),
             "columns": self.columns.to_dict(),
             "as_of": self.as_of.isoformat(),
-            "notes": list(self.notes),
+            "notes": [str(n) for n in self.notes],
             "rows_dropped": self.rows_dropped,
         }
 

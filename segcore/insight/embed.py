@@ -58,7 +58,7 @@ class Embedding:
             "coords": self.coords.astype(float).tolist(),
             "rows": self.rows.astype(int).tolist(),
             "method": self.method,
-            "notes": list(self.notes),
+            "notes": [str(n) for n in self.notes],
             "n_total": int(self.n_total),
         }
 

@@ -44,7 +44,7 @@ def build_summary(seg, df: pd.DataFrame, *, embedding: Embedding | None = None) 
         },
         "concentration": None,
         "density": density_grid(embedding, seg.labels) if embedding is not None else None,
-        "notes": list(seg.notes),
+        "notes": [str(n) for n in seg.notes],
         "features": [*seg.numeric, *seg.categorical],
         # private: which category levels too few customers hold, so for_sharing can leave them out
         "rare_levels": disclosure.rare_levels(df, [c for c in columns if c in df.columns]),

@@ -107,7 +107,7 @@ class LoadReport:
         if self.columns_dropped:
             out.append(ngettext("{n:,} empty unnamed column was dropped.", "{n:,} empty unnamed columns were dropped.",
                                 len(self.columns_dropped)))
-        out.extend(self.warnings)
+        out.extend(str(w) for w in self.warnings)  # lazy notes, read now in the current language
         return out
 
     def summary(self) -> str:

@@ -65,7 +65,7 @@ class ClusterResult:
             "method": self.method,
             "k": self.k,
             "n_fit_rows": self.n_fit_rows,
-            "notes": list(self.notes),
+            "notes": [str(n) for n in self.notes],
         }
 
     @classmethod

@@ -79,7 +79,7 @@ def dumps(seg: Segmentation, *, key: bytes | str | None = DEPLOYMENT, profiles: 
         "method": seg.method,
         "k": int(seg.k),
         "n_rows": int(seg.n_rows),
-        "notes": list(seg.notes),
+        "notes": [str(n) for n in seg.notes],
         "fingerprint": seg.fingerprint,
         "propensity": plain(seg.propensity.to_dict()) if seg.propensity is not None else None,
         "log_recipe": seg.log_recipe,

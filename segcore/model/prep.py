@@ -74,7 +74,7 @@ class Prepared:
             "n_rows": int(self.X.shape[0]),
             "n_features": int(self.X.shape[1]),
             "feature_names": list(self.feature_names),
-            "notes": list(self.notes),
+            "notes": [str(n) for n in self.notes],
         }
 
 

@@ -63,7 +63,7 @@ def test_tiny_log_rfm_values(tiny_log):
     assert df["m_score"].to_dict() == {"A": 3, "B": 1, "C": 5}
     assert df["rfm_score"].to_dict() == {"A": "333", "B": "111", "C": "555"}
     assert df["rfm_segment"].to_dict() == {"A": "Need attention", "B": "Lost", "C": "Champions"}
-    assert any("1 rows are returns" in n for n in result.notes)
+    assert any("1 row is a return" in n for n in result.notes)
 
 
 def test_tiny_log_channel_shares(tiny_log):
@@ -158,11 +158,11 @@ def test_messy_rows_are_counted_not_lost():
     result = to_customers(log)
     assert result.columns.customer == "CustomerID"
     assert result.rows_dropped == 4
-    notes = " | ".join(result.notes)
-    assert "1 rows had no customer id and were left out" in notes
+    notes = " | ".join(map(str, result.notes))
+    assert "1 row had no customer id and was left out" in notes
     assert "2 rows had no usable date in 'InvoiceDate'" in notes
     assert "1 unreadable (for example 'not a date'), 1 blank" in notes
-    assert "1 rows had no amount and were left out" in notes
+    assert "1 row had no amount and was left out" in notes
     df = result.df.set_index("CustomerID")
     assert df.index.tolist() == ["777", "12345"]  # float ids normalised, natural order
     assert df.loc["12345", "monetary"] == 30.0
@@ -200,7 +200,7 @@ def test_price_times_quantity_and_cancelled_invoices():
     assert df.loc["1", "frequency"] == 1  # invoice 1001 only; the cancellation is not an order
     assert df.loc["2", "frequency"] == 2
     assert df.loc["2", "monetary"] == 8.0
-    notes = " | ".join(result.notes)
+    notes = " | ".join(map(str, result.notes))
     assert "Quantity x UnitPrice" in notes
     assert "1 cancelled lines had a positive amount" in notes
 

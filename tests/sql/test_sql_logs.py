@@ -75,7 +75,7 @@ def test_messy_ids_dates_and_amounts_match(tmp_path):
     log.to_parquet(tmp_path / "log.parquet")
     got, want = duck(tmp_path / "log.parquet"), to_customers(log)
     assert_same(got, want)
-    assert "1 unreadable (for example 'not a date'), 1 blank" in " | ".join(got.notes)
+    assert "1 unreadable (for example 'not a date'), 1 blank" in " | ".join(map(str, got.notes))
 
 
 def test_price_times_quantity_and_cancelled_invoices_match(tmp_path):

@@ -71,7 +71,7 @@ def test_studio_load_and_prepare(case):
             assert phrase.lower() in message, f"'{phrase}' missing from: {error}"
         return
     assert expected is None, f"{case.name} should have been refused with {expected}"
-    shown = "\n".join(notes).lower()
+    shown = "\n".join(map(str, notes)).lower()
     for phrase in case.notes:
         assert phrase.lower() in shown, f"note '{phrase}' missing: {shown[:2000]}"
     assert np.isfinite(matrix).all()
