@@ -17,10 +17,10 @@ from segcore.i18n import _, choose_language, set_language
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    set_language(_language(None, argv))  # usage mistakes are reported before the options are parsed
     args = build_parser().parse_args(argv)
-    # --lang, then $SEGCORE_LANG, then the system locale (LC_ALL, LC_MESSAGES, LANG: "zh_CN.UTF-8" -> zh), else en
-    set_language(choose_language(getattr(args, "lang", None), os.environ.get("SEGCORE_LANG"),
-                                 *(os.environ.get(v) for v in ("LC_ALL", "LC_MESSAGES", "LANG"))))
+    set_language(_language(getattr(args, "lang", None), argv))
     try:
         if args.command == "inspect":
             return run_inspect(args)
@@ -65,3 +65,15 @@ def reader_went_away() -> int:
     except (OSError, ValueError):  # stdout is not a real file (tests capture it)
         pass
     return EXIT_STOPPED
+
+
+def _language(parsed: str | None, argv: list[str]):
+    """--lang, then $SEGCORE_LANG, then the system locale (LC_ALL, LC_MESSAGES, LANG: "zh_CN.UTF-8" -> zh), else en."""
+    flag = parsed
+    for i, arg in enumerate(argv):
+        if flag is None and arg == "--lang" and i + 1 < len(argv):
+            flag = argv[i + 1]
+        elif flag is None and arg.startswith("--lang="):
+            flag = arg.split("=", 1)[1]
+    return choose_language(flag, os.environ.get("SEGCORE_LANG"),
+                           *(os.environ.get(v) for v in ("LC_ALL", "LC_MESSAGES", "LANG")))

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from segcore.errors import SpecError
-from segcore.i18n import LANGUAGES, _l
+from segcore.i18n import LANGUAGES, _, _l
 from segcore.model.spec import METHODS, k_range_text
 from segcore.sql.dialects import DIALECTS
 
@@ -33,7 +33,8 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         command = " ".join(self.prog.split()[1:])  # prog is "segcore" or "segcore fit"
         usage = f"python -m segcore {command} --help" if command else "python -m segcore --help"
-        sys.stderr.write(f"error: {message}. Run '{usage}' for usage.\n")
+        sys.stderr.write(_("error: {message}", message=_("{message}. Run '{usage}' for usage.", message=message,
+                                                           usage=usage)) + "\n")
         raise SystemExit(EXIT_BAD_INPUT)
 
 

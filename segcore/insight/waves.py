@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import SpecError
-from segcore.i18n import _l
+from segcore.i18n import _, _l
 from segcore.insight.compare import NOT_IN_A, NOT_IN_B, compare_runs
 
 
@@ -33,8 +33,8 @@ class WaveChange:
     lost: int
 
     def headline(self) -> str:
-        return (f"{self.stayed:,} customers stayed in their segment, {self.moved:,} moved to another, "
-                f"{self.new:,} are new and {self.lost:,} were lost.")
+        return _("{stayed:,} customers stayed in their segment, {moved:,} moved to another, {new:,} are new and "
+                 "{lost:,} were lost.", stayed=self.stayed, moved=self.moved, new=self.new, lost=self.lost)
 
 
 def wave_changes(

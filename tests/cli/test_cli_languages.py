@@ -52,3 +52,8 @@ def test_lang_beats_segcore_lang_and_the_fit_summary_is_translated(customer_csv,
     assert "Записаны assignments.csv, profiles.json, summary.json, model.segcore в " in last
     profiles = pd.read_json(tmp_path / "fit" / "profiles.json")
     assert len(profiles) > 0
+
+
+def test_a_usage_mistake_is_framed_in_the_chosen_language(customer_csv, tmp_path):
+    line = _error_line(run("fit", str(customer_csv), "--out", str(tmp_path / "o"), "--method", "magic", "--lang", "ru"))
+    assert line.startswith("ошибка: ") and line.endswith("Справка: 'python -m segcore fit --help'.")
