@@ -202,7 +202,7 @@ def test_price_times_quantity_and_cancelled_invoices():
     assert df.loc["2", "monetary"] == 8.0
     notes = " | ".join(map(str, result.notes))
     assert "Quantity x UnitPrice" in notes
-    assert "1 cancelled lines had a positive amount" in notes
+    assert "1 cancelled line had a positive amount" in notes
 
 
 def test_yyyymmdd_integers_and_explicit_as_of():
