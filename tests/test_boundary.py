@@ -8,6 +8,7 @@ The static checks read every module under segcore/ with ``ast`` (function-level 
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -27,10 +28,16 @@ def _module_name(path: Path) -> str:
 MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """Each module parsed once for all the static checks of this file (the files do not change during a run)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _imports(path: Path) -> list[tuple[str, list[str], int]]:
     """(module imported, names taken from it, line) for every import statement in the file, at any depth."""
     found = []
-    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _runtime_nodes(_tree(path)):
         if isinstance(node, ast.Import | ast.ImportFrom):
             found += _imports_of(node, path)
     return found
@@ -69,13 +76,14 @@ def _targets(imported: str, names: list[str]) -> set[str]:
     return out
 
 
-def _graph() -> dict[str, set[str]]:
+@functools.cache
+def _graph() -> dict[str, frozenset[str]]:
     graph = {}
     for name, path in MODULES.items():
         edges = set()
         for imported, names, _ in _imports(path):
             edges |= _targets(imported, names)
-        graph[name] = edges - {name}
+        graph[name] = frozenset(edges - {name})
     return graph
 
 
@@ -159,7 +167,7 @@ def _is_private(name: str) -> bool:
 def _private_uses(path: Path, name: str) -> list[str]:
     """``from other_stage import _helper`` and ``other_stage_module._helper`` in one file."""
     found, aliases = [], {}
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     for node in _runtime_nodes(tree):
         if isinstance(node, ast.ImportFrom | ast.Import):
             for imported, names, line in _imports_of(node, path):

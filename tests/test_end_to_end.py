@@ -88,6 +88,7 @@ def test_wholesale_variants_give_the_same_segments(real_data, wholesale, variant
         assert table.report.delimiter == ";"
 
 
+@pytest.mark.slow
 def test_wholesale_value_concentration_and_value_share(wholesale):
     df, _ = wholesale
     df = df.assign(total_spend=df[list(SPENDS)].sum(axis=1))

@@ -59,6 +59,7 @@ def test_assign_scores_new_data_with_the_saved_model(customer_csv, fitted_dir, t
     assert (scored["segment"] == fitted["segment"]).mean() > 0.99
 
 
+@pytest.mark.slow
 def test_fit_on_factor_scores_and_assign_reproduces_it(customer_csv, tmp_path):
     out = tmp_path / "factors"
     result = run("fit", str(customer_csv), "--out", str(out), "--k", "3", "--factors",

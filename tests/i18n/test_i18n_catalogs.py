@@ -11,6 +11,8 @@ import re
 import tokenize
 from pathlib import Path
 
+import pytest
+
 from segcore.i18n import LANGUAGES, catalogs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +23,7 @@ def test_every_extracted_string_is_translated_in_every_language():
     assert not problems, "\n".join(str(p) for p in problems[:40]) + f"\n({len(problems)} problems)"
 
 
+@pytest.mark.slow
 def test_catalogs_hold_no_entry_the_code_no_longer_uses():
     used = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in catalogs.extract() if m.id}
     for language in LANGUAGES:

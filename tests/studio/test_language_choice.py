@@ -36,6 +36,7 @@ def test_url_then_browser_then_english(url, browser, expected):
     assert picker(at).label == LABELS[expected]
 
 
+@pytest.mark.slow
 def test_picker_changes_the_language_and_it_holds_across_pages():
     # AppTest drops the entry script's sidebar elements from its tree after the first run of an st.navigation app,
     # so the pick is made through the widget's session key (what the widget writes); the browser test clicks it.

@@ -54,6 +54,7 @@ def data():
     return df, infer_roles(df)
 
 
+@pytest.mark.slow
 def test_the_cached_sweep_honours_the_specs_k_values(data):
     df, schema = data
     short = FeatureSpec(features=FEATURES, k_values=(2, 3))
