@@ -92,15 +92,18 @@ def per_customer_query(kept: str, columns: tx.TransactionColumns, tops: dict, *,
         kept = f"SELECT *, {', '.join(indexes)} FROM ({kept})"
     spend = [f"SUM(CASE WHEN {name.rsplit('_', 1)[0]}_ix = {name.rsplit('_', 1)[1]} THEN GREATEST(amount, 0) "
              f"ELSE 0 END) AS {name}" for name in level_sums]  # fmt: skip
+    per_customer = [  # both ways: value and the first and last days, with and without a purchase
+        "customer",
+        "SUM(amount) AS monetary",
+        "MIN(day) FILTER (amount > 0) AS first_buy",
+        "MAX(day) FILTER (amount > 0) AS last_buy",
+        "MIN(day) AS first_any",
+        "MAX(day) AS last_any",
+    ]
     if columns.order is None and span is not None and span <= BITMAP_MAX_DAYS:
         offset = f"CAST(day - {date_sql(pd.Timestamp(first_day))} AS INTEGER)"
         parts = [
-            "customer",
-            "SUM(amount) AS monetary",
-            "MIN(day) FILTER (amount > 0) AS first_buy",
-            "MAX(day) FILTER (amount > 0) AS last_buy",
-            "MIN(day) AS first_any",
-            "MAX(day) AS last_any",
+            *per_customer,
             f"COALESCE(bit_count(bitstring_agg({offset}, 0, {span}) FILTER (amount > 0)), 0) AS frequency",
             "SUM(COALESCE(quantity, 0)) AS units",
             *spend,
@@ -109,12 +112,7 @@ def per_customer_query(kept: str, columns: tx.TransactionColumns, tops: dict, *,
     # lines without an order id count as one order per customer and day
     key = "COALESCE('o' || order_id, 'd' || CAST(day AS VARCHAR))" if columns.order is not None else "day"
     inner = [
-        "customer",
-        "SUM(amount) AS monetary",
-        "MIN(day) FILTER (amount > 0) AS first_buy",
-        "MAX(day) FILTER (amount > 0) AS last_buy",
-        "MIN(day) AS first_any",
-        "MAX(day) AS last_any",
+        *per_customer,
         "bool_or(amount > 0) AS bought",
         "SUM(COALESCE(quantity, 0)) AS units",
         *spend,
