@@ -14,6 +14,7 @@ ALLOWED = {
     "euc-kr", "euc", "cp1251", "cp949", "b2b", "b2c", "id", "ids", "segcore", "python", "assign", "windows", "auto", "seed", "gini",
     "segcore_database_url", "where", "and", "or", "in", "not", "null", "is",  # SQL keywords in the CRM filter
     "auc", "logistic", "sigmoid", "isotonic", "platt",  # propensity model and calibration names
+    "bic",  # the likelihood criterion named in the k reason (Bayesian information criterion)
     "duckdb", "postgresql", "bigquery", "snowflake", "spark",  # engines and warehouses
     "customers",  # the scoring SQL's default table name (segcore.sql), shown as written
 }
