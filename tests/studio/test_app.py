@@ -6,6 +6,7 @@ tests/insight/test_embed.py; the browser test drives the real page.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -59,6 +60,14 @@ def test_segments_page_shows_the_recommended_segmentation(flow):
     assert any("GOOD" in m.value for m in flow.markdown)
     charts = flow.get("arrow_vega_lite_chart") or flow.get("vega_lite_chart")
     assert len(charts) >= 3  # sweep, map, sizes
+    specs = [json.loads(c.proto.spec) for c in charts]
+    sizes = [sp for sp in specs if any(layer.get("encoding", {}).get("x", {}).get("field") == "size"
+                                       for layer in sp.get("layer", []))]
+    assert len(sizes) == 1 and "title" not in sizes[0]  # the "Segment sizes" heading names it: one title per chart
+    assert any(h.value == "Segment sizes" for h in flow.subheader)
+    notes = [m.value.replace("\\", "") for m in flow.markdown if m.value.startswith("- ")]  # unescaped
+    assert any("Chosen automatically — 5 segments:" in n for n in notes)
+    assert not any(n.count("segments:") > 1 for n in notes)  # not "Chose 5 segments: 5 segments:"
     assert any(c.value.startswith("5 segments") for c in flow.caption)
     verdicts = [m.value for m in (*flow.success, *flow.info, *flow.warning)]
     assert any(v.startswith(("Clear groups", "Weak groups", "No natural segments")) for v in verdicts)
