@@ -6,6 +6,8 @@ segcore theme (``segcore.render.theme``), so a chart looks the same in the studi
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,11 +26,49 @@ HEAT_CELL_WIDTH = 56
 HEAT_CELL_HEIGHT = 30
 # vl-convert compiles specs with this Vega-Lite version (the one altair 6.3 writes).
 VEGALITE_VERSION = "6.4"
+# Character widths of a title line in a third of the studio's width (~300 px at the 16 px title size).
+NARROW_TITLE_WIDTH = 30
 # PNG exports at 2x so they stay sharp in slides and printed reports.
 PNG_SCALE = 2.0
 
 
 # --------------------------------------------------------------------------------------------------- helpers
+def title_lines(text: str, *, width: int = NARROW_TITLE_WIDTH) -> list[str]:
+    """``text`` broken into lines of at most ``width`` character widths (CJK characters count two), for a chart
+    title in a narrow column: Vega cuts a one-line title at the chart's width ("Distribution of total_spend…").
+
+    Lines break between words; a word longer than a line breaks after an underscore, else where the line is full.
+    """
+    pieces: list[str] = []
+    for word in re.split(r"(?<=\s)", str(text)):
+        pieces.extend(_split_long(word, width) if _text_width(word.strip()) > width else [word])
+    lines = [""]
+    for piece in pieces:
+        if lines[-1].strip() and _text_width((lines[-1] + piece).rstrip()) > width:
+            lines.append("")
+        lines[-1] += piece
+    return [line.strip() for line in lines if line.strip()] or [""]
+
+
+def _split_long(word: str, width: int) -> list[str]:
+    """A word wider than a line, in pieces of at most ``width``: after underscores where possible."""
+    out: list[str] = []
+    for part in re.split(r"(?<=_)", word):
+        while _text_width(part) > width:
+            cut = max(i for i in range(1, len(part) + 1) if _text_width(part[:i]) <= width)
+            out.append(part[:cut])
+            part = part[cut:]
+        if out and _text_width(out[-1] + part) <= width:
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def untitled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """The chart without its own title, for a place where a heading above it already names it: one title per
     chart. Exports (PNG, SVG) keep the titled chart, since they travel without the page around them."""

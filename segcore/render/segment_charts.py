@@ -21,6 +21,7 @@ from segcore.render.chartkit import (
     palette_scale,
     profile_frame,
     segment_order,
+    title_lines,
 )
 from segcore.render.theme import (
     DIVERGING,
@@ -174,7 +175,7 @@ def distribution_chart(
         ),
         legend=alt.Legend(orient="bottom") if segment is not None else None,
     )
-    title = alt.Title(_("Distribution of {column}", column=column), subtitle=subtitle)
+    title = alt.Title(title_lines(_("Distribution of {column}", column=column)), subtitle=subtitle)  # in full
     y_title = _("Share of customers") if segment is not None else _("Customers")
     y_field = "share" if segment is not None else "count"
     y_fmt = ".0%" if segment is not None else ",d"

@@ -104,6 +104,27 @@ def test_theme_never_cuts_axis_or_legend_labels():
         assert "labelLimit=1" not in source and "labelLimit=2" not in source  # no chart puts a pixel cap back
 
 
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("Distribution of visits_last_90d", ["Distribution of", "visits_last_90d"]),
+        ("Short", ["Short"]),
+        ("Distribution of monetary_value_last_twelve_months_in_eur",
+         ["Distribution of", "monetary_value_last_twelve_", "months_in_eur"]),
+        ("消费金额的分布：过去十二个月的总消费金额", ["消费金额的分布：过去十二个月的", "总消费金额"]),  # CJK counts 2
+    ],
+)
+def test_title_lines_break_between_words_and_keep_every_character(text, lines):
+    assert chartkit.title_lines(text) == lines
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_distribution_title_is_whole_in_a_narrow_column():
+    df = pd.DataFrame({"visits_last_90d": [1.0, 2.0, 3.0, 4.0]})
+    title = segment_charts.distribution_chart(df, "visits_last_90d").to_dict()["title"]
+    assert title["text"] == ["Distribution of", "visits_last_90d"]  # two lines, not "Distribution of visits_last_9…"
+
+
 def test_untitled_drops_only_the_title():
     chart = segment_charts.size_chart(pd.DataFrame({"segment_name": ["A"], "size": [3], "share": [1.0]}))
     assert "title" in chart.to_dict() and "title" not in chartkit.untitled(chart).to_dict()
