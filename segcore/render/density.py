@@ -115,7 +115,9 @@ def density_chart(
                 "segment_name:N",
                 title=_("Segment"),
                 scale=alt.Scale(domain=list(domain), range=list(colors)),
-                legend=alt.Legend(orient="right"),
+                # Below the squares, one name a line: Streamlit draws the chart at its own width (360 px, legend
+                # included), so a legend on the right would squeeze the map into a narrow strip.
+                legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
             opacity=alt.Opacity("opacity:Q", legend=None, scale=None),
             tooltip=[
@@ -125,6 +127,9 @@ def density_chart(
         )
         .properties(
             title=alt.Title(title or _("Segment map"), subtitle=subtitle),
+            # "pad": the squares keep MAP_PX x MAP_PX and the legend adds to it (Streamlit's "fit" would squeeze
+            # the squares into what is left of 360 px once the legend is placed).
+            autosize=alt.AutoSizeParams(type="pad"),
             width=MAP_PX,  # the same size for a coarser shared grid (segcore.insight.summary merges squares); draw
             # it at this size (width="content" in Streamlit): stretched, the squares would become wide rectangles
             height=MAP_PX,

@@ -117,14 +117,15 @@ def test_studio_is_finished_and_self_contained(server, browser):
         expect(viewer.get_by_role("heading", name="Customer map")).to_be_visible(timeout=WAIT_MS)
         density = viewer.locator('[data-testid="stVegaLiteChart"]').last
         density.scroll_into_view_if_needed()
-        cells = density.locator("svg path[role='graphics-symbol'], svg rect[role='graphics-symbol']")
+        cells = density.locator("svg g.mark-rect path")  # the map's cells (Vega draws rect marks as paths)
         expect(cells.first).to_be_visible(timeout=WAIT_MS)
+        screenshot(viewer, "polish_shared_view", readme=False)
         box = density.locator("svg").first.bounding_box()
         assert box["width"] < 1.6 * box["height"], box  # drawn at its square size, not stretched to stripes
-        first_cell = cells.first.bounding_box()
-        columns = round(360 / first_cell["width"])  # cells of a w-px grid tile the 360-px square edge to edge
-        assert 8 <= columns <= 40 and abs(first_cell["width"] - first_cell["height"]) < 1.5, first_cell
-        screenshot(viewer, "polish_shared_view", readme=False)
+        sizes = cells.evaluate_all("ps => ps.map(p => { const b = p.getBBox(); return [b.width, b.height]; })")
+        widths = {round(w) for w, _h in sizes}
+        assert len(widths) == 1 and all(abs(w - h) < 1.5 for w, h in sizes), sizes[:5]  # one square size
+        assert 8 <= 360 / sizes[0][0] <= 40, sizes[0]  # a 9- to 36-cell grid edge to edge over the 360-px square
     finally:
         context.close()
     assert not outside_requests(requests, server), sorted(set(outside_requests(requests, server)))[:10]
