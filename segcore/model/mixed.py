@@ -65,7 +65,7 @@ def discrete_blocks(X: np.ndarray) -> list[list[int]]:
     return blocks
 
 
-def classification_bic(X: np.ndarray, labels: np.ndarray, blocks: list[list[int]] | None = None) -> float:
+def classification_bic(X: np.ndarray, labels: np.ndarray, *, blocks: list[list[int]] | None = None) -> float:
     """BIC (larger is better) of the mixed model fitted from the partition ``labels`` of X; rows labelled -1 are left
     out.
 

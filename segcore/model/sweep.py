@@ -267,7 +267,7 @@ def _score_k(Xs: np.ndarray, k: int, method: str, random_state: int, sil_rows, s
         **scores,
         "stability": stable.overall,
         # the likelihood is read on the rows k-means was fitted on (several hundred customers a segment even at k = 12)
-        "bic": classification_bic(Xc[fit_rows], labels[fit_rows], blocks),
+        "bic": classification_bic(Xc[fit_rows], labels[fit_rows], blocks=blocks),
     }
 
 

@@ -9,7 +9,9 @@ import pandas as pd
 from segcore.columns import lognotes, rfm, rfm_scores
 
 
-def finish_customers(agg: pd.DataFrame, columns, tops: dict, as_of: pd.Timestamp, notes: list[str]) -> pd.DataFrame:
+def finish_customers(
+    agg: pd.DataFrame, columns, *, tops: dict, as_of: pd.Timestamp, notes: list[str]
+) -> pd.DataFrame:
     """The customer table from per-customer sums: same columns, order, rounding and scores as ``to_customers``."""
     ids = agg["customer"].to_numpy(dtype=object)
     order = rfm.id_order(ids)

@@ -33,7 +33,7 @@ def id_expression(name: str, dtype: str) -> str:
     return f"CASE WHEN {needs} THEN {full} ELSE {raw} END"
 
 
-def date_expression(con, rel: str, name: str, dtype: str) -> tuple[list[str], str]:
+def date_expression(con, rel: str, *, name: str, dtype: str) -> tuple[list[str], str]:
     """The purchase day; text that is not ISO and YYYYMMDD numbers are read by the pandas path's own parser."""
     col = ident(name)
     lo, hi = dates.MIN_YEAR, dates.MAX_YEAR
@@ -56,7 +56,7 @@ def date_expression(con, rel: str, name: str, dtype: str) -> tuple[list[str], st
     return [join], f"COALESCE({iso_day}, date_map.day)"
 
 
-def amount_expression(columns: tx.TransactionColumns, types: dict, notes: list[str]) -> str:
+def amount_expression(columns: tx.TransactionColumns, types: dict, *, notes: list[str]) -> str:
     if columns.price is not None:
         notes.append(lognotes.amount_from(columns.quantity, columns.price))
         value = f"TRY_CAST({ident(columns.quantity)} AS DOUBLE) * TRY_CAST({ident(columns.price)} AS DOUBLE)"
@@ -78,7 +78,7 @@ def date_sql(ts: pd.Timestamp) -> str:
     return f"DATE '{ts.date().isoformat()}'"
 
 
-def resolve_as_of(as_of: object, last_day, n_rows: int) -> pd.Timestamp:
+def resolve_as_of(as_of: object, *, last_day, n_rows: int) -> pd.Timestamp:
     if as_of is None:
         if last_day is None:
             raise rfm.no_rows_error(n_rows)

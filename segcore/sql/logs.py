@@ -110,9 +110,9 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
         )
     notes: list[str] = []
     report(0.05, gettext("Reading dates and levels"))
-    joins, day = date_expression(con, rel, columns.date, types[columns.date])
+    joins, day = date_expression(con, rel, name=columns.date, dtype=types[columns.date])
     kinds = {kind: col for kind, col in (("channel", columns.channel), ("category", columns.category)) if col}
-    amount = amount_expression(columns, types, notes)
+    amount = amount_expression(columns, types, notes=notes)
     order = f"CAST({ident(columns.order)} AS VARCHAR)" if columns.order else "NULL"
     quantity = f"TRY_CAST({ident(columns.quantity)} AS DOUBLE)" if columns.quantity else "NULL"
     levels = "".join(f", CAST({ident(col)} AS VARCHAR) AS {kind}" for kind, col in kinds.items())
@@ -124,7 +124,7 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
 
     report(0.1, gettext("Counting rows that cannot be used"))
     usable = "customer IS NOT NULL AND day IS NOT NULL AND amount IS NOT NULL"
-    as_of_ts = None if as_of is None else resolve_as_of(as_of, None, 0)
+    as_of_ts = None if as_of is None else resolve_as_of(as_of, last_day=None, n_rows=0)
     in_time = "TRUE" if as_of_ts is None else f"day < {date_sql(as_of_ts)}"
     cancel = "regexp_matches(trim(order_id), '^[Cc]\\d')" if columns.order else "FALSE"
     kept_rows = f"{usable} AND {in_time}"
@@ -142,7 +142,8 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     )
     # one pass: the counts and the spend per channel/category value
     stats, totals = counts_and_totals(
-        con, typed, counts, f"GREATEST(amount, 0)) FILTER ({kept_rows}", list(kinds), kept_at=7, max_at=5, min_at=13
+        con, typed, counts=counts, spend=f"GREATEST(amount, 0)) FILTER ({kept_rows}", kinds=list(kinds),
+        kept_at=7, max_at=5, min_at=13,
     )
     n_rows, n_no_id, n_bad_date, n_blank, n_no_amount, last_day = stats[:6]
     n_late, n_kept, n_negative, n_cancel, n_plain, n_other, n_flip, first_day = stats[6:]
@@ -162,7 +163,7 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     if n_no_amount:
         notes.append(lognotes.no_amount(n_no_amount))
     if as_of_ts is None:
-        as_of_ts = resolve_as_of(None, last_day, n_rows)
+        as_of_ts = resolve_as_of(None, last_day=last_day, n_rows=n_rows)
     elif n_late:
         notes.append(lognotes.after_as_of(n_late, as_of_ts.date()))
     if n_kept == 0:
@@ -175,7 +176,7 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
             n_negative += n_flip
         if kinds:  # spend per level changes with the netting: count it again
             netted = f"GREATEST(CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END, 0))"
-            totals = counts_and_totals(con, kept, "COUNT(*)", netted, list(kinds), kept_at=0)[1]
+            totals = counts_and_totals(con, kept, counts="COUNT(*)", spend=netted, kinds=list(kinds), kept_at=0)[1]
         kept = f"SELECT * REPLACE (CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END AS amount) FROM ({kept})"
     if n_negative:
         notes.append(lognotes.returns(n_negative))
@@ -185,10 +186,11 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     report(0.3, gettext("Adding up every customer's purchases"))
     span = None if first_day is None or last_day is None else (last_day - first_day).days
     per_customer = run_with_progress(
-        con, per_customer_query(kept, columns, tops, first_day=first_day, span=span), report, start=0.3, end=0.9
+        con, per_customer_query(kept, columns, tops=tops, first_day=first_day, span=span), report=report,
+        start=0.3, end=0.9,
     )
     report(0.9, gettext("Scoring recency, frequency and monetary value"))
-    table = finish_customers(per_customer, columns, tops, as_of_ts, notes)
+    table = finish_customers(per_customer, columns, tops=tops, as_of=as_of_ts, notes=notes)
     table.attrs["segcore_log_recipe"] = log_recipe(columns, tops, cancellations=bool(n_cancel and n_plain >= 0.9 * n_other))
     report(1.0, gettext("Done"))
     return rfm.CustomerTable(

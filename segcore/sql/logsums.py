@@ -25,10 +25,10 @@ BITMAP_MAX_DAYS = 3660
 def counts_and_totals(
     con,
     relation: str,
+    *,
     counts: str,
     spend: str,
     kinds: list[str],
-    *,
     kept_at: int,
     max_at: int | None = None,
     min_at: int | None = None,
@@ -75,7 +75,7 @@ def top_levels(totals: dict) -> dict[str, list[tuple[str, list]]]:
     return out
 
 
-def per_customer_query(kept: str, columns: tx.TransactionColumns, tops: dict, *, first_day, span: int | None) -> str:
+def per_customer_query(kept: str, columns: tx.TransactionColumns, *, tops: dict, first_day, span: int | None) -> str:
     """One GROUP BY customer. Orders are counted without COUNT(DISTINCT), which cost DuckDB five times the rest of
     the query (a hash set per customer): purchase days as one bit per day of the log's span when that span is
     short (``BITMAP_MAX_DAYS``), else a first GROUP BY customer and order that the second one counts."""
@@ -147,7 +147,7 @@ def _text(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def run_with_progress(con, sql: str, report: Progress, *, start: float, end: float) -> pd.DataFrame:
+def run_with_progress(con, sql: str, *, report: Progress, start: float, end: float) -> pd.DataFrame:
     """Run the query in a worker thread and report DuckDB's own progress estimate while it runs."""
     result: dict = {}
 
