@@ -99,8 +99,9 @@ def main() -> None:
     table = run(args.data)
     text = (
         "# Recovering a known grouping: segcore vs bare StandardScaler + KMeans(n_init=10)\n\n"
-        "Made by `nice python benchmarks/bench_recovery.py --out docs/RECOVERY.md` (mean adjusted Rand index over "
-        "seeds 0-4, same columns and k for both; see the script's docstring). A grouping neither pipeline recovers "
+        "Made by `nice python benchmarks/bench_recovery.py --data FOLDER --out docs/RECOVERY.md`, FOLDER holding the "
+        "full public data sets (tests/data/SOURCES.md says where they come from). Mean adjusted Rand index over "
+        "seeds 0-4, same columns and k for both; see the script's docstring. A grouping neither pipeline recovers "
         "(ARI about 0, e.g. wholesale Region) says the grouping is not in these columns, not that one is better.\n\n"
         + table.to_markdown(index=False, floatfmt=".3f")
     )
