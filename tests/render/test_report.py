@@ -252,6 +252,23 @@ def test_html_hand_summary_values(hand_summary):
     assert_offline_and_inert(html)
 
 
+def test_html_report_states_the_verdict_the_interval_and_each_segments_stability(hand_summary):
+    """Issue 8: the report says whether the groups are natural, how far the stability moves, and flags each segment."""
+    s = copy.deepcopy(hand_summary)
+    s["headline"].update(structure="weak", stability_low=0.71, stability_high=0.86)
+    for p, value in zip(s["profiles"], (0.92, 0.61, 0.31), strict=True):
+        p["stability"] = value
+    html = html_report(s, title="t", created_at="2026-03-05T10:00:00+00:00", data_summary="d")
+    assert 'Natural groups</td><td class="n">weak: the segments overlap' in html
+    assert 'Stability on resampled data (0 to 1)</td><td class="n">0.80 (0.71 to 0.86 in 9 resamples of 10)' in html
+    assert "1,240 customers · 62% of customers · 50% of value · stability 0.92 (stable)" in html
+    assert "stability 0.61 (borders shift)" in html
+    assert "stability 0.31 (dissolves: do not act on it alone)" in html
+    s["headline"]["structure"] = "none"
+    html = html_report(s, title="t", created_at="2026-03-05T10:00:00+00:00", data_summary="d")
+    assert "none: one continuous population (segments are cuts of a continuum)" in html
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("min_size", "note"),
