@@ -331,7 +331,7 @@ def _cases() -> list[Case]:
         Case("features_unknown", one("f.csv", plain), argv=("fit", "{data}", "--out", "{dir}/o", "--features", "nope"),
              fit=("nope",)),
         Case("method_unknown", one("m.csv", plain), argv=("fit", "{data}", "--out", "{dir}/o", "--method", "magic"),
-             fit=("invalid choice", "python -m segcore fit --help")),
+             fit=("is not one of the choices", "python -m segcore fit --help")),
         Case("seed_not_a_number", one("s.csv", plain), argv=("fit", "{data}", "--out", "{dir}/o", "--seed", "x"),
              fit=("--seed", "python -m segcore fit --help")),
         Case("sheet_on_csv", one("sheet.csv", plain), argv=("inspect", "{data}", "--sheet", "2"),
@@ -352,7 +352,7 @@ def _cases() -> list[Case]:
              inspect=("cannot open", "nothere.csv")),
         Case("folder_as_data", one("f2.csv", plain), argv=("inspect", "{dir}"), inspect=("folder",)),
         Case("unknown_command", one("u.csv", plain), argv=("frobnicate", "{data}"),
-             inspect=("invalid choice", "python -m segcore --help")),
+             inspect=("is not one of the choices", "python -m segcore --help")),
         Case("no_command", one("n.csv", plain), argv=(), inspect=("required", "python -m segcore --help")),
     ]
     return cases

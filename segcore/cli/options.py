@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from segcore.cli.usage_words import translate_usage_message
 from segcore.errors import SpecError
 from segcore.i18n import LANGUAGES, _, _l
 from segcore.model.spec import METHODS, k_range_text
@@ -33,7 +34,8 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         command = " ".join(self.prog.split()[1:])  # prog is "segcore" or "segcore fit"
         usage = f"python -m segcore {command} --help" if command else "python -m segcore --help"
-        sys.stderr.write(_("error: {message}", message=_("{message}. Run '{usage}' for usage.", message=message,
+        said = translate_usage_message(message)
+        sys.stderr.write(_("error: {message}", message=_("{message}. Run '{usage}' for usage.", message=said,
                                                            usage=usage)) + "\n")
         raise SystemExit(EXIT_BAD_INPUT)
 

@@ -112,7 +112,7 @@ def test_fit_on_a_transaction_log_segments_customers(tmp_path):
         (("fit", "missing.csv", "--out", "x"), "cannot open 'missing.csv'"),
         (("fit", "{csv}", "--out", "{tmp}", "--k", "many"), "--k must be a whole number"),
         (("fit", "{csv}", "--out", "{tmp}", "--features", "nope"), "not in the data: nope"),
-        (("fit", "{csv}", "--out", "{tmp}", "--method", "magic"), "invalid choice: 'magic'"),
+        (("fit", "{csv}", "--out", "{tmp}", "--method", "magic"), "'magic' is not one of the choices"),
         (("assign", "{csv}", "{csv}", "--out", "{tmp}/a.csv"), "is not a segcore model file"),
         (("inspect", "{empty}"), "empty"),
     ],

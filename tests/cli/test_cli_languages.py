@@ -57,3 +57,17 @@ def test_lang_beats_segcore_lang_and_the_fit_summary_is_translated(customer_csv,
 def test_a_usage_mistake_is_framed_in_the_chosen_language(customer_csv, tmp_path):
     line = _error_line(run("fit", str(customer_csv), "--out", str(tmp_path / "o"), "--method", "magic", "--lang", "ru"))
     assert line.startswith("ошибка: ") and line.endswith("Справка: 'python -m segcore fit --help'.")
+
+
+def test_argparse_own_words_are_said_in_the_chosen_language(customer_csv, tmp_path):
+    """argparse's shapes (bad choice, missing and unknown arguments, bad number) read natively, values as written."""
+    out = str(tmp_path / "o")
+    assert _error_line(run("fit", str(customer_csv), "--out", out, "--method", "magic", "--lang", "ru")) == (
+        "ошибка: аргумент --method: 'magic' — недопустимое значение (можно: 'kmeans', 'gmm', 'agglomerative', "
+        "'hdbscan'). Справка: 'python -m segcore fit --help'.")
+    assert _error_line(run("fit", "--lang", "zh")) == (
+        "错误：缺少必需的参数：data, --out。用法请运行“python -m segcore fit --help”。")
+    assert _error_line(run("fit", str(customer_csv), "--out", out, "--zzz", "--lang", "ko")).startswith(
+        "오류: 알 수 없는 인수입니다: --zzz.")
+    assert _error_line(run("fit", str(customer_csv), "--out", out, "--seed", "x")) == (
+        "error: argument --seed: 'x' is not a whole number. Run 'python -m segcore fit --help' for usage.")
