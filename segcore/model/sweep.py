@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import NotEnoughData, SpecError
-from segcore.i18n import Message, _, _l, format_number
+from segcore.i18n import N_, Message, _, _l, format_number
 from segcore.model.cluster import (
     assign_to_centers,
     check_matrix,
@@ -204,32 +204,33 @@ def recommend(table: pd.DataFrame, *, structure: Structure | None = None) -> tup
     return k, reason
 
 
+# The reason for an eligible pick, by (the table has a BIC column, the pick has a gap gain); and the sentence about
+# the other k that separate as well, by whether the table has a BIC column.
+CHOSEN_REASONS = {
+    (False, False): N_("{k} segments: the clearest separation among the stable choices (silhouette {sil}, stability "
+                       "{stab})."),
+    (False, True): N_("{k} segments: the clearest separation among the stable choices (silhouette {sil}, stability "
+                      "{stab}, gap statistic gain {gain} over one population)."),
+    (True, False): N_("{k} segments: the best-supported choice among the stable ones (silhouette {sil}, stability "
+                      "{stab}, and the best likelihood (BIC) of them)."),
+    (True, True): N_("{k} segments: the best-supported choice among the stable ones (silhouette {sil}, stability "
+                     "{stab}, gap statistic gain {gain} over one population, and the best likelihood (BIC) of them)."),
+}
+OTHERS_REASONS = {
+    False: N_("{others} segments separate as well but stand out less from one population."),
+    True: N_("{others} segments separate about as well, but their extra segments do not fit the customers better."),
+}
+
+
 def _chosen_reason(row: pd.Series, tied: pd.DataFrame, *, with_bic: bool) -> tuple[int, str]:
     """The reason sentence for an eligible pick, naming the evidence it rests on."""
     k = int(row["k"])
-    figures = {"k": k, "sil": _two(row["silhouette"]), "stab": _two(row["stability"])}
+    has_gain = not pd.isna(row.get("gap_gain"))
+    reason = _(CHOSEN_REASONS[(with_bic, has_gain)], k=k, sil=_two(row["silhouette"]), stab=_two(row["stability"]),
+               gain=_two(row["gap_gain"]) if has_gain else "")
     others = ", ".join(str(int(v)) for v in tied["k"] if int(v) != k)
-    if not with_bic:
-        if pd.isna(row.get("gap_gain")):
-            reason = _("{k} segments: the clearest separation among the stable choices (silhouette {sil}, "
-                       "stability {stab}).", **figures)
-        else:
-            reason = _("{k} segments: the clearest separation among the stable choices (silhouette {sil}, "
-                       "stability {stab}, gap statistic gain {gain} over one population).",
-                       gain=_two(row["gap_gain"]), **figures)
-        if others:
-            reason += " " + _("{others} segments separate as well but stand out less from one population.", others=others)
-        return k, reason
-    if pd.isna(row.get("gap_gain")):
-        reason = _("{k} segments: the best-supported choice among the stable ones (silhouette {sil}, stability "
-                   "{stab}, and the best likelihood (BIC) of them).", **figures)
-    else:
-        reason = _("{k} segments: the best-supported choice among the stable ones (silhouette {sil}, stability "
-                   "{stab}, gap statistic gain {gain} over one population, and the best likelihood (BIC) of them).",
-                   gain=_two(row["gap_gain"]), **figures)
     if others:
-        reason += " " + _("{others} segments separate about as well, but their extra segments do not fit the "
-                          "customers better.", others=others)
+        reason += " " + _(OTHERS_REASONS[with_bic], others=others)
     return k, reason
 
 
