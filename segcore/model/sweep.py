@@ -228,7 +228,8 @@ def _chosen_reason(row: pd.Series, tied: pd.DataFrame, *, with_bic: bool) -> tup
     has_gain = not pd.isna(row.get("gap_gain"))
     reason = _(CHOSEN_REASONS[(with_bic, has_gain)], k=k, sil=_two(row["silhouette"]), stab=_two(row["stability"]),
                gain=_two(row["gap_gain"]) if has_gain else "")
-    others = ", ".join(str(int(v)) for v in tied["k"] if int(v) != k)
+    # with the likelihood, the sentence is about the larger k it declined (a smaller tied k simply fits less well)
+    others = ", ".join(str(int(v)) for v in tied["k"] if int(v) != k and (int(v) > k or not with_bic))
     if others:
         reason += " " + _(OTHERS_REASONS[with_bic], others=others)
     return k, reason

@@ -350,8 +350,11 @@ def test_recommend_rule_reads_the_likelihood_up_to_the_silhouette_ceiling():
         "gain 0.90 over one population, and the best likelihood (BIC) of them). 5 segments separate about as well, "
         "but their extra segments do not fit the customers better."
     )
-    # the likelihood never goes above the ceiling, however high it is there
-    assert recommend(table.assign(bic=[-1000.0, -990.0, -980.0, -970.0, 0.0]))[0] == 5
+    # the likelihood never goes above the ceiling, however high it is there; a smaller k that ties on separation
+    # is not called a set of extra segments
+    tie = table.assign(silhouette=[0.74, 0.62, 0.64, 0.75, 0.76], bic=[-1000.0, -990.0, -980.0, -970.0, 0.0])
+    k, reason = recommend(tie)
+    assert k == 5 and reason.endswith("and the best likelihood (BIC) of them).")
     # equal likelihood: the smaller k
     assert recommend(table.assign(bic=[-1000.0, -1000.0, -1000.0, -1000.0, 0.0]))[0] == 2
     # a k no better than one population is not eligible, whatever its likelihood
