@@ -85,6 +85,7 @@ def test_inspect_json_lists_roles(customer_csv):
     assert roles["gender"]["sensitive"] is True
 
 
+@pytest.mark.slow
 def test_fit_on_a_transaction_log_segments_customers(tmp_path):
     log = pd.DataFrame({
         "customer_id": [f"K{i % 40:03d}" for i in range(400)],

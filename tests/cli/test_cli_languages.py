@@ -42,6 +42,7 @@ def test_the_system_locale_picks_russian_when_no_language_is_given(customer_csv,
     assert line == "ошибка: --k должен быть целым числом или 'auto', а не «много»."
 
 
+@pytest.mark.slow
 def test_lang_beats_segcore_lang_and_the_fit_summary_is_translated(customer_csv, tmp_path, monkeypatch):
     monkeypatch.setenv("SEGCORE_LANG", "ko")
     result = run("fit", str(customer_csv), "--out", str(tmp_path / "fit"), "--k", "3", "--lang", "ru",

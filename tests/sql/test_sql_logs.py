@@ -162,6 +162,7 @@ def test_not_a_log_and_unreadable_sources_say_what_is_wrong(tmp_path):
         open_log(str(tmp_path / "nothing" / "*.parquet"))
 
 
+@pytest.mark.slow
 def test_progress_is_reported_in_order():
     seen = []
     duck(SAMPLE_DATA / "transactions.csv", progress=lambda f, m: seen.append((f, m)))

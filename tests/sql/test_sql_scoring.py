@@ -51,6 +51,7 @@ def test_duckdb_agrees_with_assign_on_factor_scores():
         assert sqlglot.parse_one(scoring_sql(model, dialect=dialect), read=dialect).find(sqlglot.exp.Select)
 
 
+@pytest.mark.slow
 def test_every_dialect_renders_and_parses_back(model):
     for dialect in DIALECTS:
         text = scoring_sql(model, dialect=dialect)
