@@ -261,6 +261,8 @@ def segment(
     else:
         report(0.65, _("Fitting {method} with {k} segments", method=spec.method, k=k))
         result = fit_clusters(X, method=spec.method, k=k or 2, random_state=spec.seed)
+        if structure is not None:
+            structure = structure.for_k(result.k)  # the verdict's words name the k fitted (when it beats the null)
     notes.extend(result.notes)
 
     value = _value_array(rest_df, schema)

@@ -15,14 +15,17 @@ Verdict (``Structure.verdict``), with ``gain(k) = gap(k) - gap(1)`` and ``se(k)`
   (Kaufman & Rousseeuw 1990 read 0.51-0.70 as "a reasonable structure", above 0.70 "strong").
 - "weak": groups beat the null, but overlap (silhouette at most ``CLEAR_SILHOUETTE``; 0.26-0.50 is their "weak").
 
-The k reported is the gap statistic's own choice (the smallest k beating the null with gap(k) >= gap(k+1) - s(k+1),
-Tibshirani's one-standard-error rule); the sweep's rule decides the recommended k with stability and separation.
+The k the reason names is the gap statistic's own choice (the smallest k beating the null with gap(k) >= gap(k+1) -
+s(k+1), Tibshirani's one-standard-error rule) until the sweep's rule has chosen k with stability, separation and the
+likelihood; the sweep then words the verdict for its own k (``Structure.for_k``), so the two never name different
+numbers of segments.
 
 Error rates measured on generated nulls and planted groups are in docs/STRUCTURE.md (benchmarks/bench_structure.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -66,6 +69,8 @@ class Structure:
     gap: tuple[float, ...]
     gap_se: tuple[float, ...]
     n_rows: int
+    silhouette: float = float("nan")  # the best silhouette among the k that beat the null, and its k
+    silhouette_k: int = 0
 
     def gain(self, k: int) -> float:
         """How much better than one population k segments fit: gap(k) - gap(1), in log within-sum-of-squares."""
@@ -81,7 +86,21 @@ class Structure:
             "gap": [float(g) for g in self.gap],
             "gap_se": [float(s) for s in self.gap_se],
             "n_rows": self.n_rows,
+            "silhouette": float(self.silhouette),
+            "silhouette_k": int(self.silhouette_k),
         }
+
+    def for_k(self, k: int) -> Structure:
+        """The same verdict worded for k segments (the sweep's choice), when k itself beats the null."""
+        if self.verdict == "none" or k not in self.ks or self.silhouette != self.silhouette:
+            return self
+        i = self.ks.index(k)
+        gain = self.gap[i] - self.gap[0]
+        se = float(np.hypot(self.gap_se[i], self.gap_se[0]))
+        if not (gain > NONE_Z * se and gain >= MIN_GAIN):
+            return self
+        reason = _reason(self.verdict, k, gain, se, self.silhouette, self.silhouette_k)
+        return dataclasses.replace(self, best_k=k, reason=reason)
 
     @classmethod
     def from_dict(cls, d: dict) -> Structure:
@@ -93,6 +112,8 @@ class Structure:
             tuple(float(g) for g in d["gap"]),
             tuple(float(s) for s in d["gap_se"]),
             int(d["n_rows"]),
+            float(d.get("silhouette", float("nan"))),
+            int(d.get("silhouette_k", 0)),
         )
 
 
@@ -149,20 +170,23 @@ def clusterability(X, *, k_max: int = STRUCTURE_K_MAX, random_state: int = 0) ->
     best_i = max(silhouettes, key=lambda i: silhouettes[i])
     sil = silhouettes[best_i]
     verdict: Verdict = "clear" if sil > CLEAR_SILHOUETTE else "weak"
+    reason = _reason(verdict, ks[k_hat], g, gain_se[k_hat], sil, ks[best_i])
+    return Structure(verdict, reason, ks[k_hat], ks, tuple(gap), tuple(sd), m, float(sil), int(ks[best_i]))
+
+
+def _reason(verdict: Verdict, k: int, gain: float, gain_se: float, sil: float, k_sil: int) -> Message:
     if verdict == "clear":
-        reason = _l(
+        return _l(
             "Clear groups: {k} segments fit far better than one continuous population (gap statistic gain "
             "{gain:.2f}, {times:.0f}x its simulation error) and are well apart (silhouette {sil:.2f} at {k_sil} "
             "segments).",
-            k=int(ks[k_hat]), gain=float(g), times=float(g / gain_se[k_hat]), sil=float(sil), k_sil=int(ks[best_i]),
+            k=int(k), gain=float(gain), times=float(gain / gain_se), sil=float(sil), k_sil=int(k_sil),
         )
-    else:
-        reason = _l(
-            "Weak groups: {k} segments fit better than one continuous population (gap statistic gain {gain:.2f}), "
-            "but they overlap (silhouette at most {sil:.2f}; clear groups are above {clear:.1f}).",
-            k=int(ks[k_hat]), gain=float(g), sil=float(sil), clear=CLEAR_SILHOUETTE,
-        )
-    return Structure(verdict, reason, ks[k_hat], ks, tuple(gap), tuple(sd), m)
+    return _l(
+        "Weak groups: {k} segments fit better than one continuous population (gap statistic gain {gain:.2f}), "
+        "but they overlap (silhouette at most {sil:.2f}; clear groups are above {clear:.1f}).",
+        k=int(k), gain=float(gain), sil=float(sil), clear=CLEAR_SILHOUETTE,
+    )
 
 
 def _null_reference(X: np.ndarray, blocks: list[list[int]]):

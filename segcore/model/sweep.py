@@ -150,6 +150,7 @@ def sweep(
         report(0.15 + 0.85 * (i + 1) / len(ks), _("Tried {k} segments ({i} of {n})", k=k, i=i + 1, n=len(ks)))
     table = pd.DataFrame.from_records(records, columns=SWEEP_COLUMNS)
     k_best, reason = recommend(table, structure=structure)
+    structure = structure.for_k(k_best)  # the verdict names the k the rule chose (when that k beats the null)
     return SweepResult(table=table, recommended_k=k_best, reason=reason, notes=tuple(notes), structure=structure)
 
 

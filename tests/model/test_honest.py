@@ -71,6 +71,7 @@ def test_planted_groups_are_clear_with_the_right_k(case):
     assert adjusted_rand_score(case.truth, labels) >= 0.9
     assert "stability" in result.reason and "silhouette" in result.reason and "gap statistic" in result.reason
     assert "BIC" in result.reason
+    assert str(result.structure.reason).startswith(f"Clear groups: {case.k} segments")  # the verdict names the same k
 
 
 @pytest.mark.slow

@@ -48,3 +48,18 @@ def test_no_structure_is_said_plainly_and_saved_as_text():
     assert isinstance(saved["reason"], str) and saved["reason"].endswith("одну непрерывную совокупность.")
     back = Structure.from_dict(json.loads(json.dumps(saved)))
     assert back.verdict == "none" and back.reason == saved["reason"]
+
+
+def test_the_verdict_is_worded_for_the_k_the_sweep_chose():
+    s = clusterability(_blobs(), random_state=0)
+    four = s.for_k(4)  # four segments of three blobs still beat one population
+    with use_language("en"):
+        assert str(four.reason).startswith("Clear groups: 4 segments fit far better")
+    assert four.best_k == 4 and four.verdict == s.verdict and four.gap == s.gap
+    assert s.for_k(99) is s  # a k the verdict did not judge keeps its own wording
+    back = Structure.from_dict(json.loads(json.dumps(s.to_dict())))
+    assert back.silhouette == s.silhouette and back.silhouette_k == s.silhouette_k
+    with use_language("en"):
+        assert str(back.for_k(4).reason) == str(four.reason)
+    old = {k: v for k, v in s.to_dict().items() if k not in ("silhouette", "silhouette_k")}  # saved before
+    assert Structure.from_dict(old).for_k(4).reason == s.reason  # no silhouette stored: the saved words stay
