@@ -15,7 +15,11 @@ import pandas as pd
 from segcore.io.parsed import NA_TOKENS
 
 # Python's str.strip() characters (Unicode White_Space plus the ASCII separators), so trimming matches exactly.
-PY_SPACES = "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
+# Written out: working them out from all 1.1M code points cost 0.26 s at every start (a test checks the list).
+PY_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 # RE2 versions of the _sniff number patterns (\p{Nd} is what Python's \d matches), anchored as fullmatch.
 _RE2_DIGIT = r"\p{Nd}"
 _RE2_PLAIN = r"[+-]?(?:D+\.?D*|\.D+)(?:[eE][+-]?D+)?".replace("D", _RE2_DIGIT)

@@ -702,3 +702,11 @@ _CELLS = st.sampled_from(
 def test_property_fast_equals_careful(rows, sep, newline):
     lines = [sep.join(["id", "p", "q"])] + [sep.join([f"k{i}", *row[1:]]) for i, row in enumerate(rows)]
     _assert_same((newline.join(lines) + newline).encode(), "h.csv")
+
+
+def test_fast_reader_trims_exactly_the_characters_python_strips():
+    """The fast reader's written-out list of spaces is Python's own (str.isspace over every code point)."""
+    from segcore.io.arrownumbers import PY_SPACES
+
+    assert PY_SPACES == "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
+    assert len(set(PY_SPACES)) == len(PY_SPACES)
