@@ -38,7 +38,7 @@ from segcore.columns import roles  # noqa: E402
 from segcore.insight import embed, map_timing, mapview  # noqa: E402
 from segcore.model.features import prepare_spec  # noqa: E402
 from segcore.model.spec import FeatureSpec  # noqa: E402
-from segcore.render import charts  # noqa: E402
+from segcore.render import chartkit, charts  # noqa: E402
 
 # The studio's map sample (pages/common/cache.py MAP_POINTS): a browser draws ~20k points smoothly.
 MAP_POINTS = 20_000
@@ -61,7 +61,7 @@ def first_map(df, X: np.ndarray, labels: np.ndarray, schema, features: list[str]
     pca = embed.pca_2d(X, random_state=0, max_points=MAP_POINTS)
     names = {int(s): f"Segment {int(s)}" for s in np.unique(labels)}
     points = mapview.map_points(df, pca, labels=labels, names=names, schema=schema, features=features)
-    charts.map_chart(points, tooltip=mapview.tooltip_columns(schema, features), title="").to_dict()
+    chartkit.chart_spec(charts.map_chart(points, tooltip=mapview.tooltip_columns(schema, features), title=""))
     return time.perf_counter() - start
 
 
