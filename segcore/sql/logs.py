@@ -68,22 +68,41 @@ def customers_from_log(
 ) -> rfm.CustomerTable:
     """One row per customer from the log behind ``src``; same rules, notes and errors as ``to_customers``.
 
-    Distinct-order counts per customer cannot spill to disk, so millions of customers can need more than DuckDB's
-    first memory limit: on running out, the limit is doubled (up to ``MAX_MEMORY_GB``) and the work starts again."""
+    Per-customer distinct-day and distinct-order states cannot spill to disk, so millions of customers can need more
+    than DuckDB's first memory limit: on running out, the limit is doubled (up to ``MAX_MEMORY_GB``) and the GROUP BY
+    customer runs again (the passes before it are kept); anything else that runs out starts the work again."""
     import duckdb
 
     report = progress or (lambda fraction, message: None)
-    value, unit = src.connection.execute("SELECT current_setting('memory_limit')").fetchone()[0].split()
-    limit = float(value) * {"KiB": 1 / 1024**2, "MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0}.get(unit, 1.0)
     while True:
         try:
             return _customers_from_log(src, columns=columns, as_of=as_of, report=report)
         except duckdb.OutOfMemoryException:
-            limit *= 2
-            if limit > MAX_MEMORY_GB:
+            if not _more_memory(src.connection, report):
                 raise
-            src.connection.execute(f"SET memory_limit = '{limit * 1024:.0f}MiB'")
-            report(0.0, gettext("Out of memory: starting again with {limit} GiB for DuckDB", limit=format(limit, ".2g")))
+
+
+def _more_memory(con, report: Progress, *, at: float = 0.0) -> bool:
+    """Double DuckDB's memory limit and say so; False when that would pass ``MAX_MEMORY_GB``."""
+    value, unit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0].split()
+    limit = 2 * float(value) * {"KiB": 1 / 1024**2, "MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0}.get(unit, 1.0)
+    if limit > MAX_MEMORY_GB:
+        return False
+    con.execute(f"SET memory_limit = '{limit * 1024:.0f}MiB'")
+    report(at, gettext("Out of memory: starting again with {limit} GiB for DuckDB", limit=format(limit, ".2g")))
+    return True
+
+
+def _grouped_per_customer(con, sql: str, report: Progress):
+    """The GROUP BY customer, run again with more memory when it runs out, without redoing the passes before it."""
+    import duckdb
+
+    while True:
+        try:
+            return run_with_progress(con, sql, report=report, start=0.3, end=0.9)
+        except duckdb.OutOfMemoryException:
+            if not _more_memory(con, report, at=0.3):
+                raise
 
 
 def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> rfm.CustomerTable:
@@ -185,9 +204,8 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     tops = top_levels(totals)
     report(0.3, gettext("Adding up every customer's purchases"))
     span = None if first_day is None or last_day is None else (last_day - first_day).days
-    per_customer = run_with_progress(
-        con, per_customer_query(kept, columns, tops=tops, first_day=first_day, span=span), report=report,
-        start=0.3, end=0.9,
+    per_customer = _grouped_per_customer(
+        con, per_customer_query(kept, columns, tops=tops, first_day=first_day, span=span), report
     )
     report(0.9, gettext("Scoring recency, frequency and monetary value"))
     table = finish_customers(per_customer, columns, tops=tops, as_of=as_of_ts, notes=notes)

@@ -181,3 +181,38 @@ def test_running_out_of_memory_starts_again_with_more():
         src.close()
     assert len(got.df) == 3939
     assert any("starting again with" in m for m in seen)
+
+
+def test_running_out_of_memory_in_the_group_by_repeats_only_the_group_by(monkeypatch):
+    """The GROUP BY customer runs again with twice the memory; the counts pass before it is not redone."""
+    import segcore.sql.logs as logs
+
+    path = SAMPLE_DATA / "transactions.csv"
+    want = duck(path)
+    calls = {"group_by": 0, "counts": 0}
+    real_run, real_counts = logs.run_with_progress, logs.counts_and_totals
+
+    def short_of_memory_once(*args, **kwargs):
+        calls["group_by"] += 1
+        if calls["group_by"] == 1:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+        return real_run(*args, **kwargs)
+
+    def counted(*args, **kwargs):
+        calls["counts"] += 1
+        return real_counts(*args, **kwargs)
+
+    monkeypatch.setattr(logs, "run_with_progress", short_of_memory_once)
+    monkeypatch.setattr(logs, "counts_and_totals", counted)
+    src = open_log(str(path))
+    seen = []
+    try:
+        before = src.connection.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        got = customers_from_log(src, progress=lambda f, m: seen.append((f, m)))
+        after = src.connection.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    finally:
+        src.close()
+    assert_same(got, want)
+    assert calls == {"group_by": 2, "counts": 1}
+    assert before != after and any("starting again with" in m for _, m in seen)
+    assert [f for f, _ in seen] == sorted(f for f, _ in seen)  # progress never goes back
