@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from apptest_support import APP, TIMEOUT, fresh, metrics, no_errors
+from apptest_support import APP, TIMEOUT, fresh, metrics, no_errors, saved_run_id
 from streamlit.testing.v1 import AppTest
 
 from segcore.store.tokens import INVALID_LINK_MESSAGE
@@ -79,6 +79,10 @@ def test_compare_two_runs_of_the_same_customers():
         no_errors(at)
         at.switch_page("pages/segments.py").run()
     at.switch_page("pages/share.py").run()
+    no_errors(at)
+    # the runs are picked by title: the store may hold other files' waves of this series from earlier tests
+    at.selectbox(key="cmp_a").set_value(saved_run_id("k=5")).run()
+    at.selectbox(key="cmp_b").set_value(saved_run_id("k=3")).run()
     no_errors(at)
     table = at.dataframe[-1].value
     assert table.to_numpy().sum() == 5000  # every customer counted once, from a k=5 segment to a k=3 one
