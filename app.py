@@ -14,7 +14,7 @@ PAGE_ICON = ROOT / "assets" / "page_icon.png"
 if str(ROOT) not in sys.path:  # pages import their helpers as `pages.common.*`, wherever streamlit is started
     sys.path.insert(0, str(ROOT))
 
-from pages.common import cache, signin, state, ui  # noqa: E402
+from pages.common import jobs, signin, state, ui  # noqa: E402
 from segcore.i18n import _  # noqa: E402
 
 state.init()
@@ -35,7 +35,7 @@ if not signin.gate():  # sign-in on anything but localhost (or an explicit open 
                   position="hidden").run()
     st.stop()
 
-cache.warm_up()
+jobs.warm_up()
 # Titles are translated on every run; url_path stays fixed so links work in every language.
 PAGES = {
     _("Segment your customers"): [

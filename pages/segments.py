@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from pages.common import cache, cards, map_status, state, ui, waves_view
+from pages.common import cache, cards, jobs, map_status, state, ui, waves_view
 from segcore.errors import SegcoreError
 from segcore.i18n import N_, _, format_number, ngettext
 from segcore.insight import mapview
@@ -131,7 +131,7 @@ st.subheader(_("Customer map"))
 features = [*seg.numeric, *seg.categorical]
 map_key = cache.map_key(data.fingerprint, data.schema, spec)
 X = cache.map_matrix(data.fingerprint, data.df, spec, data.schema)
-job = cache.umap_job(map_key, X)
+job = jobs.umap_job(map_key, X)
 names = seg.segment_names
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import signin
+from pages.common.jobs import MAP_POINTS, finished_map, put_bounded
 from segcore.columns import rfm, roles, transactions
 from segcore.columns.schema import Schema
 from segcore.i18n import N_, _, current_language, use_language
@@ -44,12 +44,6 @@ SAMPLES = {
 DEFAULT_SAMPLE = "Retail customers (B2C, 5,000)"
 # The studio opens on a demo in the user's language: a Chinese marketer first sees Chinese columns.
 DEFAULT_SAMPLES = {"en": DEFAULT_SAMPLE, "zh": "客户 · GBK", "ko": "고객 · EUC-KR", "ru": "Клиенты · CP1251"}
-# Browsers draw ~20k points smoothly; the map shows a seeded sample above that.
-MAP_POINTS = 20_000
-# Maps kept for the whole server (each up to MAP_POINTS x 2 coordinates): several data sets and column choices.
-MAX_MAPS = 16
-# Tests and slow machines can skip UMAP (numba compiles for ~60 s in a new process) and map with PCA.
-FAST_MAP = os.environ.get("SEGCORE_FAST_MAP") == "1"
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the sample data…")
@@ -148,15 +142,8 @@ def _fits() -> dict[str, Future]:
     return {}
 
 
-def _put_bounded(jobs: dict, key: str, value, limit: int) -> None:
-    """Insert into a server-wide job dict, dropping the oldest entries beyond ``limit`` (insertion order)."""
-    jobs[key] = value
-    while len(jobs) > limit:
-        jobs.pop(next(iter(jobs)))
-
-
 def _remember(key: str, future: Future) -> None:
-    _put_bounded(_fits(), key, future, MAX_FITS)
+    put_bounded(_fits(), key, future, MAX_FITS)
 
 
 def _fit_key(fingerprint: str, schema: Schema, spec: FeatureSpec) -> str:
@@ -244,35 +231,6 @@ def pca_map(map_key: str, _X: np.ndarray) -> embed.Embedding:
     return embed.pca_2d(_X, random_state=0, max_points=MAP_POINTS)
 
 
-@st.cache_resource
-def _pool() -> ThreadPoolExecutor:
-    """One worker: UMAP jobs queue instead of fighting over the two cores; numba is warmed first."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="segcore-umap")
-    if not FAST_MAP:
-        pool.submit(embed.warm_up)
-    return pool
-
-
-class MapJob:
-    """A background UMAP map: its future, when it was queued and when the worker actually started it (None while
-    it waits behind the warm-up or another map), so the page can say which of the two is taking the time."""
-
-    def __init__(self, future: Future | None = None) -> None:
-        self.future: Future = future if future is not None else Future()
-        self.queued = time.perf_counter()
-        self.started: float | None = None
-        self.rows = 0  # customers the map is fitted on (the sample), for the time estimate
-
-    def run(self, X: np.ndarray) -> embed.Embedding:
-        self.started = time.perf_counter()
-        return embed.umap_2d(X, sample_size=MAP_POINTS, random_state=0)
-
-
-@st.cache_resource
-def _jobs() -> dict[str, MapJob]:
-    return {}
-
-
 def map_key(fingerprint: str, schema: Schema, spec: FeatureSpec) -> str:
     """The content key of a map: the data, the roles and what the prepared matrix depends on; not k or method."""
     return f"{fingerprint}|{_schema_key(schema)}|{_prep_key(spec)}"
@@ -298,35 +256,6 @@ def run_comparison(fingerprint: str, run_a: str, run_b: str, id_column: str | No
     model_a, model_b = saved_model(run_a, _saved_a), saved_model(run_b, _saved_b)
     table = compare.compare_runs(model_a.assign(_df), model_b.assign(_df), id_column=id_column)
     return table.rename(index=model_a.segment_names, columns=model_b.segment_names)
-
-
-def finished_map(key: str) -> embed.Embedding | None:
-    """The map for this key if its background job has finished (for saved runs and reports)."""
-    job = _jobs().get(key)
-    if job is None or not job.future.done() or job.future.exception() is not None:
-        return None
-    return job.future.result()
-
-
-def warm_up() -> None:
-    """Start the pool (and numba's compile) as soon as the app opens, off the critical path."""
-    _pool()
-
-
-def umap_job(map_key: str, X: np.ndarray) -> MapJob:
-    """The background UMAP job for this map, started once per content key and shared across reruns."""
-    jobs = _jobs()
-    if map_key not in jobs:
-        if FAST_MAP:
-            job = MapJob()
-            job.started = job.queued
-            job.future.set_result(embed.pca_2d(X, random_state=0, max_points=MAP_POINTS))
-        else:
-            job = MapJob()
-            job.future = _pool().submit(job.run, X)
-        job.rows = min(len(X), MAP_POINTS)
-        _put_bounded(jobs, map_key, job, MAX_MAPS)
-    return jobs[map_key]
 
 
 @st.cache_resource

@@ -11,7 +11,7 @@ import time
 
 import streamlit as st
 
-from pages.common.cache import MapJob
+from pages.common.jobs import MapJob
 from segcore.i18n import _, format_number
 from segcore.insight import embed, map_timing
 

@@ -208,9 +208,9 @@ def test_allowing_a_sensitive_column_reruns_the_sweep_on_the_new_matrix():
 
 def test_server_wide_job_dicts_stay_bounded():
     """Fits and maps are shared by every session of a long-running server: the oldest go first."""
-    from pages.common.cache import _put_bounded
+    from pages.common.jobs import put_bounded
 
     jobs: dict = {}
     for i in range(20):
-        _put_bounded(jobs, f"k{i}", i, 16)
+        put_bounded(jobs, f"k{i}", i, 16)
     assert list(jobs) == [f"k{i}" for i in range(4, 20)]

@@ -20,7 +20,7 @@ def status_script(root: str, case: str) -> None:
     if root not in sys.path:
         sys.path.insert(0, root)
     from pages.common import map_status
-    from pages.common.cache import MapJob
+    from pages.common.jobs import MapJob
     from segcore.insight import embed, map_timing
 
     map_timing.forget()
