@@ -38,7 +38,7 @@ from segcore.model.smallkmeans import kmeans, one_blas_thread
 
 Verdict = Literal["none", "weak", "clear"]
 
-# The verdict runs on a random sample: gap curves on 2,000 rows rank k the same as on all rows at a fraction of the
+# The verdict runs on a random sample: gap curves on a sample this size rank k as on all rows at a fraction of the
 # cost (each k is fitted REFERENCES + 1 times).
 STRUCTURE_ROWS = 800
 REFERENCES = 6
