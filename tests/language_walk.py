@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from apptest_support import APP, TIMEOUT, AppTest
@@ -17,6 +18,7 @@ ALLOWED = {
     "bic",  # the likelihood criterion named in the k reason (Bayesian information criterion)
     "duckdb", "postgresql", "bigquery", "snowflake", "spark",  # engines and warehouses
     "customers",  # the scoring SQL's default table name (segcore.sql), shown as written
+    "utc",  # saved runs' times are given in UTC, the standard abbreviation in every language
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z_\-]{2,}")
 
@@ -54,7 +56,16 @@ def data_words(at: AppTest) -> set[str]:
     for column in data.df.columns:
         if data.df[column].dtype == object or str(data.df[column].dtype).startswith("str"):
             words |= {w.lower() for v in data.df[column].dropna().astype(str).unique()[:50] for w in WORD.findall(v)}
-    return words
+    return words | saved_run_words()
+
+
+def saved_run_words() -> set[str]:
+    """Titles and notes of the runs saved in the studio's store (by earlier tests in the same session): the users'
+    own text, listed on the Share page as written."""
+    from segcore.store.runs import open_store
+
+    store = open_store(f"sqlite:///{os.environ['SEGCORE_DATA_DIR']}/segcore.sqlite3")
+    return {w.lower() for run in store.list_runs() for w in WORD.findall(f"{run.title} {run.note or ''}")}
 
 
 def walk(language: str) -> tuple[AppTest, dict[str, list[str]]]:

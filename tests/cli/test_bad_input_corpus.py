@@ -46,7 +46,7 @@ DRIVER = textwrap.dedent(
 )
 # The one line fit ends with on success.
 # the closing lines of a fit: the structure verdict, then what was made
-DONE = re.compile(r"^(Structure: (none|weak|clear)\. |\d+ (segments|value tiers) .*for [\d,]+ customers)")
+DONE = re.compile(r"^(Structure: [^.]+\. |\d+ (segments|value tiers) .*for [\d,]+ customers)")
 # Beyond this share of a line, a formula character after a break or tab inside a cell could start a formula.
 FORMULA = re.compile(r"^[\s\x00-\x1f\"]*[=+\-@]")
 
