@@ -60,12 +60,17 @@ def data_words(at: AppTest) -> set[str]:
 
 
 def saved_run_words() -> set[str]:
-    """Titles and notes of the runs saved in the studio's store (by earlier tests in the same session): the users'
-    own text, listed on the Share page as written."""
-    from segcore.store.runs import open_store
+    """Short texts kept in the studio's store (run titles, notes, series, owners, grants saved by earlier tests in
+    the same session): the users' own words, listed on the Share page as written."""
+    import sqlite3
 
-    store = open_store(f"sqlite:///{os.environ['SEGCORE_DATA_DIR']}/segcore.sqlite3")
-    return {w.lower() for run in store.list_runs() for w in WORD.findall(f"{run.title} {run.note or ''}")}
+    words: set[str] = set()
+    with sqlite3.connect(f"{os.environ['SEGCORE_DATA_DIR']}/segcore.sqlite3") as db:
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            for row in db.execute(f'SELECT * FROM "{table}"'):
+                words |= {w.lower() for value in row if isinstance(value, str) and len(value) < 200
+                          for w in WORD.findall(value)}
+    return words
 
 
 def walk(language: str) -> tuple[AppTest, dict[str, list[str]]]:
