@@ -203,10 +203,8 @@ def umap_2d(
         notes.append(_sample_note(len(rows), n))
     sub = arr[rows]
     if len(rows) < n_neighbors + 2:
-        notes.append(
-            f"Only {len(rows):,} customers: too few for UMAP (needs at least {n_neighbors + 2}), "
-            "so the map uses PCA instead."
-        )
+        notes.append(gettext("Only {n:,} customers: too few for UMAP (needs at least {needed}), so the map uses PCA "
+                             "instead.", n=len(rows), needed=n_neighbors + 2))
         coords = _pca_coords(sub, random_state)
         return Embedding(coords=coords, rows=rows, method="pca", notes=tuple(notes), n_total=n)
     if random_state is None:

@@ -133,9 +133,8 @@ def _design(
             counts = text.value_counts(dropna=True)
             levels = sorted(counts.index, key=lambda v: (-counts[v], v))
             if len(levels) > MAX_LEVELS:
-                notes.append(
-                    f"'{col}' has {len(levels):,} values; rules use only its {MAX_LEVELS} most common ones."
-                )
+                notes.append(gettext("'{column}' has {n:,} values; rules use only its {top} most common ones.",
+                                     column=col, n=len(levels), top=MAX_LEVELS))
             has_missing = bool(text.isna().any())
             complete = tuple(str(v) for v in levels) if len(levels) <= MAX_LEVELS else ()
             features.extend(
@@ -143,9 +142,8 @@ def _design(
                 for v in levels[:MAX_LEVELS]
             )
         else:
-            notes.append(
-                f"'{col}' is left out of the rules: dates and other non-numeric, non-category columns are not used."
-            )
+            notes.append(gettext("'{column}' is left out of the rules: dates and other non-numeric, non-category "
+                                 "columns are not used.", column=col))
     return features, texts, notes
 
 

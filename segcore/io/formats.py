@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.errors import DataError
-from segcore.i18n import _l
+from segcore.i18n import _l, lazy_ngettext
 from segcore.io import limits as _limits
 from segcore.io import sniff as _sniff
 from segcore.io.parsed import MAX_REPORTED_LINES, NA_TOKENS, RAGGED_TOLERANCE, SkippedRows, _Parsed
@@ -157,8 +157,13 @@ def _read_parquet(data: bytes, source: str) -> _Parsed:
             columns[name] = column.to_pandas()
     if nested:
         warnings.append(
-            f"{len(nested)} column{'s' if len(nested) > 1 else ''} of {source} hold lists or maps rather than single "
-            f"values ({', '.join(nested[:5])}); they were kept as text and are not used to segment on."
+            lazy_ngettext(
+                "{n} column of {source} holds lists or maps rather than single values ({names}); it was kept as "
+                "text and is not used to segment on.",
+                "{n} columns of {source} hold lists or maps rather than single values ({names}); they were kept as "
+                "text and are not used to segment on.",
+                len(nested), source=source, names=", ".join(nested[:5]),
+            )
         )
     _limits.check_columns(len(columns), source=source, where="The Parquet file")
     df = pd.DataFrame(dict(enumerate(columns.values())))

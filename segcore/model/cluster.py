@@ -349,17 +349,15 @@ def _fit_hdbscan(X: np.ndarray, *, random_state: int) -> ClusterResult:
         labels, dist = assign_to_centers(X, centers)
         labels[dist > radius[labels]] = -1
         labels[rows] = sample_labels
-        notes.append(
-            f"fitted on a sample of {len(rows):,} of {n:,} rows (its cost grows with rows squared); other rows "
-            "joined the nearest segment when within that segment's sampled reach"
-        )
+        notes.append(gettext("fitted on a sample of {rows:,} of {n:,} rows (its cost grows with rows squared); other "
+                             "rows joined the nearest segment when within that segment's sampled reach",
+                             rows=len(rows), n=n))
     else:
         labels = sample_labels
     n_noise = int((labels == -1).sum())
     if n_noise:
-        notes.append(
-            f"{n_noise:,} customers ({n_noise / n:.1%}) fit no segment and are marked unassigned (-1)"
-        )
+        notes.append(gettext("{n:,} customers ({share:.1%}) fit no segment and are marked unassigned (-1)",
+                             n=n_noise, share=n_noise / n))
     return _result(X, labels, k=k, method="hdbscan", n_fit=len(rows), notes=notes)
 
 

@@ -145,8 +145,8 @@ def split_features(
         col = schema[name]
         if col.sensitive and not spec.include_sensitive:
             notes.append(
-                f"'{name}' is a sensitive attribute and was left out of clustering (it still appears on the "
-                "profile cards). Opt in explicitly to cluster on it."
+                _("'{name}' is a sensitive attribute and was left out of clustering (it still appears on the "
+                  "profile cards). Opt in explicitly to cluster on it.", name=name)
             )
         elif col.role == "boolean" and not _is_number_like(df[name]):
             categorical.append(name)

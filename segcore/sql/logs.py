@@ -45,18 +45,26 @@ def detect_columns(src: LogSource) -> tx.TransactionColumns | None:
     """``detect_transactions`` on a sample of whole customer histories (or on the whole log when it is small)."""
     con, rel = src.connection, src.relation
     n = int(con.execute(f"SELECT COUNT(*) FROM {rel}").fetchone()[0])
-    names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()]
-    hinted = [
-        c for c in names if tx.customer_named(c)
-    ]
+    described = con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
+    names = [name for name, kind, *_ in described if not _nested(kind)]  # lists, structs, maps are never log columns
+    if not names:
+        return None
+    hinted = [c for c in names if tx.customer_named(c)]
+    picked = ", ".join(ident(c) for c in names)
     if n <= SAMPLE_ROWS:
-        sample = con.execute(f"SELECT * FROM {rel}").df()
+        sample = con.execute(f"SELECT {picked} FROM {rel}").df()
     elif hinted:
         buckets = max(1, n // SAMPLE_ROWS)
-        sample = con.execute(f"SELECT * FROM {rel} WHERE hash({ident(hinted[0])}) % {buckets} = 0 LIMIT {2 * SAMPLE_ROWS}").df()
+        sample = con.execute(
+            f"SELECT {picked} FROM {rel} WHERE hash({ident(hinted[0])}) % {buckets} = 0 LIMIT {2 * SAMPLE_ROWS}"
+        ).df()
     else:
-        sample = con.execute(f"SELECT * FROM {rel} LIMIT {SAMPLE_ROWS}").df()
+        sample = con.execute(f"SELECT {picked} FROM {rel} LIMIT {SAMPLE_ROWS}").df()
     return tx.detect_transactions(sample)
+
+
+def _nested(duckdb_type: str) -> bool:
+    return duckdb_type.endswith("]") or duckdb_type.startswith(("STRUCT", "MAP", "UNION"))
 
 
 def customers_from_log(
