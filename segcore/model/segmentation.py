@@ -170,7 +170,9 @@ class Segmentation:
             out[self.schema.id_column] = list(ids)
         out["segment"] = np.asarray(labels, dtype=np.int64)
         unassigned = unassigned_name()
-        out["segment_name"] = [names.get(int(s), unassigned) for s in labels]
+        ids_seen, position = np.unique(np.asarray(labels, dtype=np.int64), return_inverse=True)
+        named = np.array([names.get(int(s), unassigned) for s in ids_seen], dtype=object)
+        out["segment_name"] = named[position]  # one lookup per segment, not per customer
         return pd.DataFrame(out)
 
 

@@ -171,3 +171,23 @@ def test_excel_export_holds_the_injection_ids_as_text_never_formulas():
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
     kept = [cell.value.replace("_x000D_", "\r") for cell in cells]  # xlsxwriter stores CR escaped
     assert kept[0] == INJECTIONS[0] and kept[3:] == INJECTIONS[3:]
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"customer_id": INJECTIONS, "segment": range(len(INJECTIONS)), "note": ["=1"] * len(INJECTIONS)}),
+        pd.DataFrame({"id": ["C1", 'say "hi"', "a,b", "", "서울\r\nx"], "segment": [0, -1, 2, 3, 12]}),
+        pd.DataFrame({'na"me': pd.Series(["x", "y"], dtype="str"), "n": np.array([1, 2], dtype=np.int32)}),
+        pd.DataFrame({"id": ["a", None], "segment": [0, 1]}),  # missing text: pandas writes it
+        pd.DataFrame({"id": ["a", 3], "segment": [0, 1]}),  # a number in a text column
+        pd.DataFrame({"id": ["a", "b"], "score": [0.5, 1.25]}),  # floats: pandas writes them
+        pd.DataFrame({"id": ["a", "b"], "flag": [True, False]}),
+        pd.DataFrame({"id": pd.Categorical(["a", "b"]), "segment": [0, 1]}),
+    ],
+)
+def test_safe_csv_writes_what_pandas_writes(frame):
+    from segcore.render.export import _safe_frame
+
+    expected = _safe_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
+    assert safe_csv(frame) == expected
