@@ -90,8 +90,20 @@ def run_fit(args) -> int:
     if seg.structure:
         verdict = STRUCTURE_VERDICTS.get(seg.structure.verdict, seg.structure.verdict)
         say(_("Structure: {verdict}. {reason}", verdict=_(verdict), reason=seg.structure.reason))
+    sampled = sampled_figures(summary)
+    if sampled:
+        note(sampled)
     say(fit_summary(seg, files=files, out=out))
     return EXIT_OK
+
+
+def sampled_figures(summary: dict) -> str | None:
+    """Which quality figures were estimated on a sample of the customers and on how many (None: on all of them)."""
+    rows = summary["quality"]["estimated_on"]
+    if any(v is None for v in rows.values()) or all(v >= summary["n_rows"] for v in rows.values()):
+        return None
+    return _("quality figures estimated on seeded random samples of the customers: silhouette on {silhouette:,}, "
+             "stability on {stability:,}, structure check on {structure:,}.", **rows)
 
 
 def outcome_column(df, *, schema, option: str | None) -> str | None:

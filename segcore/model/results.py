@@ -24,6 +24,13 @@ def result_summary(seg) -> dict:
         "stability_high": quality.stability_high if quality else None,
         "explanation": quality.explanation if quality else None,
     }
+    # how many customers each quality figure was estimated on (a seeded random sample of a large file)
+    stability = getattr(seg, "stability", None)
+    q["estimated_on"] = {
+        "silhouette": getattr(quality, "silhouette_rows", None),
+        "stability": stability.n_rows if stability is not None else None,
+        "structure": structure.n_rows if structure is not None else None,
+    }
     return plain(
         {
             "summary_version": SUMMARY_VERSION,
