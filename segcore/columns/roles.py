@@ -58,6 +58,8 @@ VALUE_HINT_SHARE = 0.6
 MONEY_MIN_MEDIAN = 50
 MONEY_SKEW_RATIO = 1.2
 MONEY_MIN_DISTINCT = 20
+# The largest distinct count any rule compares a number column with (see _distinct_count).
+ENOUGH_DISTINCT = max(MIN_DISTINCT_FOR_UNIQUE, SMALL_CODE_MAX, MAX_FEATURE_CATEGORIES, MONEY_MIN_DISTINCT)
 # A value column may hold a few net-negative rows: a transaction log's monetary nets returns, so a customer who
 # returned more than they bought is below zero. Beyond this share negatives are normal (a balance), not value.
 VALUE_MAX_NEGATIVE_SHARE = 0.05
@@ -136,9 +138,9 @@ def _infer_column(name: str, col: pd.Series, sample: pd.Series, n_rows: int) -> 
     sensitive = best_keyword(words, SENSITIVE_KEYWORDS) is not None
     n_missing = int(col.isna().sum())
     present = col.dropna()
-    n_distinct = int(present.nunique())
-    unique = n_missing == 0 and n_distinct == n_rows
     is_num = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+    n_distinct = _distinct_count(present, sample.dropna(), is_num)
+    unique = n_missing == 0 and n_distinct == n_rows
     min_value = float(present.min()) if is_num and n_distinct else None
     negative_share = float((present < 0).mean()) if is_num and n_distinct else 0.0
     stats = _Stats(unique=unique, id_named=id_named, min_value=min_value, negative_share=negative_share)
@@ -207,7 +209,9 @@ def _classify(col, present, sample, words, id_named, named, n_distinct, n_rows, 
 
 
 def _classify_number(present, sample, words, id_named, category_named, n_distinct, distinct_share, n_rows):
-    integral = pd.api.types.is_integer_dtype(present) or bool((present % 1 == 0).all())
+    integral = pd.api.types.is_integer_dtype(present) or (
+        not _has_fraction(sample) and bool((present % 1 == 0).all())  # one sampled 2.5 settles it
+    )
     if n_distinct == 2 and set(present.unique().tolist()) <= {0, 1}:
         return "boolean", _("Only 0 and 1, read as no/yes.")
     if id_named and integral and distinct_share >= NEAR_UNIQUE_SHARE:
@@ -242,6 +246,25 @@ def _classify_number(present, sample, words, id_named, category_named, n_distinc
         return "categorical", _("Small number codes ({codes}); the name says they are categories, not amounts.",
                                 codes=codes)
     return "numeric", _("Numbers from {low} to {high}.", low=_fmt_number(present.min()), high=_fmt_number(present.max()))
+
+
+def _has_fraction(sample: pd.Series) -> bool:
+    """Whether a sampled number is not whole (then the column is not whole numbers: no id, code or date rule)."""
+    return bool(len(sample)) and bool((sample % 1 != 0).any())
+
+
+def _distinct_count(present: pd.Series, sample: pd.Series, is_num: bool) -> int:
+    """How many distinct values the column holds, exactly, except for non-whole numbers with many distinct values.
+
+    Those can only be "numeric" (the id and code rules need whole numbers), and the rules left compare the count
+    with small thresholds; so when the sample alone holds more than ENOUGH_DISTINCT distinct values, that sample
+    count stands in. Hashing every value of every number column was most of infer_roles' time at 200k rows.
+    """
+    if is_num and _has_fraction(sample):
+        seen = int(sample.nunique())
+        if seen > ENOUGH_DISTINCT:
+            return seen
+    return int(present.nunique())
 
 
 _KEY_REASON = N_(

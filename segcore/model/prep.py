@@ -48,7 +48,9 @@ CATEGORY_SCALE = 1.0 / math.sqrt(2.0)  # the scale of a two-level 50/50 category
 
 def category_scale(column: pd.Series) -> float:
     """The multiplier that gives this category column's one-hot block a total variance of 1 (1.0 if constant)."""
-    shares = column.astype(object).where(column.notna(), "\0missing").value_counts(normalize=True).to_numpy()
+    counts = column.value_counts(dropna=True).to_numpy(dtype=np.float64)  # counted in the column's own dtype
+    missing = float(column.isna().sum())  # every kind of missing value is one level
+    shares = (np.append(counts, missing) if missing else counts) / max(len(column), 1)
     spread = float((shares * (1.0 - shares)).sum())
     return 1.0 / math.sqrt(spread) if spread > 0 else 1.0
 # Notes list at most this many column names before "and N more", so they stay one readable line.
