@@ -4,6 +4,7 @@ values only (``segcore.sql.logs`` puts these pieces together)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from segcore.columns import dates, lognotes, rfm
@@ -31,6 +32,33 @@ def id_expression(name: str, dtype: str) -> str:
     # the regular expression only runs on the few ids that can need it (a dot, an edge space, blank)
     needs = f"contains({raw}, '.') OR starts_with({raw}, ' ') OR ends_with({raw}, ' ') OR {raw} = ''"
     return f"CASE WHEN {needs} THEN {full} ELSE {raw} END"
+
+
+def id_key_expression(name: str, dtype: str) -> str:
+    """The raw customer id, missing exactly where ``id_expression`` is missing, without its string work per row:
+    the GROUP BY runs on these keys and only the grouped keys are cleaned (``clean_keys``)."""
+    col = ident(name)
+    if dtype in ("FLOAT", "DOUBLE") or dtype.startswith("DECIMAL"):
+        return f"CASE WHEN isfinite(CAST({col} AS DOUBLE)) THEN {col} END"
+    if not (dtype == "VARCHAR" or dtype.startswith("VARCHAR")):
+        return col
+    # trim only on text that can be all blanks: it starts with a space, a control or a non-ASCII character
+    may_be_blank = f"({col} < '!' OR {col} >= chr(128))"
+    return f"CASE WHEN {may_be_blank} AND trim({col}) = '' THEN NULL ELSE {col} END"
+
+
+def clean_keys(con, keys: pd.Series, *, name: str, dtype: str) -> pd.Series | None:
+    """The grouped raw ids cleaned as ``id_expression`` cleans them, or None when two keys clean to the same id
+    (' 42' and '42'): then the rows must be grouped by the clean id itself."""
+    con.register("raw_keys_df", pd.DataFrame({name: keys.to_numpy(), "pos": np.arange(len(keys))}))
+    try:
+        sql = f"SELECT {id_expression(name, dtype)} AS id FROM raw_keys_df ORDER BY pos"
+        clean = con.execute(sql).df()["id"]
+    finally:
+        con.unregister("raw_keys_df")
+    if clean.isna().any() or clean.duplicated().any():
+        return None
+    return clean
 
 
 def date_expression(con, rel: str, *, name: str, dtype: str) -> tuple[list[str], str]:

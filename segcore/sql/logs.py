@@ -25,9 +25,11 @@ from segcore.sql.logfinish import finish_customers
 from segcore.sql.logread import (
     amount_expression,
     bad_date_examples,
+    clean_keys,
     date_expression,
     date_sql,
     id_expression,
+    id_key_expression,
     ident,
     resolve_as_of,
 )
@@ -143,11 +145,17 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     order = f"CAST({ident(columns.order)} AS VARCHAR)" if columns.order else "NULL"
     quantity = f"TRY_CAST({ident(columns.quantity)} AS DOUBLE)" if columns.quantity else "NULL"
     levels = "".join(f", CAST({ident(col)} AS VARCHAR) AS {kind}" for kind, col in kinds.items())
-    typed = (
-        f"SELECT {id_expression(columns.customer, types[columns.customer])} AS customer, {day} AS day, "
-        f"CAST({ident(columns.date)} AS VARCHAR) AS raw_date, {ident(columns.date)} IS NULL AS date_blank, {amount} AS amount, {order} AS order_id, "
-        f"{quantity} AS quantity{levels} FROM {rel} {' '.join(joins)}"
-    )
+    id_type = types[columns.customer]
+
+    def typed_rows(customer: str) -> str:
+        return (
+            f"SELECT {customer} AS customer, {day} AS day, CAST({ident(columns.date)} AS VARCHAR) AS raw_date, "
+            f"{ident(columns.date)} IS NULL AS date_blank, {amount} AS amount, {order} AS order_id, "
+            f"{quantity} AS quantity{levels} FROM {rel} {' '.join(joins)}"
+        )
+
+    # raw ids (missing where the clean id is missing): cleaning every row's id cost more than the GROUP BY
+    typed = typed_rows(id_key_expression(columns.customer, id_type))
 
     report(0.1, gettext("Counting rows that cannot be used"))
     usable = "customer IS NOT NULL AND day IS NOT NULL AND amount IS NOT NULL"
@@ -196,15 +204,20 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     if n_kept == 0:
         raise rfm.no_rows_error(n_rows)
     kept = f"SELECT * FROM ({typed}) WHERE {kept_rows}"
-    if n_cancel and n_plain >= 0.9 * n_other:  # cancelled invoices ("C536379") count as negative
+    netting = bool(n_cancel and n_plain >= 0.9 * n_other)
+    if netting:  # cancelled invoices ("C536379") count as negative
         notes.append(lognotes.cancelled(n_cancel))
         if n_flip:
             notes.append(lognotes.flipped(n_flip))
             n_negative += n_flip
         if kinds:  # spend per level changes with the netting: count it again
-            netted = f"GREATEST(CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END, 0))"
-            totals = counts_and_totals(con, kept, counts="COUNT(*)", spend=netted, kinds=list(kinds), kept_at=0)[1]
-        kept = f"SELECT * REPLACE (CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END AS amount) FROM ({kept})"
+            netted_spend = f"GREATEST(CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END, 0))"
+            totals = counts_and_totals(con, kept, counts="COUNT(*)", spend=netted_spend, kinds=list(kinds), kept_at=0)[1]
+
+    def netted(rows: str) -> str:
+        if not netting:
+            return rows
+        return f"SELECT * REPLACE (CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END AS amount) FROM ({rows})"
     if n_negative:
         notes.append(lognotes.returns(n_negative))
 
@@ -212,12 +225,22 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     tops = top_levels(totals)
     report(0.3, gettext("Adding up every customer's purchases"))
     span = None if first_day is None or last_day is None else (last_day - first_day).days
-    per_customer = _grouped_per_customer(
-        con, per_customer_query(kept, columns, tops=tops, first_day=first_day, span=span), report
-    )
+
+    def grouped(customer: str):
+        rows = netted(f"SELECT * FROM ({typed_rows(customer)}) WHERE {kept_rows}")
+        return _grouped_per_customer(
+            con, per_customer_query(rows, columns, tops=tops, first_day=first_day, span=span), report
+        )
+
+    per_customer = grouped(id_key_expression(columns.customer, id_type))
+    clean = clean_keys(con, per_customer["customer"], name=columns.customer, dtype=id_type)
+    if clean is None:  # some raw ids are one customer once cleaned (' 42', '42'): group by the clean id
+        per_customer = grouped(id_expression(columns.customer, id_type))
+    else:
+        per_customer["customer"] = clean.to_numpy()
     report(0.9, gettext("Scoring recency, frequency and monetary value"))
     table = finish_customers(per_customer, columns, tops=tops, as_of=as_of_ts, notes=notes)
-    table.attrs["segcore_log_recipe"] = log_recipe(columns, tops, cancellations=bool(n_cancel and n_plain >= 0.9 * n_other))
+    table.attrs["segcore_log_recipe"] = log_recipe(columns, tops, cancellations=netting)
     report(1.0, gettext("Done"))
     return rfm.CustomerTable(
         df=table, columns=columns, as_of=as_of_ts, notes=tuple(notes), rows_dropped=int(n_rows - n_kept)

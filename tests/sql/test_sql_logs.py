@@ -10,7 +10,7 @@ import pytest
 from helpers import SAMPLE_DATA, ten_category_log
 
 from segcore.columns.rfm import to_customers
-from segcore.columns.transactions import detect_transactions
+from segcore.columns.transactions import TransactionColumns, detect_transactions
 from segcore.errors import DataError
 from segcore.io.load import load_table
 from segcore.sql.logs import customers_from_log
@@ -76,6 +76,26 @@ def test_messy_ids_dates_and_amounts_match(tmp_path):
     got, want = duck(tmp_path / "log.parquet"), to_customers(log)
     assert_same(got, want)
     assert "1 unreadable (for example 'not a date'), 1 blank" in " | ".join(map(str, got.notes))
+
+
+def test_text_ids_that_are_one_customer_once_cleaned_match(tmp_path):
+    """The GROUP BY runs on raw ids; ' 42', '42' and '42.0' are one customer, blank ids are none (as in pandas)."""
+    log = pd.DataFrame(
+        {
+            "customer_id": [" 42", "42", "42.0", "7", "7 ", "", "   ", None, "x.5"],
+            "order_date": ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-01", "2024-03-04", "2024-03-01",
+                           "2024-03-02", "2024-03-02", "2024-03-05"],
+            "amount": [10.0, 20.0, 5.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )  # fmt: skip
+    log.to_parquet(tmp_path / "log.parquet")
+    columns = TransactionColumns(customer="customer_id", date="order_date", amount="amount")
+    got = duck(tmp_path / "log.parquet", columns=columns)
+    assert_same(got, to_customers(log, columns=columns))
+    assert got.df.set_index("customer_id")["frequency"].to_dict() == {"7": 2, "42": 3, "x.5": 1}
+    clean = log.iloc[[0, 3, 8]]  # nothing merges: the raw keys are cleaned after the GROUP BY
+    clean.to_parquet(tmp_path / "clean.parquet")
+    assert_same(duck(tmp_path / "clean.parquet", columns=columns), to_customers(clean, columns=columns))
 
 
 def test_price_times_quantity_and_cancelled_invoices_match(tmp_path):
