@@ -79,19 +79,16 @@ def per_customer_query(kept: str, columns: tx.TransactionColumns, *, tops: dict,
     """One GROUP BY customer. Orders are counted without COUNT(DISTINCT), which cost DuckDB five times the rest of
     the query (a hash set per customer): purchase days as one bit per day of the log's span when that span is
     short (``BITMAP_MAX_DAYS``), else a first GROUP BY customer and order that the second one counts."""
-    indexes = []
     level_sums = []
+    spend = []
     for kind, top in tops.items():
-        # each row's level as a small number, worked out once; "other" takes every value outside the top levels
-        whens = " ".join(f"WHEN {_raw_test(kind, raws)} THEN {j}" for j, (key, raws) in enumerate(top) if raws)
-        keys = [key for key, _ in top]
-        fallback = keys.index("other") if "other" in keys else "NULL"
-        indexes.append(f"CASE {whens} ELSE {fallback} END AS {kind}_ix" if whens else f"{fallback} AS {kind}_ix")
-        level_sums.extend(f"{kind}_{j}" for j in range(len(top)))
-    if indexes:
-        kept = f"SELECT *, {', '.join(indexes)} FROM ({kept})"
-    spend = [f"SUM(CASE WHEN {name.rsplit('_', 1)[0]}_ix = {name.rsplit('_', 1)[1]} THEN GREATEST(amount, 0) "
-             f"ELSE 0 END) AS {name}" for name in level_sums]  # fmt: skip
+        # a FILTER per level on the raw values (no per-row level index: a CASE per row and level cost more);
+        # "other" takes every value outside the other top levels, missing included
+        named = " OR ".join(_raw_test(kind, raws) for key, raws in top if key != "other" and raws) or "FALSE"
+        for j, (key, raws) in enumerate(top):
+            rows = f"NOT COALESCE({named}, FALSE)" if key == "other" else _raw_test(kind, raws)
+            spend.append(f"COALESCE(SUM(amount) FILTER (amount > 0 AND {rows}), 0) AS {kind}_{j}")
+            level_sums.append(f"{kind}_{j}")
     per_customer = [  # both ways: value and the first and last days, with and without a purchase
         "customer",
         "SUM(amount) AS monetary",
