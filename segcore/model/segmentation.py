@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -284,28 +285,31 @@ def segment(
     labels[~rest] = pinned[~rest]
     labels[rest] = final
     report(0.7, _("Checking that the segments come back on resampled data"))
-    stable = None
-    if len(set(final[final >= 0])) > 1:
-        stable = bootstrap_stability(X, final, k=len(set(final[final >= 0])), random_state=spec.seed)
-    report(0.75, _("Grading the segments"))
+    n_found = len(set(final[final >= 0]))
+    features = [*numeric, *categorical]
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        # the bootstrap refits (numpy, which releases the interpreter lock in its kernels) run on the second core
+        # while the profiles and rules are written; the figures are the same as run one after the other
+        resampled = (beside.submit(bootstrap_stability, X, final, k=n_found, random_state=spec.seed)
+                     if n_found > 1 else None)
+        report(0.75, _("Writing segment profiles"))
+        profile_cols = [c for c in spec.profile_columns if c in df.columns and c not in features]
+        pin_names = {i: pin.name for i, pin in enumerate(pins)}
+        if tier_names:  # tiers are named cuts, not pinned accounts: their actions follow their value
+            profiles = build_profiles(df, labels, schema=schema, features=features + profile_cols,
+                                      segment_names=tier_names)
+        else:
+            profiles = build_profiles(df, labels, schema=schema, features=features + profile_cols, pinned=pin_names)
+        report(0.85, _("Finding rules that describe each segment"))
+        rules = explain_rules(df, labels, columns=features, random_state=spec.seed)
+        stable = resampled.result() if resampled is not None else None
+    report(0.95, _("Grading the segments"))
     grade = (
         quality(X, final, stability=stable, structure=structure, random_state=spec.seed)
         if len(set(final)) > 1
         else None
     )
-
-    report(0.8, _("Writing segment profiles"))
-    features = [*numeric, *categorical]
-    profile_cols = [c for c in spec.profile_columns if c in df.columns and c not in features]
-    pin_names = {i: pin.name for i, pin in enumerate(pins)}
-    if tier_names:  # tiers are named cuts, not pinned accounts: their actions follow their value
-        profiles = build_profiles(df, labels, schema=schema, features=features + profile_cols, segment_names=tier_names)
-    else:
-        profiles = build_profiles(df, labels, schema=schema, features=features + profile_cols, pinned=pin_names)
-    profiles = _with_stability(profiles, final, stable)
-    report(0.9, _("Finding rules that describe each segment"))
-    rules = explain_rules(df, labels, columns=features, random_state=spec.seed)
-    profiles = attach_rules(profiles, rules)
+    profiles = attach_rules(_with_stability(profiles, final, stable), rules)
 
     distances = assign_to_centers(X, np.asarray(result.centers, dtype=np.float32))[1]
     far = float(np.quantile(distances, FAR_QUANTILE)) if len(distances) else 0.0
