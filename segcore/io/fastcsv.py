@@ -209,26 +209,17 @@ def _typed_columns(reader: _ArrowReader) -> list | None:
 
 def _leading_zero_field(data: bytes, start: int, delimiter: str) -> bool:
     """Whether any field may start with [+-]?0 and a digit ("007"): pyarrow reads 7, the careful reader text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if re.match(rb"[+-]?0[0-9]", data[start : start + 3]):  # the first field has no byte before it
         return True
-    view = np.frombuffer(data, dtype=np.uint8)
-    marks = [
-        ord(delimiter),
-        10,
-        13,
-        34,
-    ]  # field starts: after the delimiter, a line break or an opening quote
+    # field starts: after the delimiter, a line break or an opening quote (RE2, one pass in C++ per chunk)
+    marks = "".join(f"\\x{byte:02x}" for byte in (ord(delimiter), 10, 13, 34))
+    pattern = f"[{marks}][+-]?0[0-9]"
     for lo in range(max(start - 2, 0), len(data), LEADING_ZERO_CHUNK):
-        v = view[lo : lo + LEADING_ZERO_CHUNK + 3]
-        # Positions i where v[i] is "0" and v[i + 1] a digit (only those can start a leading-zero code).
-        zero = np.flatnonzero((v[1:-1] == 48) & ((v[2:] - np.uint8(48)) < np.uint8(10))) + 1
-        if not len(zero):
-            continue
-        before = v[zero - 1]
-        if np.isin(before, marks).any():
-            return True
-        signed = zero[((before == 43) | (before == 45)) & (zero >= 2)]
-        if len(signed) and np.isin(v[signed - 2], marks).any():
+        piece = pa.array([data[lo : lo + LEADING_ZERO_CHUNK + 3]], type=pa.binary())  # 3 bytes: a match across
+        if pc.any(pc.match_substring_regex(piece, pattern)).as_py():
             return True
     return False
 
