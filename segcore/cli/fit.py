@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
+import threading
 from pathlib import Path
 
 from segcore.cli.console import note, progress_bar, say, warn
@@ -16,15 +18,42 @@ from segcore.i18n import N_, _, _l
 STRUCTURE_VERDICTS = {"none": N_("no natural segments"), "weak": N_("weak groups"), "clear": N_("clear groups")}
 
 
+# The engine's modules (scikit-learn and scipy behind them: about a second) are imported in a second thread while
+# the main thread reads the file: pyarrow's parser and numpy release the interpreter lock, so the two overlap.
+ENGINE_MODULES = ("segcore.model.segmentation", "segcore.model.persist", "segcore.render.export",
+                  "segcore.model.results", "segcore.columns.roles")
+
+
 def run_fit(args) -> int:
+    importing = import_beside(ENGINE_MODULES)
+    try:
+        return _fit(args)
+    finally:
+        importing.join()
+
+
+def import_beside(names: tuple[str, ...]) -> threading.Thread:
+    """Import ``names`` in a daemon thread; an import that fails there is left for the main thread to report."""
+    import pyarrow.compute  # noqa: F401  (the reader's modules are imported here first: no two threads race on them)
+    import pyarrow.csv  # noqa: F401
+
+    def work() -> None:
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the main thread's own import raises it where it is handled
+                return
+
+    thread = threading.Thread(target=work, name="segcore-imports", daemon=True)
+    thread.start()
+    return thread
+
+
+def _fit(args) -> int:
     from segcore.columns.checks import id_warnings, too_few_customers
     from segcore.columns.roles import infer_roles
     from segcore.columns.transactions import detect_transactions
-    from segcore.model.persist import load_segmentation, save_segmentation
-    from segcore.model.results import result_summary
-    from segcore.model.segmentation import segment
     from segcore.model.spec import FeatureSpec
-    from segcore.render.export import profiles_json, safe_csv
 
     k = None if str(args.k).lower() == "auto" else positive_int(args.k, "--k")  # options before any work
     out = output_folder(args.out, inputs=(args.data, args.previous))
@@ -54,6 +83,11 @@ def run_fit(args) -> int:
             small = too_few_customers(len(df), customer_column=tx.customer)
             if small:
                 raise NotEnoughData(small)
+    from segcore.model.persist import load_segmentation, save_segmentation  # imported beside the reading
+    from segcore.model.results import result_summary
+    from segcore.model.segmentation import segment
+    from segcore.render.export import profiles_json, safe_csv
+
     schema = infer_roles(df)
     for warning in id_warnings(df, schema):
         note(warning)

@@ -232,9 +232,16 @@ def segment(
             X, k_values=k_values, method=spec.method, random_state=spec.seed, progress=sweep_progress
         )
     structure = sweep_result.structure if sweep_result is not None else None
+    # Work beside the main line on the second core (numpy releases the interpreter lock in its kernels): the verdict
+    # for a fixed k while the segments are fitted, the stability bootstrap while the profiles and rules are written.
+    beside = ThreadPoolExecutor(max_workers=1)
+    pending_structure = None
     if structure is None and spec.method != "hdbscan":
         report(0.3, _("Checking whether these customers form groups at all"))
-        structure = clusterability(X, random_state=spec.seed)
+        if k is None:  # the verdict decides between segments and value tiers
+            structure = clusterability(X, random_state=spec.seed)
+        else:  # a fixed k needs it only to word and grade the result
+            pending_structure = beside.submit(clusterability, X, random_state=spec.seed)
     tier_names: dict[int, str] = {}
     if k is None and structure is not None and structure.verdict == "none" and not pins and schema.value_column:
         tiers = value_tier_rules(df, schema.value_column)
@@ -264,6 +271,8 @@ def segment(
     else:
         report(0.65, _("Fitting {method} with {k} segments", method=spec.method, k=k))
         result = fit_clusters(X, method=spec.method, k=k or 2, random_state=spec.seed)
+        if pending_structure is not None:
+            structure = pending_structure.result()
         if structure is not None:
             structure = structure.for_k(result.k)  # the verdict's words name the k fitted (when it beats the null)
     notes.extend(result.notes)
@@ -287,9 +296,7 @@ def segment(
     report(0.7, _("Checking that the segments come back on resampled data"))
     n_found = len(set(final[final >= 0]))
     features = [*numeric, *categorical]
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        # the bootstrap refits (numpy, which releases the interpreter lock in its kernels) run on the second core
-        # while the profiles and rules are written; the figures are the same as run one after the other
+    with beside:  # the figures are the same as run one after the other
         resampled = (beside.submit(bootstrap_stability, X, final, k=n_found, random_state=spec.seed)
                      if n_found > 1 else None)
         report(0.75, _("Writing segment profiles"))
