@@ -83,15 +83,16 @@ def _fit(args) -> int:
             small = too_few_customers(len(df), customer_column=tx.customer)
             if small:
                 raise NotEnoughData(small)
-    from segcore.model.persist import load_segmentation, save_segmentation  # imported beside the reading
-    from segcore.model.results import result_summary
-    from segcore.model.segmentation import segment
-    from segcore.render.export import profiles_json, safe_csv
-
     schema = infer_roles(df)
     for warning in id_warnings(df, schema):
         note(warning)
     features = chosen_features(df, schema=schema, option=args.features)
+    # imported beside the reading and the roles (import_beside)
+    from segcore.model.persist import load_segmentation, save_segmentation
+    from segcore.model.results import result_summary
+    from segcore.model.segmentation import segment
+    from segcore.render.export import profiles_json, safe_csv
+
     previous = load_segmentation(args.previous) if args.previous else None
     spec = FeatureSpec(
         features=tuple(features),
