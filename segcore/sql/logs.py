@@ -39,6 +39,7 @@ from segcore.sql.logsums import Progress, counts_and_totals, per_customer_query,
 # Rows read for detecting the log's columns; sampled by customer (whole purchase histories) when the log is bigger,
 # so repeated customer ids still look repeated.
 SAMPLE_ROWS = 50_000
+SAMPLE_SCAN_ROWS = 20 * SAMPLE_ROWS
 # DuckDB's memory limit is doubled up to this when the per-customer GROUP BY runs out of memory.
 MAX_MEMORY_GB = 8
 
@@ -56,9 +57,12 @@ def detect_columns(src: LogSource) -> tx.TransactionColumns | None:
     if n <= SAMPLE_ROWS:
         sample = con.execute(f"SELECT {picked} FROM {rel}").df()
     elif hinted:
-        buckets = max(1, n // SAMPLE_ROWS)
+        # whole histories within the first SAMPLE_SCAN_ROWS rows read: hashing every id of a big log cost seconds
+        scanned = min(n, SAMPLE_SCAN_ROWS)
+        buckets = max(1, scanned // SAMPLE_ROWS)
         sample = con.execute(
-            f"SELECT {picked} FROM {rel} WHERE hash({ident(hinted[0])}) % {buckets} = 0 LIMIT {2 * SAMPLE_ROWS}"
+            f"SELECT * FROM (SELECT {picked} FROM {rel} LIMIT {scanned}) "
+            f"WHERE hash({ident(hinted[0])}) % {buckets} = 0 LIMIT {2 * SAMPLE_ROWS}"
         ).df()
     else:
         sample = con.execute(f"SELECT {picked} FROM {rel} LIMIT {SAMPLE_ROWS}").df()
