@@ -47,6 +47,7 @@ def finish_customers(
     for kind, top_raws in tops.items():
         top = [key for key, _ in top_raws]
         grid = agg[[f"{kind}_{j}" for j in range(len(top))]].to_numpy(dtype=np.float64).reshape(n, len(top))
+        grid = np.nan_to_num(grid, nan=0.0)  # no row of that level: missing from the GROUP BY
         frame, top_level = rfm.share_columns(grid, top, kind=kind, existing=existing)
         for name in frame.columns:
             table[name] = frame[name].to_numpy()

@@ -35,6 +35,7 @@ from segcore.sql.logread import (
 )
 from segcore.sql.logsource import LogSource
 from segcore.sql.logsums import Progress, counts_and_totals, per_customer_query, run_with_progress, top_levels
+from segcore.sql.logsurvey import fold_levels, raw_totals, survey
 
 # Rows read for detecting the log's columns; sampled by customer (whole purchase histories) when the log is bigger,
 # so repeated customer ids still look repeated.
@@ -161,8 +162,8 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     # raw ids (missing where the clean id is missing): cleaning every row's id cost more than the GROUP BY
     typed = typed_rows(id_key_expression(columns.customer, id_type))
 
-    report(0.1, gettext("Counting rows that cannot be used"))
-    usable = "customer IS NOT NULL AND day IS NOT NULL AND amount IS NOT NULL"
+    readable = "day IS NOT NULL AND amount IS NOT NULL"
+    usable = f"customer IS NOT NULL AND {readable}"
     as_of_ts = None if as_of is None else resolve_as_of(as_of, last_day=None, n_rows=0)
     in_time = "TRUE" if as_of_ts is None else f"day < {date_sql(as_of_ts)}"
     cancel = "regexp_matches(trim(order_id), '^[Cc]\\d')" if columns.order else "FALSE"
@@ -179,11 +180,44 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
         f"COUNT(*) FILTER ({kept_rows} AND (order_id IS NULL OR NOT {cancel})), "
         f"COUNT(*) FILTER ({kept_rows} AND {cancel} AND amount > 0), MIN(day) FILTER ({usable})"
     )
-    # one pass: the counts and the spend per channel/category value
-    stats, totals = counts_and_totals(
-        con, typed, counts=counts, spend=f"GREATEST(amount, 0)) FILTER ({kept_rows}", kinds=list(kinds),
-        kept_at=7, max_at=5, min_at=13,
-    )
+
+    def by_customer(tops: dict, first_day, span: int | None, *, netting: bool = False, without_id: bool = False):
+        """The GROUP BY on raw ids, cleaned afterwards; by the clean id when some raw ids are one customer.
+        ``without_id``: rows without an id are not filtered out but grouped apart (a missing ``customer``)."""
+        where = f"{readable} AND {in_time}" if without_id else kept_rows
+
+        def grouped(customer: str):
+            rows = f"SELECT * FROM ({typed_rows(customer)}) WHERE {where}"
+            if netting:  # cancelled invoices ("C536379") count as negative
+                rows = f"SELECT * REPLACE (CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END AS amount) FROM ({rows})"
+            sql = per_customer_query(rows, columns, tops=tops, first_day=first_day, span=span)
+            grouped_rows = _grouped_per_customer(con, sql, report)
+            return grouped_rows[grouped_rows["customer"].notna()].reset_index(drop=True), grouped_rows["customer"].isna().any()
+
+        per_customer, some_without_id = grouped(id_key_expression(columns.customer, id_type))
+        clean = clean_keys(con, per_customer["customer"], name=columns.customer, dtype=id_type)
+        if clean is None:  # ' 42' and '42' are one customer: group by the clean id
+            return grouped(id_expression(columns.customer, id_type))
+        per_customer["customer"] = clean.to_numpy()
+        return per_customer, some_without_id
+
+    # without order ids, one GROUP BY sums spend per raw channel/category value; the counts pass runs only when
+    # rows are left out (for its notes)
+    found = survey(con, typed, list(kinds), in_time=in_time) if columns.order is None else None
+    per_customer = stats = None
+    if found is not None:
+        raw_levels = found.raw_levels()
+        per_customer, some_without_id = by_customer(raw_levels, found.first_day, found.span, without_id=True)
+        if not (found.left_out or some_without_id):  # every row kept: nothing to count
+            n = found.rows
+            stats = (n, 0, 0, 0, 0, found.last_day, 0, n, found.negative, 0, 0, 0, 0, found.first_day)
+            totals = raw_totals(per_customer, raw_levels)
+    if stats is None:
+        report(0.1 if per_customer is None else 0.9, gettext("Counting rows that cannot be used"))
+        stats, totals = counts_and_totals(
+            con, typed, counts=counts, spend=f"GREATEST(amount, 0)) FILTER ({kept_rows}", kinds=list(kinds),
+            kept_at=7, max_at=5, min_at=13,
+        )
     n_rows, n_no_id, n_bad_date, n_blank, n_no_amount, last_day = stats[:6]
     n_late, n_kept, n_negative, n_cancel, n_plain, n_other, n_flip, first_day = stats[6:]
     if n_rows == 0:
@@ -207,41 +241,27 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
         notes.append(lognotes.after_as_of(n_late, as_of_ts.date()))
     if n_kept == 0:
         raise rfm.no_rows_error(n_rows)
-    kept = f"SELECT * FROM ({typed}) WHERE {kept_rows}"
     netting = bool(n_cancel and n_plain >= 0.9 * n_other)
-    if netting:  # cancelled invoices ("C536379") count as negative
+    if netting:
         notes.append(lognotes.cancelled(n_cancel))
         if n_flip:
             notes.append(lognotes.flipped(n_flip))
             n_negative += n_flip
         if kinds:  # spend per level changes with the netting: count it again
+            kept = f"SELECT * FROM ({typed}) WHERE {kept_rows}"
             netted_spend = f"GREATEST(CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END, 0))"
             totals = counts_and_totals(con, kept, counts="COUNT(*)", spend=netted_spend, kinds=list(kinds), kept_at=0)[1]
-
-    def netted(rows: str) -> str:
-        if not netting:
-            return rows
-        return f"SELECT * REPLACE (CASE WHEN {cancel} AND amount > 0 THEN -amount ELSE amount END AS amount) FROM ({rows})"
     if n_negative:
         notes.append(lognotes.returns(n_negative))
 
-    report(0.2, gettext("Finding the main channels and categories"))
+    report(0.2 if per_customer is None else 0.9, gettext("Finding the main channels and categories"))
     tops = top_levels(totals)
-    report(0.3, gettext("Adding up every customer's purchases"))
-    span = None if first_day is None or last_day is None else (last_day - first_day).days
-
-    def grouped(customer: str):
-        rows = netted(f"SELECT * FROM ({typed_rows(customer)}) WHERE {kept_rows}")
-        return _grouped_per_customer(
-            con, per_customer_query(rows, columns, tops=tops, first_day=first_day, span=span), report
-        )
-
-    per_customer = grouped(id_key_expression(columns.customer, id_type))
-    clean = clean_keys(con, per_customer["customer"], name=columns.customer, dtype=id_type)
-    if clean is None:  # some raw ids are one customer once cleaned (' 42', '42'): group by the clean id
-        per_customer = grouped(id_expression(columns.customer, id_type))
+    if per_customer is not None:
+        per_customer = fold_levels(per_customer, raw_levels, tops)
     else:
-        per_customer["customer"] = clean.to_numpy()
+        report(0.3, gettext("Adding up every customer's purchases"))
+        span = None if first_day is None or last_day is None else (last_day - first_day).days
+        per_customer = by_customer(tops, first_day, span, netting=netting)[0]
     report(0.9, gettext("Scoring recency, frequency and monetary value"))
     table = finish_customers(per_customer, columns, tops=tops, as_of=as_of_ts, notes=notes)
     table.attrs["segcore_log_recipe"] = log_recipe(columns, tops, cancellations=netting)

@@ -78,7 +78,8 @@ def top_levels(totals: dict) -> dict[str, list[tuple[str, list]]]:
 def per_customer_query(kept: str, columns: tx.TransactionColumns, *, tops: dict, first_day, span: int | None) -> str:
     """One GROUP BY customer. Orders are counted without COUNT(DISTINCT), which cost DuckDB five times the rest of
     the query (a hash set per customer): purchase days as one bit per day of the log's span when that span is
-    short (``BITMAP_MAX_DAYS``), else a first GROUP BY customer and order that the second one counts."""
+    short (``BITMAP_MAX_DAYS``), else a first GROUP BY customer and order that the second one counts. Level spend
+    is missing (not 0) for customers without a row of that level: COALESCE on every sum cost CPU."""
     level_sums = []
     spend = []
     for kind, top in tops.items():
@@ -87,7 +88,7 @@ def per_customer_query(kept: str, columns: tx.TransactionColumns, *, tops: dict,
         named = " OR ".join(_raw_test(kind, raws) for key, raws in top if key != "other" and raws) or "FALSE"
         for j, (key, raws) in enumerate(top):
             rows = f"NOT COALESCE({named}, FALSE)" if key == "other" else _raw_test(kind, raws)
-            spend.append(f"COALESCE(SUM(amount) FILTER (amount > 0 AND {rows}), 0) AS {kind}_{j}")
+            spend.append(f"SUM(amount) FILTER (amount > 0 AND {rows}) AS {kind}_{j}")
             level_sums.append(f"{kind}_{j}")
     per_customer = [  # both ways: value and the first and last days, with and without a purchase
         "customer",

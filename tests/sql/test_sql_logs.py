@@ -151,6 +151,41 @@ def test_top_levels_pool_into_other_like_pandas(tmp_path):
     assert "share_other" in got.df and "share_cat_0" not in got.df
 
 
+def test_one_pass_without_order_ids_matches_the_counts_pass_first(tmp_path, monkeypatch):
+    """Without order ids one GROUP BY sums spend per raw value and the top levels are folded afterwards; the counts
+    pass runs only when rows are left out. Same customers as pandas and as picking the top levels first."""
+    import segcore.sql.logs as logs
+    import segcore.sql.logsurvey as logsurvey
+
+    rng = np.random.default_rng(3)
+    n = 400
+    log = pd.DataFrame(
+        {
+            "customer_id": rng.choice([f"c{i}" for i in range(40)], n),
+            "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 90, n), unit="D"),
+            "amount": np.round(rng.normal(40, 30, n), 2),
+            "channel": rng.choice(["Web ", "web", "app", "Store", None], n),
+            "category": rng.choice([f"Cat {i}" for i in range(11)], n),
+        }
+    )
+    log.to_parquet(tmp_path / "log.parquet")
+    calls = []
+    real_counts = logs.counts_and_totals
+    monkeypatch.setattr(logs, "counts_and_totals", lambda *a, **k: calls.append(1) or real_counts(*a, **k))
+    want = to_customers(log)
+    one_pass = duck(tmp_path / "log.parquet")
+    assert_same(one_pass, want)
+    assert calls == [] and "share_other" in one_pass.df and "share_web" in one_pass.df
+    monkeypatch.setattr(logsurvey, "LEVEL_CAP", 5)  # 11 categories: too many raw values, the counts pass first
+    assert_same(duck(tmp_path / "log.parquet"), want)
+    assert calls == [1]
+    monkeypatch.setattr(logsurvey, "LEVEL_CAP", 16)
+    gaps = log.assign(customer_id=log["customer_id"].mask(log.index % 7 == 0))
+    gaps.to_parquet(tmp_path / "gaps.parquet")
+    assert_same(duck(tmp_path / "gaps.parquet"), to_customers(gaps))
+    assert calls == [1, 1]  # rows without an id are left out: counted after the GROUP BY, for the notes
+
+
 @pytest.mark.slow
 def test_partitioned_folder_glob_and_duckdb_table_read_the_same_log(tmp_path):
     log = load_table(SAMPLE_DATA / "transactions.csv").df
