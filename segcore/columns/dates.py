@@ -33,6 +33,7 @@ _YEAR_FIRST = tuple(f"%Y{sep}%m{sep}%d{t}" for sep in "/." for t in _TIME_SUFFIX
     "%Y.%m.%d.",
 )
 _MONTH_NAMES = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y")
+_FIELD_SEPARATOR = r"[-/., 年月日]"
 # What a date written as text looks like; a column must mostly match before any parsing is tried.
 _DATE_LIKE = re.compile(
     r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{8}|\d{1,2} [A-Za-z]{3,9},? \d{4}"
@@ -127,7 +128,9 @@ def _read_text(values: pd.Series) -> tuple[pd.Series, dict[str, int]]:
     text = values.astype(str).str.strip()
     out = _plausible(pd.to_datetime(text, format="ISO8601", errors="coerce"))
     used = {"ISO8601": int(out.notna().sum())}
-    rest = out.isna()
+    # every layout below has a separator between its fields: text without one (ids such as 'C00031234') is no
+    # date in any of them, and trying the ~50 layouts on it cost a second per column of ids
+    rest = out.isna() & text.str.contains(_FIELD_SEPARATOR, regex=True)
     if not rest.any():
         return out, used
     first = pd.to_numeric(text[rest].str.extract(r"^(\d{1,2})[/.-]", expand=False), errors="coerce")
