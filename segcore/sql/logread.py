@@ -66,8 +66,8 @@ def date_expression(con, rel: str, *, name: str, dtype: str) -> tuple[list[str],
     col = ident(name)
     lo, hi = dates.MIN_YEAR, dates.MAX_YEAR
     if dtype == "DATE" or dtype.startswith("TIMESTAMP"):
-        day = f"CAST({col} AS DATE)"
-        return [], f"CASE WHEN year({day}) BETWEEN {lo} AND {hi} THEN {day} END"
+        day = f"CAST({col} AS DATE)"  # compared with dates: cheaper than year() on every row, same days kept
+        return [], f"CASE WHEN {day} BETWEEN DATE '{lo:04d}-01-01' AND DATE '{hi:04d}-12-31' THEN {day} END"
     iso = f"TRY_CAST(trim(CAST({col} AS VARCHAR)) AS TIMESTAMP)"
     iso_day = f"CASE WHEN year({iso}) BETWEEN {lo} AND {hi} THEN CAST({iso} AS DATE) END"
     distinct = con.execute(
