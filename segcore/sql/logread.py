@@ -50,6 +50,8 @@ def id_key_expression(name: str, dtype: str) -> str:
 def clean_keys(con, keys: pd.Series, *, name: str, dtype: str) -> pd.Series | None:
     """The grouped raw ids cleaned as ``id_expression`` cleans them, or None when two keys clean to the same id
     (' 42' and '42'): then the rows must be grouped by the clean id itself."""
+    if (dtype == "VARCHAR" or dtype.startswith("VARCHAR")) and not _text_needs_cleaning(keys):
+        return keys  # distinct raw ids that are their own clean id (the usual case): nothing to run
     con.register("raw_keys_df", pd.DataFrame({name: keys.to_numpy(), "pos": np.arange(len(keys))}))
     try:
         sql = f"SELECT {id_expression(name, dtype)} AS id FROM raw_keys_df ORDER BY pos"
@@ -59,6 +61,19 @@ def clean_keys(con, keys: pd.Series, *, name: str, dtype: str) -> pd.Series | No
     if clean.isna().any() or clean.duplicated().any():
         return None
     return clean
+
+
+def _text_needs_cleaning(keys: pd.Series) -> bool:
+    """True when some id is one ``id_expression`` changes: a dot, a space at an end, or empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(keys.to_numpy(dtype=object), type=pa.string())
+    needs = pc.or_(
+        pc.or_(pc.match_substring(text, "."), pc.starts_with(text, " ")),
+        pc.or_(pc.ends_with(text, " "), pc.equal(text, "")),
+    )
+    return bool(pc.any(needs).as_py())
 
 
 def date_expression(con, rel: str, *, name: str, dtype: str) -> tuple[list[str], str]:
