@@ -269,12 +269,18 @@ def sort_ids(ids: np.ndarray) -> np.ndarray:
 
 
 def id_order(ids: np.ndarray) -> np.ndarray:
-    """Positions that put distinct customer ids in natural order. Text is sorted as a fixed-width numpy string
-    array (code point order, as Python compares str), several times faster than sorting Python objects."""
-    text = pd.Series(ids, dtype="str")
-    if text.str.fullmatch(r"-?\d{1,18}").all():
-        return np.argsort(text.astype(np.int64).to_numpy(), kind="stable")
-    return np.argsort(text.to_numpy(dtype=str), kind="stable")
+    """Positions that put distinct customer ids in natural order: as numbers when they all are, else as text in
+    code point order (as Python compares str), sorted by Arrow: several times faster than sorting Python objects."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        text = pa.array(ids, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # not all text: numbers and others as pandas writes them
+        text = pa.array(pd.Series(ids, dtype="str").to_numpy(dtype=object), type=pa.string())
+    if pc.all(pc.match_substring_regex(text, r"^-?\d{1,18}$")).as_py() is not False:
+        return np.argsort(pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False), kind="stable")
+    return pc.sort_indices(text).to_numpy(zero_copy_only=False)
 
 
 def _codes(log: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
