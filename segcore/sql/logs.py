@@ -4,7 +4,9 @@ scores and segments), but the log is never loaded: DuckDB streams it and holds o
 
 The work is split where it is cheapest and exact:
 - DuckDB scans the log a few times (counts of unusable rows, spend per channel/category level, then one GROUP BY
-  customer) and returns per-customer sums, first/last dates and order counts;
+  customer on the raw ids) and returns per-customer sums, first/last dates and order counts; a log without order
+  ids is read twice only (a quick survey of its levels and days, then the GROUP BY with spend per raw level,
+  ``logsurvey``), the counts pass running only when rows are left out;
 - the few distinct values whose reading is subtle (dates that are not ISO text, channel/category names) are read
   by the very functions the pandas path uses, on their distinct values only, and joined back as small tables;
 - rounding, shares, the top level and the RFM quintile scores are finished in pandas on the customer table, with
@@ -203,7 +205,7 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
 
     # without order ids, one GROUP BY sums spend per raw channel/category value; the counts pass runs only when
     # rows are left out (for its notes)
-    found = survey(con, typed, list(kinds), in_time=in_time) if columns.order is None else None
+    found = survey(con, typed, kinds=list(kinds), in_time=in_time) if columns.order is None else None
     per_customer = stats = None
     if found is not None:
         raw_levels = found.raw_levels()
@@ -257,7 +259,7 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     report(0.2 if per_customer is None else 0.9, gettext("Finding the main channels and categories"))
     tops = top_levels(totals)
     if per_customer is not None:
-        per_customer = fold_levels(per_customer, raw_levels, tops)
+        per_customer = fold_levels(per_customer, raw_levels=raw_levels, tops=tops)
     else:
         report(0.3, gettext("Adding up every customer's purchases"))
         span = None if first_day is None or last_day is None else (last_day - first_day).days

@@ -43,7 +43,7 @@ class Survey:
         return {kind: [(str(raw), [raw]) for raw in raws] for kind, raws in self.levels.items()}
 
 
-def survey(con, typed: str, kinds: list[str], *, in_time: str) -> Survey | None:
+def survey(con, typed: str, *, kinds: list[str], in_time: str) -> Survey | None:
     """The survey of ``typed`` rows, or None when a kind has more than ``LEVEL_CAP`` raw values."""
     kept = f"day IS NOT NULL AND amount IS NOT NULL AND {in_time}"
     tallies = f"MIN(day), MAX(day), COUNT(*), COUNT(*) FILTER (NOT ({kept})), COUNT(*) FILTER ({kept} AND amount < 0)"
@@ -73,7 +73,7 @@ def raw_totals(per_customer: pd.DataFrame, raw_levels: dict) -> dict[str, list[t
     }
 
 
-def fold_levels(per_customer: pd.DataFrame, raw_levels: dict, tops: dict) -> pd.DataFrame:
+def fold_levels(per_customer: pd.DataFrame, *, raw_levels: dict, tops: dict) -> pd.DataFrame:
     """The spend columns per top level (``<kind>_<j>``) from the columns per raw value; "other" takes the rest."""
     out = per_customer.drop(columns=[f"{kind}_{j}" for kind, levels in raw_levels.items() for j in range(len(levels))])
     for kind, top in tops.items():
