@@ -60,16 +60,24 @@ def detect_columns(src: LogSource) -> tx.TransactionColumns | None:
     if n <= SAMPLE_ROWS:
         sample = con.execute(f"SELECT {picked} FROM {rel}").df()
     elif hinted:
-        # whole histories within the first SAMPLE_SCAN_ROWS rows read: hashing every id of a big log cost seconds
-        scanned = min(n, SAMPLE_SCAN_ROWS)
-        buckets = max(1, scanned // SAMPLE_ROWS)
-        sample = con.execute(
-            f"SELECT * FROM (SELECT {picked} FROM {rel} LIMIT {scanned}) "
-            f"WHERE hash({ident(hinted[0])}) % {buckets} = 0 LIMIT {2 * SAMPLE_ROWS}"
-        ).df()
+        # whole histories within the first SAMPLE_SCAN_ROWS rows read (hashing every id of a big log costs
+        # seconds); when ids do not repeat there yet (many customers, few rows each), within the whole log
+        found = tx.detect_transactions(_histories(con, f"SELECT {picked} FROM {rel} LIMIT {SAMPLE_SCAN_ROWS}",
+                                                  rows=min(n, SAMPLE_SCAN_ROWS), customer=hinted[0]))
+        if found is not None or n <= SAMPLE_SCAN_ROWS:
+            return found
+        sample = _histories(con, f"SELECT {picked} FROM {rel}", rows=n, customer=hinted[0])
     else:
         sample = con.execute(f"SELECT {picked} FROM {rel} LIMIT {SAMPLE_ROWS}").df()
     return tx.detect_transactions(sample)
+
+
+def _histories(con, relation: str, *, rows: int, customer: str):
+    """About SAMPLE_ROWS rows of ``relation``: every row of one customer in ``rows // SAMPLE_ROWS``."""
+    buckets = max(1, rows // SAMPLE_ROWS)
+    return con.execute(
+        f"SELECT * FROM ({relation}) WHERE hash({ident(customer)}) % {buckets} = 0 LIMIT {2 * SAMPLE_ROWS}"
+    ).df()
 
 
 def _nested(duckdb_type: str) -> bool:

@@ -98,6 +98,26 @@ def test_text_ids_that_are_one_customer_once_cleaned_match(tmp_path):
     assert_same(duck(tmp_path / "clean.parquet", columns=columns), to_customers(clean, columns=columns))
 
 
+def test_detection_samples_the_whole_log_when_ids_do_not_repeat_early(tmp_path, monkeypatch):
+    """Detection first samples customers within the log's first rows; a log whose first rows are all different
+    customers (many customers, few rows each) is sampled over all of it instead."""
+    import segcore.sql.logs as logs
+    from segcore.sql.logs import detect_columns
+
+    monkeypatch.setattr(logs, "SAMPLE_ROWS", 10)
+    monkeypatch.setattr(logs, "SAMPLE_SCAN_ROWS", 40)
+    ids = [f"c{i:03d}" for i in range(100)] * 2  # every customer once in the first 100 rows
+    log = pd.DataFrame({"customer_id": ids, "order_date": pd.Timestamp("2024-01-01"), "amount": 5.0})
+    log.to_parquet(tmp_path / "log.parquet")
+    src = open_log(str(tmp_path / "log.parquet"), threads=1)
+    try:
+        assert detect_columns(src) == TransactionColumns(customer="customer_id", date="order_date", amount="amount")
+        first_rows = src.connection.execute(f"SELECT * FROM {src.relation} LIMIT 40").df()
+        assert detect_transactions(first_rows) is None  # the first rows alone do not look like a log
+    finally:
+        src.close()
+
+
 def test_price_times_quantity_and_cancelled_invoices_match(tmp_path):
     log = pd.DataFrame(
         {
