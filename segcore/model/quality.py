@@ -209,6 +209,7 @@ def quality(X, labels, *, stability=None, structure=None, random_state: int = 0)
             graded.stability,
             _("No natural segments: the customers form one continuous population, so these segments are cuts of "
               "a continuum, not groups. {explanation}", explanation=graded.explanation),
+            silhouette_rows=graded.silhouette_rows,
         )
     return Quality(graded.grade, graded.silhouette, graded.stability, graded.explanation, low, high,
                    graded.silhouette_rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,10 +16,11 @@ from sklearn.metrics import (
 )
 
 import segcore.model.cluster as cluster
+import segcore.model.quality as quality_module
 from segcore.errors import DataError, NotEnoughData, SpecError
 from segcore.model.cluster import ClusterResult, align_labels, assign_to_centers, fit_clusters, order_labels
 from segcore.model.prep import prepare
-from segcore.model.quality import Quality, quality, sampled_silhouette
+from segcore.model.quality import Quality, estimated_silhouette, quality, sampled_silhouette
 from segcore.model.sweep import SweepResult, compactness_scores, recommend, sweep
 
 FOUR = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
@@ -255,6 +258,23 @@ def test_sampled_silhouette_leaves_out_unassigned(blobs):
     assert sampled_silhouette(X, lab, sample_size=10_000) == pytest.approx(
         silhouette_score(X[keep], lab[keep]), abs=1e-4
     )
+
+
+def test_silhouette_sample_grows_until_its_standard_error_is_small(monkeypatch):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 2))
+    labels = (X[:, 0] > 0).astype(int)  # one population cut in two: per-row silhouettes spread widely
+    monkeypatch.setattr(quality_module, "SILHOUETTE_SAMPLE", 200)
+    monkeypatch.setattr(quality_module, "SILHOUETTE_MAX_SAMPLE", 2000)
+    value, rows = estimated_silhouette(X, labels)
+    assert rows == 2000  # 200 rows leave a standard error near 0.01, above SILHOUETTE_SE
+    assert value == pytest.approx(sampled_silhouette(X, labels, sample_size=2000))
+    monkeypatch.setattr(quality_module, "SILHOUETTE_SE", 1.0)
+    assert estimated_silhouette(X, labels)[1] == 200
+    q = quality(X, labels)
+    assert q.silhouette_rows == 200 and Quality.from_dict(q.to_dict()).silhouette_rows == 200
+    no_groups = quality(X, labels, structure=SimpleNamespace(verdict="none"))  # graded poor, same sample
+    assert no_groups.grade == "poor" and no_groups.silhouette_rows == 200
 
 
 # ---------------------------------------------------------------- sweep

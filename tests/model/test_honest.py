@@ -176,6 +176,8 @@ def test_summary_json_and_the_model_carry_the_verdict(continuum_seg):
     summary = result_summary(seg)
     assert summary["structure"] == "none" and summary["value_tiers"] is True
     assert summary["k"] == 3 and summary["features"] == list(seg.spec.features)
+    # how many customers each figure was estimated on: value tiers get no grade, the verdict ran on 800
+    assert summary["quality"]["estimated_on"] == {"silhouette": None, "stability": None, "structure": 800}
     json.dumps(summary, allow_nan=False)
     back = load_segmentation(dumps(seg))
     assert back.structure.verdict == "none" and back.tiers
