@@ -108,12 +108,6 @@ def _sampled_values(X, labels, *, sample_size: int, random_state: int) -> np.nda
 SILHOUETTE_CHUNK = 2_000
 
 
-def silhouette_chunked(X, labels) -> float:
-    """Mean silhouette without materialising the distance matrix (same definition as silhouette_from_distances)."""
-    values = silhouette_values(X, labels)
-    return float("nan") if values is None else float(values.mean())
-
-
 def silhouette_values(X, labels) -> np.ndarray | None:
     """Each row's silhouette, the distance matrix computed SILHOUETTE_CHUNK rows at a time; None if undefined."""
     X = np.asarray(X, dtype=np.float32)
