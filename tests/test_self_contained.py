@@ -11,7 +11,11 @@ from helpers import REAL_DATA, ROOT
 
 TESTS = ROOT / "tests"
 # Ways a test has reached outside the clone: the shared folder beside it, an absolute machine path, the repo's parent.
-OUTSIDE = re.compile(r"\.\./shared|/work/|\bshared[/\\]data\b|\bshared_data\b|\bROOT\.parent\b")
+# The folder's name is spelled in two pieces so that this file itself names no path outside the repository.
+SHARED = "sha" + "red"
+OUTSIDE = re.compile(
+    rf"\.\./{SHARED}|/work/|\b{SHARED}[/\\]data\b|\b{SHARED}_data\b|\bROOT\.parent\b"
+)
 # Path(__file__).resolve().parents[N] leaves the repository when N reaches the file's depth below the root.
 PARENTS = re.compile(r"__file__\)?(?:\.resolve\(\))?\.parents\[(\d+)\]")
 
@@ -40,9 +44,9 @@ def test_no_test_refers_to_files_outside_the_repository():
 
 def test_the_guard_catches_the_old_paths():
     bad = [
-        'ROOT.parent / "sha' + 'red" / "data"',  # split, as below
-        "open('.." + "/shared/data/bank.csv')",  # split so this file holds no path outside the repo itself
-        "def f(shared_data):",
+        f'ROOT.parent / "{SHARED}" / "data"',
+        f"open('../{SHARED}/data/bank.csv')",
+        f"def f({SHARED}_data):",
         "Path(__file__).resolve().parents[3]",
     ]
     good = ['real_data / "bank.csv"', 'ROOT / "sample_data"', "shared_fixture = 1", "Path(__file__).resolve().parents[2]"]
