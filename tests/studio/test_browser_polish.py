@@ -99,8 +99,11 @@ def test_studio_is_finished_and_self_contained(server, browser):
         open_page(page, "4 · Profiles")
         expect(page.get_by_role("heading", name="Downloads")).to_be_visible(timeout=FIT_MS)
         settle(page)
-        labels = page.locator('[data-testid="stDownloadButton"] button').all_inner_texts()
-        assert any("Assignments (CSV)" in t for t in labels) and any("Assignments (Excel)" in t for t in labels)
+        main = page.locator('[data-testid="stMain"]')
+        assert main.locator('[data-testid="stException"]').count() == 0, main.inner_text()[:2000]
+        buttons = page.locator('[data-testid="stDownloadButton"] button')
+        for label in ("Assignments (CSV)", "Assignments (Excel)"):  # waits: a busy runner paints them late
+            expect(buttons.filter(has_text=label).first).to_be_visible(timeout=WAIT_MS)
         assert not cut_buttons(page), cut_buttons(page)
         assert not cut_labels(page), cut_labels(page)
         names = page.locator('[data-testid="stMain"] [data-testid="stTextInput"]')
