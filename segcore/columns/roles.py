@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.columns.dates import SAMPLE_ROWS, describe_format, detect_date_format
+from segcore.columns.numbers import text_to_float
 from segcore.columns.schema import SENSITIVE_NOTE, ColumnRole, Schema, default_use
 from segcore.columns.vocabulary import (
     BOOLEAN_PAIRS,
@@ -185,7 +186,7 @@ def _classify(col, present, sample, words, id_named, named, n_distinct, n_rows, 
         return "id", _id_reason(distinct_share)
     if best_keyword(words, KEY_KEYWORDS) is not None:
         return "id", _(_KEY_REASON)
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = text_to_float(text)
     if numbers.notna().mean() >= NUMBER_PARSE_SHARE:
         if category_named and n_distinct <= SMALL_CODE_MAX:
             return "categorical", _("{n} codes written as numbers; the name says they are categories.", n=n_distinct)
@@ -335,7 +336,7 @@ def _scheme_from_values(present: pd.Series, sensitive: bool) -> tuple[str, bool,
 
 
 def _looks_like_money(present: pd.Series, n_distinct: int) -> bool:
-    present = pd.to_numeric(present, errors="coerce").dropna()  # numbers stored as text count too
+    present = text_to_float(present).dropna()  # numbers stored as text count too
     if n_distinct < MONEY_MIN_DISTINCT or present.empty or present.min() < 0:
         return False
     median = float(present.median())

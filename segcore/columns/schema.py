@@ -13,6 +13,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
+from segcore.columns.numbers import text_to_float
 from segcore.errors import SpecError
 from segcore.i18n import N_, _l, lazy_gettext
 
@@ -292,7 +293,9 @@ def validate_roles(df: pd.DataFrame, schema: Schema) -> Schema:
     for c in schema.columns:
         values = df[c.name].dropna()
         if c.role == "numeric" and not pd.api.types.is_numeric_dtype(values):
-            converted = pd.to_numeric(values.astype(str).str.strip(), errors="coerce")
+            converted = text_to_float(values)  # fast when every value reads as a number; else strip and retry
+            if converted.isna().any():
+                converted = pd.to_numeric(values.astype(str).str.strip(), errors="coerce")
             bad = values[converted.isna()]
             if len(bad):
                 raise SpecError(

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
+from segcore.columns.numbers import text_to_float
 from segcore.columns.vocabulary import NO_WORDS, YES_WORDS
 from segcore.errors import DataError, NotEnoughData, SpecError, require_columns
 from segcore.i18n import _l, ngettext
@@ -117,7 +118,7 @@ def as_flag(s: pd.Series) -> np.ndarray | None:
 def numeric_values(s: pd.Series) -> np.ndarray:
     if is_numeric(s):
         return s.to_numpy(dtype="float64", na_value=np.nan)
-    return pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return text_to_float(s).to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _group_means(x: np.ndarray, idx: np.ndarray, n_seg: int) -> np.ndarray:

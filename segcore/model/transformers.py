@@ -11,6 +11,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from segcore.columns.numbers import text_to_float
 from segcore.errors import SpecError
 from segcore.i18n import _l
 
@@ -214,7 +215,7 @@ def column_to_float(s: pd.Series, name: str) -> np.ndarray:
             )
         )
     values = s.astype(object)
-    parsed = pd.to_numeric(values, errors="coerce")
+    parsed = text_to_float(values)
     bad = parsed.isna() & values.notna()
     if bad.any():
         pos = int(np.flatnonzero(bad.to_numpy())[0])

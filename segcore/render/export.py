@@ -90,8 +90,15 @@ def _neutralise_column(column: pd.Series) -> pd.Series:
     if not candidates.any():
         return values
     values = values.copy()
-    values[candidates] = values[candidates].map(neutralise)  # neutralise() leaves a harmless candidate unchanged
+    values[candidates] = _neutralise_each_distinct(values[candidates])
     return values
+
+
+def _neutralise_each_distinct(cells: pd.Series) -> np.ndarray:
+    """neutralise() once per distinct cell: a segment name such as "High-value regulars" repeats on every row."""
+    codes, distinct = pd.factorize(cells)
+    safe = np.array([neutralise(v) for v in distinct], dtype=object)  # leaves a harmless candidate unchanged
+    return np.where(codes >= 0, safe[np.maximum(codes, 0)] if len(safe) else None, cells.to_numpy(dtype=object))
 
 
 def _may_need_care(values: pd.Series) -> np.ndarray | None:
