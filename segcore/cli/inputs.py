@@ -36,6 +36,10 @@ def customers_out_of_core(path: str, engine: str):
     many_files = any(ch in path for ch in "*?[") or p.is_dir()
     if engine == "pandas" or not (engine == "duckdb" or large_csv or is_out_of_core_source(path)):
         return None
+    from segcore.sql.loghead import may_be_log_file
+
+    if p.suffix.lower() in CSV_SUFFIXES and p.is_file() and not may_be_log_file(p):
+        return None  # a customer table: no need to parse it all into DuckDB first
     from segcore.sql.logs import customers_from_log as aggregate_log
     from segcore.sql.logs import detect_columns
     from segcore.sql.logsource import open_log

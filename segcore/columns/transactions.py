@@ -173,6 +173,19 @@ def detect_transactions(df: pd.DataFrame) -> TransactionColumns | None:
     )
 
 
+def may_be_log(head: pd.DataFrame) -> bool:
+    """False when the first rows of a file already rule a log out: no date column, or no numeric column named
+    like an amount or a price (the tests ``detect_transactions`` applies). A head cannot show whether customer ids
+    repeat, so ids are not judged here."""
+    if len(head) == 0:
+        return True
+    names = {col: normalise_name(col) for col in head.columns}
+    date = _pick_date(head, names)
+    if date is None:
+        return False
+    return any(_has(names[c], AMOUNT_HINTS + PRICE_HINTS) for c in head.columns if c != date and _is_number(head[c]))
+
+
 def _pick_date(df: pd.DataFrame, names: dict) -> str | None:
     scored = []
     for col in df.columns:

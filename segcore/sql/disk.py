@@ -13,8 +13,9 @@ from segcore.errors import DataError
 from segcore.i18n import _l
 from segcore.io.load import LoadReport, Table, load_table
 from segcore.io.parsed import SkippedRows
+from segcore.sql.loghead import may_be_log_file
 from segcore.sql.logs import Progress, customers_from_log, detect_columns
-from segcore.sql.logsource import open_log
+from segcore.sql.logsource import CSV_SUFFIXES, open_log
 
 
 def read_from_disk(path: str, *, progress: Progress | None = None) -> Table:
@@ -31,6 +32,8 @@ def read_from_disk(path: str, *, progress: Progress | None = None) -> Table:
             "'{path}' does not exist on this computer. Check the path (it is read where segcore runs).",
             path=path,
         ))
+    if not many and p.suffix.lower() in CSV_SUFFIXES and not may_be_log_file(p):
+        return load_table(p)  # a customer table: no need to parse it all into DuckDB first
     src = open_log(str(p) if not many else path)
     try:
         columns = detect_columns(src)
@@ -44,13 +47,14 @@ def read_from_disk(path: str, *, progress: Progress | None = None) -> Table:
             customers = customers_from_log(src, columns=columns, progress=progress)
             df, notes, dropped = customers.df, customers.notes, customers.rows_dropped
             kind = f"{src.kind} transaction log"
-            notes = (f"A transaction log of {len(df):,} customers, aggregated by DuckDB without loading it.", *notes)
+            notes = (_l("A transaction log of {n:,} customers, aggregated by DuckDB without loading it.", n=len(df)),
+                     *notes)
     finally:
         src.close()
     report = LoadReport(
         source=p.name or path, file_format=kind, encoding=None, delimiter=None, decimal=None, thousands=None, sheet=None,
         sheets=(), rows_read=len(df), rows_skipped=dropped, columns_renamed=(), columns_dropped=(),
-        skipped=(SkippedRows("log rows without a customer id, a readable date or an amount", dropped, ()),)
+        skipped=(SkippedRows(_l("log rows without a customer id, a readable date or an amount"), dropped, ()),)
         if dropped else (),
         warnings=tuple(str(n) for n in notes), n_columns=df.shape[1],
     )  # fmt: skip
