@@ -56,6 +56,6 @@ def read_from_disk(path: str, *, progress: Progress | None = None) -> Table:
         sheets=(), rows_read=len(df), rows_skipped=dropped, columns_renamed=(), columns_dropped=(),
         skipped=(SkippedRows(_l("log rows without a customer id, a readable date or an amount"), dropped, ()),)
         if dropped else (),
-        warnings=tuple(str(n) for n in notes), n_columns=df.shape[1],
+        warnings=tuple(notes), n_columns=df.shape[1],  # lazy: read in the language of whoever reads them
     )  # fmt: skip
     return Table(df=df, report=report)

@@ -72,5 +72,20 @@ def test_the_studio_disk_path_gives_the_table_reader_s_table(big_customer_csv, m
 def test_a_log_still_goes_through_duckdb(monkeypatch):
     table = disk.read_from_disk(str(SAMPLE_DATA / "transactions.csv"))
     assert table.report.file_format == "csv transaction log"
-    assert table.report.warnings[0].startswith("A transaction log of ")
+    assert str(table.report.warnings[0]).startswith("A transaction log of ")
     assert table.df["customer_id"].is_unique
+
+
+def test_the_disk_path_notes_follow_the_reader_s_language():
+    """Notes stay lazy: a studio session that switches language after loading reads them in the new one."""
+    from segcore.i18n import use_language
+
+    with use_language("en"):
+        table = disk.read_from_disk(str(SAMPLE_DATA / "transactions.csv"))
+        english = table.report.notes()
+    with use_language("ru"):
+        russian = table.report.notes()
+    assert any(n.startswith("A transaction log of ") for n in english)
+    assert any(n.startswith("Журнал транзакций по ") for n in russian)
+    assert not any(n.startswith("A transaction log of ") for n in russian)
+    assert any("строки журнала без идентификатора клиента" in n for n in russian)  # the skipped-rows reason too
