@@ -17,9 +17,10 @@ from pathlib import Path
 
 from segcore.errors import DataError
 from segcore.i18n import _l
+from segcore.sql.duckmemory import (
+    memory_limit,  # spills to a temporary folder past it: the log never has to fit
+)
 
-# DuckDB may use this much memory before it spills to a temporary folder: the log itself never has to fit.
-MEMORY_LIMIT = os.environ.get("SEGCORE_DUCKDB_MEMORY", "1GB")
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
@@ -63,7 +64,7 @@ def open_log(path: str, *, table: str | None = None, threads: int | None = None)
         os.close(handle)
         os.unlink(scratch)
     con = duckdb.connect(scratch or ":memory:",
-                         config={"memory_limit": MEMORY_LIMIT, "temp_directory": tempfile.gettempdir(),
+                         config={"memory_limit": memory_limit(), "temp_directory": tempfile.gettempdir(),
                                  "preserve_insertion_order": False})  # rows are sorted by customer afterwards
     con.execute("SET TimeZone = 'UTC'")
     if threads:
