@@ -14,6 +14,9 @@ GB = 1024**3
 SHARE = 0.25
 FLOOR_BYTES = 1 * GB
 CEILING_BYTES = 8 * GB
+# A GROUP BY that still runs out gets twice the memory, up to half the machine (at least 8 GiB, as before).
+RETRY_SHARE = 0.5
+RETRY_FLOOR_BYTES = 8 * GB
 # Where Linux states a container's memory limit (cgroup v2, then v1); "max" or a huge number means none.
 CGROUP_LIMITS = (Path("/sys/fs/cgroup/memory.max"), Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
 
@@ -26,6 +29,12 @@ def memory_limit() -> str:
     total = machine_memory()
     share = FLOOR_BYTES if total is None else int(total * SHARE)
     return f"{min(max(share, FLOOR_BYTES), CEILING_BYTES) // 2**20}MiB"
+
+
+def retry_ceiling_gib() -> float:
+    """The most memory a repeated GROUP BY may ask for: half the memory, at least 8 GiB; always twice the start."""
+    total = machine_memory()
+    return max(RETRY_FLOOR_BYTES, int((total or 0) * RETRY_SHARE)) / GB
 
 
 def machine_memory() -> int | None:

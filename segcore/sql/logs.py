@@ -22,6 +22,7 @@ from segcore.columns import lognotes, rfm
 from segcore.columns import transactions as tx
 from segcore.errors import DataError, SpecError
 from segcore.i18n import _l, gettext
+from segcore.sql.duckmemory import retry_ceiling_gib
 from segcore.sql.fromlog import log_recipe
 from segcore.sql.logfinish import finish_customers
 from segcore.sql.logread import (
@@ -43,8 +44,6 @@ from segcore.sql.logsurvey import fold_levels, raw_totals, survey
 # so repeated customer ids still look repeated.
 SAMPLE_ROWS = 50_000
 SAMPLE_SCAN_ROWS = 20 * SAMPLE_ROWS
-# DuckDB's memory limit is doubled up to this when the per-customer GROUP BY runs out of memory.
-MAX_MEMORY_GB = 8
 
 
 def detect_columns(src: LogSource) -> tx.TransactionColumns | None:
@@ -94,7 +93,7 @@ def customers_from_log(
     """One row per customer from the log behind ``src``; same rules, notes and errors as ``to_customers``.
 
     Per-customer distinct-day and distinct-order states cannot spill to disk, so millions of customers can need more
-    than DuckDB's first memory limit: on running out, the limit is doubled (up to ``MAX_MEMORY_GB``) and the GROUP BY
+    than DuckDB's first memory limit: on running out, the limit is doubled (up to ``retry_ceiling_gib``) and the GROUP BY
     customer runs again (the passes before it are kept); anything else that runs out starts the work again."""
     import duckdb
 
@@ -108,10 +107,10 @@ def customers_from_log(
 
 
 def _more_memory(con, report: Progress, *, at: float = 0.0) -> bool:
-    """Double DuckDB's memory limit and say so; False when that would pass ``MAX_MEMORY_GB``."""
+    """Double DuckDB's memory limit and say so; False when that would pass ``retry_ceiling_gib()``."""
     value, unit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0].split()
     limit = 2 * float(value) * {"KiB": 1 / 1024**2, "MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0}.get(unit, 1.0)
-    if limit > MAX_MEMORY_GB:
+    if limit > retry_ceiling_gib():
         return False
     con.execute(f"SET memory_limit = '{limit * 1024:.0f}MiB'")
     report(at, gettext("Out of memory: starting again with {limit} GiB for DuckDB", limit=format(limit, ".2g")))

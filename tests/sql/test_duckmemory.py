@@ -46,3 +46,13 @@ def test_the_log_connection_uses_it(monkeypatch):
         assert setting(src.connection) == setting(duckdb.connect(config={"memory_limit": "3GiB"}))
     finally:
         src.close()
+
+
+def test_a_repeated_group_by_may_always_double_its_start(monkeypatch):
+    monkeypatch.delenv("SEGCORE_DUCKDB_MEMORY", raising=False)
+    for total in (2 * GB, 4 * GB, 24 * GB, 40 * GB, 256 * GB, None):
+        monkeypatch.setattr(duckmemory, "machine_memory", lambda total=total: total)
+        start_gib = int(duckmemory.memory_limit().removesuffix("MiB")) / 1024
+        assert 2 * start_gib <= duckmemory.retry_ceiling_gib(), total
+    monkeypatch.setattr(duckmemory, "machine_memory", lambda: 24 * GB)
+    assert duckmemory.retry_ceiling_gib() == 12
