@@ -38,7 +38,7 @@ def customers_out_of_core(path: str, engine: str):
         return None
     from segcore.sql.loghead import may_be_log_file
 
-    if p.suffix.lower() in CSV_SUFFIXES and p.is_file() and not may_be_log_file(p):
+    if not may_be_log_file(p):
         return None  # a customer table: no need to parse it all into DuckDB first
     from segcore.sql.logs import customers_from_log as aggregate_log
     from segcore.sql.logs import detect_columns

@@ -293,9 +293,7 @@ def validate_roles(df: pd.DataFrame, schema: Schema) -> Schema:
     for c in schema.columns:
         values = df[c.name].dropna()
         if c.role == "numeric" and not pd.api.types.is_numeric_dtype(values):
-            converted = text_to_float(values)  # fast when every value reads as a number; else strip and retry
-            if converted.isna().any():
-                converted = pd.to_numeric(values.astype(str).str.strip(), errors="coerce")
+            converted = text_to_float(values.astype(str).str.strip())
             bad = values[converted.isna()]
             if len(bad):
                 raise SpecError(

@@ -96,9 +96,8 @@ def _neutralise_column(column: pd.Series) -> pd.Series:
 
 def _neutralise_each_distinct(cells: pd.Series) -> np.ndarray:
     """neutralise() once per distinct cell: a segment name such as "High-value regulars" repeats on every row."""
-    codes, distinct = pd.factorize(cells)
-    safe = np.array([neutralise(v) for v in distinct], dtype=object)  # leaves a harmless candidate unchanged
-    return np.where(codes >= 0, safe[np.maximum(codes, 0)] if len(safe) else None, cells.to_numpy(dtype=object))
+    codes, distinct = pd.factorize(cells, use_na_sentinel=False)
+    return np.array([neutralise(v) for v in distinct], dtype=object)[codes]  # a harmless candidate stays as it is
 
 
 def _may_need_care(values: pd.Series) -> np.ndarray | None:

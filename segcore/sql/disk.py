@@ -15,7 +15,7 @@ from segcore.io.load import LoadReport, Table, load_table
 from segcore.io.parsed import SkippedRows
 from segcore.sql.loghead import may_be_log_file
 from segcore.sql.logs import Progress, customers_from_log, detect_columns
-from segcore.sql.logsource import CSV_SUFFIXES, open_log
+from segcore.sql.logsource import open_log
 
 
 def read_from_disk(path: str, *, progress: Progress | None = None) -> Table:
@@ -32,7 +32,7 @@ def read_from_disk(path: str, *, progress: Progress | None = None) -> Table:
             "'{path}' does not exist on this computer. Check the path (it is read where segcore runs).",
             path=path,
         ))
-    if not many and p.suffix.lower() in CSV_SUFFIXES and not may_be_log_file(p):
+    if not many and not may_be_log_file(p):
         return load_table(p)  # a customer table: no need to parse it all into DuckDB first
     src = open_log(str(p) if not many else path)
     try:

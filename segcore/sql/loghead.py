@@ -11,6 +11,7 @@ from pathlib import Path
 
 from segcore.columns.transactions import may_be_log
 from segcore.errors import SegcoreError
+from segcore.sql.logsource import CSV_SUFFIXES
 
 # Enough rows (thousands) to see every column's type; read and parsed in a few tens of milliseconds.
 HEAD_BYTES = 1 << 20
@@ -18,9 +19,12 @@ UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def may_be_log_file(path: Path) -> bool:
-    """False only when the file's first rows show it is no transaction log; True when unsure."""
+    """False only for a delimited text file whose first rows show it is no transaction log; True when unsure (and
+    for Parquet, DuckDB files, folders and patterns, which DuckDB reads without parsing them first)."""
     from segcore.io.load import load_table
 
+    if path.suffix.lower() not in CSV_SUFFIXES or not path.is_file():
+        return True
     with open(path, "rb") as handle:
         data = handle.read(HEAD_BYTES + 1)
     if data[:2] in UTF16_MARKS:

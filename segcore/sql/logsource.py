@@ -17,9 +17,7 @@ from pathlib import Path
 
 from segcore.errors import DataError
 from segcore.i18n import _l
-from segcore.sql.duckmemory import (
-    memory_limit,  # spills to a temporary folder past it: the log never has to fit
-)
+from segcore.sql.duckmemory import memory_limit
 
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -63,6 +61,7 @@ def open_log(path: str, *, table: str | None = None, threads: int | None = None)
         handle, scratch = tempfile.mkstemp(prefix="segcore-log-", suffix=".duckdb")
         os.close(handle)
         os.unlink(scratch)
+    # past the memory limit DuckDB spills to a temporary folder: the log never has to fit
     con = duckdb.connect(scratch or ":memory:",
                          config={"memory_limit": memory_limit(), "temp_directory": tempfile.gettempdir(),
                                  "preserve_insertion_order": False})  # rows are sorted by customer afterwards

@@ -50,6 +50,7 @@ def test_files_the_head_cannot_judge_take_the_full_path(tmp_path):
     one_line = tmp_path / "one_line.csv"
     one_line.write_bytes(b"x" * (HEAD_BYTES + 10))  # no line end in the first megabyte
     assert may_be_log_file(one_line) is True
+    assert may_be_log_file(tmp_path) is True  # a folder (of Parquet partitions): DuckDB reads it as it is
 
 
 def test_the_cli_reads_a_big_customer_table_without_duckdb(big_customer_csv, monkeypatch):
