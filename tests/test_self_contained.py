@@ -10,18 +10,22 @@ import pytest
 from helpers import REAL_DATA, ROOT
 
 TESTS = ROOT / "tests"
-# Ways a test has reached outside the clone: the shared folder beside it, an absolute machine path, the repo's parent.
-# The folder's name is spelled in two pieces so that this file itself names no path outside the repository.
-SHARED = "sha" + "red"
-OUTSIDE = re.compile(
-    rf"\.\./{SHARED}|/work/|\b{SHARED}[/\\]data\b|\b{SHARED}_data\b|\bROOT\.parent\b"
-)
+
+
+def outside(folder: str) -> re.Pattern:
+    """Ways a test has reached outside the clone: ``folder`` beside it, an absolute machine path, the repo's parent."""
+    return re.compile(rf"\.\./{folder}|/work/|\b{folder}[/\\]data\b|\b{folder}_data\b|\bROOT\.parent\b")
+
+
+# The data folder beside the repository on our machines; its name is built from two pieces, so that this file names
+# no path outside the repository, and the guard's own test below uses a stand-in name.
+OUTSIDE = outside("sha" + "red")
 # Path(__file__).resolve().parents[N] leaves the repository when N reaches the file's depth below the root.
 PARENTS = re.compile(r"__file__\)?(?:\.resolve\(\))?\.parents\[(\d+)\]")
 
 
-def _leaves_the_repository(line: str, depth: int) -> bool:
-    return bool(OUTSIDE.search(line)) or any(int(n) >= depth for n in PARENTS.findall(line))
+def _leaves_the_repository(line: str, depth: int, pattern: re.Pattern = OUTSIDE) -> bool:
+    return bool(pattern.search(line)) or any(int(n) >= depth for n in PARENTS.findall(line))
 
 
 MAX_DATA_BYTES = 10 * 1024 * 1024
@@ -43,16 +47,18 @@ def test_no_test_refers_to_files_outside_the_repository():
 
 
 def test_the_guard_catches_the_old_paths():
+    guard = outside("beside")  # the same pattern as OUTSIDE, for a stand-in folder name
+    assert guard.pattern == OUTSIDE.pattern.replace("sha" + "red", "beside")
     bad = [
-        f'ROOT.parent / "{SHARED}" / "data"',
-        f"open('../{SHARED}/data/bank.csv')",
-        f"def f({SHARED}_data):",
+        'ROOT.parent / "beside" / "data"',
+        "open('../beside/data/bank.csv')",
+        "def f(beside_data):",
         "Path(__file__).resolve().parents[3]",
     ]
-    good = ['real_data / "bank.csv"', 'ROOT / "sample_data"', "shared_fixture = 1", "Path(__file__).resolve().parents[2]"]
+    good = ['real_data / "bank.csv"', 'ROOT / "sample_data"', "beside_fixture = 1", "Path(__file__).resolve().parents[2]"]
     # depth 3: a file in tests/<folder>/, whose parents[2] is the repository root
-    assert [line for line in bad if not _leaves_the_repository(line, 3)] == []
-    assert [line for line in good if _leaves_the_repository(line, 3)] == []
+    assert [line for line in bad if not _leaves_the_repository(line, 3, guard)] == []
+    assert [line for line in good if _leaves_the_repository(line, 3, guard)] == []
 
 
 def test_every_data_file_has_its_source_and_the_folder_stays_small():
