@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from segcore.columns.dates import SAMPLE_ROWS, describe_format, detect_date_format
+from segcore.columns.derived import demote_derived
 from segcore.columns.numbers import text_to_float
 from segcore.columns.schema import SENSITIVE_NOTE, ColumnRole, Schema, default_use
 from segcore.columns.vocabulary import (
@@ -98,7 +99,7 @@ def infer_roles(df: pd.DataFrame) -> Schema:
         role, column_stats = _infer_column(name, df[name], sample[name], n_rows)
         columns.append(role)
         stats[name] = column_stats
-    columns = tuple(columns)
+    columns = demote_derived(tuple(columns))
     return Schema(columns, _pick_id(columns, stats), _pick_value(columns, stats), _pick_target(columns))
 
 
