@@ -37,7 +37,14 @@ from segcore.sql.logread import (
     resolve_as_of,
 )
 from segcore.sql.logsource import LogSource
-from segcore.sql.logsums import Progress, counts_and_totals, per_customer_query, run_with_progress, top_levels
+from segcore.sql.logsums import (
+    LogCounts,
+    Progress,
+    counts_and_totals,
+    per_customer_query,
+    run_with_progress,
+    top_levels,
+)
 from segcore.sql.logsurvey import fold_levels, raw_totals, survey
 
 # Rows read for detecting the log's columns; sampled by customer (whole purchase histories) when the log is bigger,
@@ -177,17 +184,21 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
     in_time = "TRUE" if as_of_ts is None else f"day < {date_sql(as_of_ts)}"
     cancel = "regexp_matches(trim(order_id), '^[Cc]\\d')" if columns.order else "FALSE"
     kept_rows = f"{usable} AND {in_time}"
-    counts = (
-        f"COUNT(*), COUNT(*) FILTER (customer IS NULL), "
-        f"COUNT(*) FILTER (customer IS NOT NULL AND day IS NULL), "
-        f"COUNT(*) FILTER (customer IS NOT NULL AND day IS NULL AND date_blank), "  # not raw_date: no text cast
-        f"COUNT(*) FILTER (customer IS NOT NULL AND day IS NOT NULL AND amount IS NULL), "
-        f"MAX(day) FILTER ({usable}), COUNT(*) FILTER ({usable} AND NOT ({in_time})), "
-        f"COUNT(*) FILTER ({kept_rows}), COUNT(*) FILTER ({kept_rows} AND amount < 0), "
-        f"COUNT(*) FILTER ({kept_rows} AND {cancel}), "
-        f"COUNT(*) FILTER ({kept_rows} AND NOT {cancel} AND regexp_full_match(trim(order_id), '\\d+(\\.0+)?')), "
-        f"COUNT(*) FILTER ({kept_rows} AND (order_id IS NULL OR NOT {cancel})), "
-        f"COUNT(*) FILTER ({kept_rows} AND {cancel} AND amount > 0), MIN(day) FILTER ({usable})"
+    counts = LogCounts(
+        rows="COUNT(*)",
+        no_id="COUNT(*) FILTER (customer IS NULL)",
+        bad_date="COUNT(*) FILTER (customer IS NOT NULL AND day IS NULL)",
+        blank_date="COUNT(*) FILTER (customer IS NOT NULL AND day IS NULL AND date_blank)",  # not raw_date: no text cast
+        no_amount="COUNT(*) FILTER (customer IS NOT NULL AND day IS NOT NULL AND amount IS NULL)",
+        last_day=f"MAX(day) FILTER ({usable})",
+        late=f"COUNT(*) FILTER ({usable} AND NOT ({in_time}))",
+        kept=f"COUNT(*) FILTER ({kept_rows})",
+        negative=f"COUNT(*) FILTER ({kept_rows} AND amount < 0)",
+        cancel=f"COUNT(*) FILTER ({kept_rows} AND {cancel})",
+        plain=f"COUNT(*) FILTER ({kept_rows} AND NOT {cancel} AND regexp_full_match(trim(order_id), '\\d+(\\.0+)?'))",
+        other=f"COUNT(*) FILTER ({kept_rows} AND (order_id IS NULL OR NOT {cancel}))",
+        flip=f"COUNT(*) FILTER ({kept_rows} AND {cancel} AND amount > 0)",
+        first_day=f"MIN(day) FILTER ({usable})",
     )
 
     def by_customer(tops: dict, first_day, span: int | None, *, netting: bool = False, without_id: bool = False):
@@ -219,16 +230,22 @@ def _customers_from_log(src: LogSource, *, columns, as_of, report: Progress) -> 
         per_customer, some_without_id = by_customer(raw_levels, found.first_day, found.span, without_id=True)
         if not (found.left_out or some_without_id):  # every row kept: nothing to count
             n = found.rows
-            stats = (n, 0, 0, 0, 0, found.last_day, 0, n, found.negative, 0, 0, 0, 0, found.first_day)
+            stats = LogCounts(rows=n, no_id=0, bad_date=0, blank_date=0, no_amount=0, last_day=found.last_day, late=0,
+                              kept=n, negative=found.negative, cancel=0, plain=0, other=0, flip=0,
+                              first_day=found.first_day)
             totals = raw_totals(per_customer, raw_levels)
     if stats is None:
         report(0.1 if per_customer is None else 0.9, gettext("Counting rows that cannot be used"))
-        stats, totals = counts_and_totals(
-            con, typed, counts=counts, spend=f"GREATEST(amount, 0)) FILTER ({kept_rows}", kinds=list(kinds),
-            kept_at=7, max_at=5, min_at=13,
+        values, totals = counts_and_totals(
+            con, typed, counts=", ".join(counts), spend=f"GREATEST(amount, 0)) FILTER ({kept_rows}",
+            kinds=list(kinds), kept_at=LogCounts.at("kept"), max_at=LogCounts.at("last_day"),
+            min_at=LogCounts.at("first_day"),
         )
-    n_rows, n_no_id, n_bad_date, n_blank, n_no_amount, last_day = stats[:6]
-    n_late, n_kept, n_negative, n_cancel, n_plain, n_other, n_flip, first_day = stats[6:]
+        stats = LogCounts(*values)
+    n_rows, n_no_id, n_bad_date, n_blank = stats.rows, stats.no_id, stats.bad_date, stats.blank_date
+    n_no_amount, n_late, n_kept, n_negative = stats.no_amount, stats.late, stats.kept, stats.negative
+    n_cancel, n_plain, n_other, n_flip = stats.cancel, stats.plain, stats.other, stats.flip
+    first_day, last_day = stats.first_day, stats.last_day
     if n_rows == 0:
         raise DataError(
             _l(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -20,6 +21,29 @@ POLL_S = 0.5
 # Purchase days are counted as one bit per day of the log's span up to this span (~10 years: 458 bytes per
 # customer, less than a hash set of their days); longer logs count days with a second GROUP BY.
 BITMAP_MAX_DAYS = 3660
+
+
+class LogCounts(NamedTuple):
+    """The counts pass over every row of the log, one field per figure (its SQL aggregate, then its value)."""
+
+    rows: Any
+    no_id: Any
+    bad_date: Any
+    blank_date: Any
+    no_amount: Any
+    last_day: Any
+    late: Any
+    kept: Any
+    negative: Any
+    cancel: Any
+    plain: Any
+    other: Any
+    flip: Any
+    first_day: Any
+
+    @classmethod
+    def at(cls, name: str) -> int:
+        return cls._fields.index(name)
 
 
 def counts_and_totals(
