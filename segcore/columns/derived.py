@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from segcore.columns.rfm import SHARE_PREFIX, TOP_LEVEL_PREFIX
+from segcore.columns.rfm_scores import RFM_CODE, SCORE_SOURCES
 from segcore.columns.schema import ColumnRole
 from segcore.i18n import _
-
-# score column -> the column it ranks (segcore.columns.rfm_scores.add_scores)
-SCORE_SOURCES = {"r_score": "recency_days", "f_score": "frequency", "m_score": "monetary"}
-RFM_CODE = "rfm_score"
-TOP_LEVEL_PREFIX = "top_"
-SHARE_PREFIX = "share_"
 
 
 def demote_derived(columns: tuple[ColumnRole, ...]) -> tuple[ColumnRole, ...]:

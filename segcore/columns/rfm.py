@@ -350,6 +350,11 @@ def _shares(
     return share_columns(grid, top, kind=kind, existing=existing)
 
 
+# A level's share of purchase spend is ``share_<level>``; the level with the largest share is ``top_<kind>``.
+SHARE_PREFIX = "share_"
+TOP_LEVEL_PREFIX = "top_"
+
+
 def share_columns(grid: np.ndarray, top: list[str], *, kind: str, existing: list[str]) -> tuple[pd.DataFrame, pd.Series]:
     """Spend per customer (rows) and level (columns) as rounded shares named ``share_<level>`` (``share_<kind>_<level>``
     when that name is taken) and the top level per customer (missing when the customer has no purchase spend).
@@ -358,13 +363,13 @@ def share_columns(grid: np.ndarray, top: list[str], *, kind: str, existing: list
     share = np.divide(grid, total, out=np.zeros_like(grid), where=total > 0)
     names: list[str] = []
     for level in top:
-        name = f"share_{level}"
+        name = f"{SHARE_PREFIX}{level}"
         if name in existing or name in names:
-            name = f"share_{kind}_{level}"
+            name = f"{SHARE_PREFIX}{kind}_{level}"
         names.append(name)
     frame = pd.DataFrame(np.round(share, 4), columns=names)
     best = np.where(total[:, 0] > 0, np.array(top, dtype=object)[grid.argmax(axis=1)], None)
-    return frame, pd.Series(pd.array(best, dtype="str"), name=f"top_{kind}")
+    return frame, pd.Series(pd.array(best, dtype="str"), name=f"{TOP_LEVEL_PREFIX}{kind}")
 
 
 def _bin2d(grid: np.ndarray, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> None:

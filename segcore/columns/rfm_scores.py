@@ -30,6 +30,9 @@ RFM_GRID = (
     ("New customers", "Potential loyalist", "Potential loyalist", "Champions", "Champions"),
 )
 RFM_SEGMENTS = tuple(dict.fromkeys(name for row in RFM_GRID for name in row))
+# score column -> the column it ranks into fifths; the three written side by side ("345") are RFM_CODE
+SCORE_SOURCES = {"r_score": "recency_days", "f_score": "frequency", "m_score": "monetary"}
+RFM_CODE = "rfm_score"
 
 
 def rfm_segment(r_score: int, f_score: int, m_score: int) -> str:
@@ -52,12 +55,12 @@ def _score(values: pd.Series, *, higher_is_better: bool) -> np.ndarray:
 
 
 def add_scores(table: pd.DataFrame) -> pd.DataFrame:
-    r = _score(table["recency_days"], higher_is_better=False)
-    f = _score(table["frequency"], higher_is_better=True)
-    m = _score(table["monetary"], higher_is_better=True)
+    r = _score(table[SCORE_SOURCES["r_score"]], higher_is_better=False)  # fewer days since the last purchase
+    f = _score(table[SCORE_SOURCES["f_score"]], higher_is_better=True)
+    m = _score(table[SCORE_SOURCES["m_score"]], higher_is_better=True)
     fm = (f + m + 1) // 2  # round half up
     grid = np.array(RFM_GRID, dtype=object)
-    out = table.assign(r_score=r, f_score=f, m_score=m)
-    out["rfm_score"] = pd.Series(r * 100 + f * 10 + m, index=out.index).astype("str")
+    out = table.assign(**dict(zip(SCORE_SOURCES, (r, f, m), strict=True)))
+    out[RFM_CODE] = pd.Series(r * 100 + f * 10 + m, index=out.index).astype("str")
     out["rfm_segment"] = pd.array(grid[r - 1, fm - 1], dtype="str")
     return out
